@@ -1,0 +1,223 @@
+"""The pipeline, end to end: read -> locate -> normalise -> validate, per file and per folder.
+
+These are the functions the library exposes (see :mod:`xlplan`); the command line calls them
+and only renders what they return.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pandas as pd
+
+from .config import Programme, load_config
+from .issues import ERROR, FileInfo, Issue, SheetInfo, at, count_by_severity, report_dict
+from .locate import locate
+from .normalise.actions import ACTION_COLUMNS, normalise_actions
+from .normalise.common import SheetContext
+from .read import RawWorkbook, display_name, read_workbook, sheet_has_formulas
+from .schema.columns import ACTION_PLAN, OTHER, RISK_REGISTER, SCORECARD
+from .validate.actions import duplicate_refs, validate_actions, validate_required_columns
+
+from . import __version__
+
+
+@dataclass
+class Submission:
+    """One file read: what it holds as tidy tables, and everything found wrong with it."""
+
+    info: FileInfo
+    actions: pd.DataFrame
+    risks: pd.DataFrame
+    scorecards: pd.DataFrame
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.info.status in ("ok", "errors")
+
+
+@dataclass
+class Result:
+    """Many files read and validated (and, after :func:`xlplan.merge`, merged)."""
+
+    files: list[FileInfo]
+    actions: pd.DataFrame
+    risks: pd.DataFrame
+    scorecards: pd.DataFrame
+    issues: list[Issue]
+    programme: Programme
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return count_by_severity(self.issues)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(i.severity == ERROR for i in self.issues)
+
+    def report(self, **extra) -> dict:
+        """The JSON report of SPEC section 5."""
+        return report_dict(self.files, self.issues, __version__, **extra)
+
+
+def _empty(columns: Iterable[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+
+def _kind_handlers() -> dict[str, tuple[Callable, Callable, tuple[str, ...]]]:
+    handlers = {ACTION_PLAN: (normalise_actions, validate_actions, ACTION_COLUMNS)}
+    try:
+        from .normalise.risks import RISK_COLUMNS, normalise_risks
+        from .validate.risks import validate_risks
+        handlers[RISK_REGISTER] = (normalise_risks, validate_risks, RISK_COLUMNS)
+    except ImportError:
+        pass
+    try:
+        from .normalise.scorecards import SCORECARD_COLUMNS, normalise_scorecard
+        from .validate.scorecards import validate_scorecard
+        handlers[SCORECARD] = (normalise_scorecard, validate_scorecard, SCORECARD_COLUMNS)
+    except ImportError:
+        pass
+    return handlers
+
+
+def tidy_columns(kind: str) -> tuple[str, ...]:
+    return _kind_handlers()[kind][2] if kind in _kind_handlers() else ()
+
+
+def read_submission(path: str | Path, programme: Programme | None = None, *,
+                    display: str | None = None) -> Submission:
+    """Read, normalise and validate one workbook. Never raises for a bad file: every problem
+    is an issue on the returned :class:`Submission`."""
+    programme = programme or load_config()
+    path = Path(path)
+    display = display or path.name
+    raw, info, issues = read_workbook(path, display, programme)
+    tables: dict[str, list[pd.DataFrame]] = {ACTION_PLAN: [], RISK_REGISTER: [], SCORECARD: []}
+    if raw is not None:
+        try:
+            _read_sheets(raw, programme, info, issues, tables)
+        except Exception as exc:  # a reader bug must cost one file, never the whole merge
+            info.status = "failed"
+            issues.append(at("unreadable-file", f"xlplan could not read this workbook "
+                             f"({type(exc).__name__}: {exc}); please report it", file=display))
+    handlers = _kind_handlers()
+
+    def combined(kind: str) -> pd.DataFrame:
+        cols = handlers[kind][2] if kind in handlers else ()
+        frames = [f for f in tables[kind] if not f.empty]
+        if not frames:
+            return _empty(cols)
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+    sub = Submission(info, combined(ACTION_PLAN), combined(RISK_REGISTER), combined(SCORECARD),
+                     issues)
+    if info.status == "ok" and any(i.severity == ERROR for i in issues):
+        info.status = "errors"
+    info.sro = submission_sro(sub)
+    return sub
+
+
+def _read_sheets(raw: RawWorkbook, programme: Programme, info: FileInfo, issues: list[Issue],
+                 tables: dict[str, list[pd.DataFrame]]) -> None:
+    handlers = _kind_handlers()
+    ref_columns: dict[tuple[str, str], int] = {}
+    for sheet in raw.sheets:
+        loc = locate(sheet, programme)
+        if loc is None or loc.kind not in handlers:
+            info.sheets.append(SheetInfo(sheet.name, loc.kind if loc else OTHER,
+                                         loc.header_row + 1 if loc else None, 0))
+            continue
+        ctx = SheetContext(raw.display, sheet.name, loc, programme, raw.path)
+        if sheet_has_formulas(raw.path, sheet.name):
+            from .styles import read_sheet_styles
+
+            ctx.formula_cells = read_sheet_styles(raw.path, sheet.name).formulas
+        normalise, validate, _ = handlers[loc.kind]
+        df = normalise(sheet, ctx)
+        validate_required_columns(ctx)
+        validate(df, ctx)
+        issues.extend(ctx.issues)
+        tables[loc.kind].append(df)
+        if "ref" in loc.columns:
+            ref_columns[(sheet.name, "ref")] = loc.columns["ref"]
+        info.sheets.append(SheetInfo(sheet.name, loc.kind, loc.header_row + 1, len(df)))
+    for kind in (ACTION_PLAN, RISK_REGISTER):
+        frames = [f for f in tables[kind] if not f.empty]
+        if frames:
+            duplicate_refs(pd.concat(frames, ignore_index=True), issues, ref_columns)
+    if not any(s.kind != OTHER for s in info.sheets):
+        names = ", ".join(f"'{s.name}'" for s in info.sheets) or "none"
+        issues.append(at("header-not-found", "no sheet has a header row xlplan recognises (an "
+                         "action plan needs e.g. Action / Sub actions / SRO / RAG; a risk register "
+                         f"Ref / Description / Rating); sheets looked at: {names}",
+                         file=raw.display))
+
+
+def submission_sro(sub: Submission) -> str:
+    """The person a file comes from: the SRO named on most of its rows (name before any comma)."""
+    names: Counter[str] = Counter()
+    for frame, col in ((sub.actions, "sro"), (sub.risks, "owner")):
+        if col in frame.columns:
+            for value in frame[col]:
+                if isinstance(value, str) and value.strip():
+                    names[value.split("\n")[0].split(",")[0].strip()] += 1
+    return names.most_common(1)[0][0] if names else ""
+
+
+def collect_paths(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
+    """Files to read from files and folders (folders recursively, sorted, so runs are
+    repeatable), each with the name it is reported under."""
+    out: list[tuple[Path, str]] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            for f in sorted(q for q in p.rglob("*") if q.is_file()):
+                out.append((f, display_name(f, p)))
+        else:
+            out.append((p, p.name))
+    return out
+
+
+def read_many(paths: Iterable[str | Path], programme: Programme | None = None, *,
+              progress: Callable[[str], None] | None = None) -> tuple[list[Submission], Programme]:
+    programme = programme or load_config()
+    subs: list[Submission] = []
+    for path, display in collect_paths(paths):
+        if progress:
+            progress(display)
+        subs.append(read_submission(path, programme, display=display))
+    return subs, programme
+
+
+def combine(subs: list[Submission], programme: Programme) -> Result:
+    handlers = _kind_handlers()
+
+    def cat(attr: str, kind: str) -> pd.DataFrame:
+        frames = [getattr(s, attr) for s in subs if not getattr(s, attr).empty]
+        cols = handlers[kind][2] if kind in handlers else ()
+        if not frames:
+            return _empty(cols)
+        return pd.concat(frames, ignore_index=True, sort=False)
+
+    issues = [i for s in subs for i in s.issues]
+    return Result([s.info for s in subs], cat("actions", ACTION_PLAN), cat("risks", RISK_REGISTER),
+                  cat("scorecards", SCORECARD), issues, programme)
+
+
+def validate(paths: Iterable[str | Path] | str | Path, config: str | Path | Programme | None = None,
+             *, progress: Callable[[str], None] | None = None) -> Result:
+    """Read and validate files and folders: tidy tables of everything read, and every issue."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    programme = config if isinstance(config, Programme) else load_config(config)
+    subs, programme = read_many(paths, programme, progress=progress)
+    return combine(subs, programme)
+
+
+def read(path: str | Path, config: str | Path | Programme | None = None) -> Submission:
+    """Read one workbook: its action rows, risks and scorecard rows, and its issues."""
+    programme = config if isinstance(config, Programme) else load_config(config)
+    return read_submission(path, programme)

@@ -1,0 +1,296 @@
+"""The ``xlplan`` command: parse options, call the library, render issues, choose the exit code.
+
+Exit codes (SPEC section 5): 0 done, warnings allowed; 1 done but errors were found (validate)
+or some files failed (merge); 2 usage error or nothing could be done. Errors are one plain
+sentence on stderr, never a traceback.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
+
+CONFIG_OPTION = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Programme settings (TOML): RAG scale and labels, header aliases, financial year, "
+         "expected SROs, risk matrix. Without it the built-in defaults apply.")
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> "click.exceptions.Exit":
+    click.echo(f"xlplan: {message}", err=True)
+    return click.exceptions.Exit(code)
+
+
+def load_programme(config_path: Path | None):
+    from .config import ConfigError, load_config
+
+    try:
+        return load_config(config_path)
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+
+
+class Progress:
+    """A progress bar on stderr when it is a terminal and there are many files; silent otherwise."""
+
+    def __init__(self, total: int, label: str, threshold: int = 5) -> None:
+        self.enabled = sys.stderr.isatty() and total >= threshold
+        self.bar = click.progressbar(length=total, label=label, file=sys.stderr,
+                                     show_pos=True, width=30) if self.enabled else None
+        if self.bar:
+            self.bar.__enter__()
+
+    def __call__(self, name: str) -> None:
+        if self.bar:
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar:
+            self.bar.__exit__(None, None, None)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="xlplan")
+def main() -> None:
+    """Read, check and merge the action plans and risk registers that SROs keep in Excel.
+
+    \b
+    The monthly loop:
+      xlplan validate FOLDER               check every workbook, list problems by cell
+      xlplan merge FOLDER -o OUT.xlsx      one consolidated workbook for the board
+      xlplan demo                          try it on bundled example submissions
+    """
+
+
+def render_text(result, out) -> None:
+    """Issues grouped by file, cell address first: ``file › sheet › cell  code  message``."""
+    by_file: dict[str, list] = {}
+    for issue in sorted(result.issues, key=lambda i: i.sort_key()):
+        by_file.setdefault(issue.file, []).append(issue)
+    for info in result.files:
+        found = by_file.get(info.path, [])
+        errors = sum(1 for i in found if i.severity == "error")
+        warnings = sum(1 for i in found if i.severity == "warning")
+        sheets = ", ".join(f"{s.name}: {s.rows} rows" for s in info.sheets if s.kind != "other")
+        status = {"ok": "OK", "errors": "ERRORS", "failed": "FAILED", "skipped": "skipped"}.get(
+            info.status, info.status)
+        counts = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        out(click.style(f"{info.path}", bold=True) + f"  [{status}]  {counts}"
+            + (f"  ({sheets})" if sheets else ""))
+        for issue in found:
+            where = " › ".join(p for p in (issue.file, issue.sheet, issue.cell) if p)
+            colour = {"error": "red", "warning": "yellow"}.get(issue.severity, None)
+            out(f"  {where}  " + click.style(issue.code, fg=colour) + f"  {issue.message}")
+    c = result.counts
+    rows = sum(f.rows for f in result.files)
+    out("")
+    out(f"{len(result.files)} file(s), {rows} row(s) read: {c['error']} error(s), "
+        f"{c['warning']} warning(s), {c['info']} note(s).")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text for people, json for other programs (SPEC shape).")
+@click.option("--annotate", "annotate_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Also write a copy of each input with a comment on every "
+              "offending cell into this folder (inputs are never modified).")
+@CONFIG_OPTION
+def validate(paths: tuple[Path, ...], fmt: str, annotate_dir: Path | None,
+             config_path: Path | None) -> None:
+    """Check SRO workbooks (files or folders) and list every problem with its cell address.
+
+    \b
+    Examples:
+      xlplan validate "2018-03 Paterson.xlsx"
+      xlplan validate submissions/ --format json > report.json
+    Exit code 0 when no errors were found, 1 when there were errors, 2 when nothing could be
+    read.
+    """
+    from .api import collect_paths, validate as run_validate
+
+    programme = load_programme(config_path)
+    files = collect_paths(paths)
+    if not files:
+        raise fail("no files found in " + ", ".join(map(str, paths)))
+    progress = Progress(len(files), "Reading")
+    try:
+        result = run_validate(paths, programme, progress=progress)
+    finally:
+        progress.close()
+    if annotate_dir is not None:
+        from .annotate import annotate_all
+
+        try:
+            written = annotate_all(result, files, annotate_dir)
+        except OSError as exc:
+            raise fail(f"cannot write annotated copies to {annotate_dir}: "
+                       f"{exc.strerror or exc}") from None
+        click.echo(f"Annotated {len(written)} file(s) into {annotate_dir}", err=True)
+    if fmt == "json":
+        click.echo(json.dumps(result.report(), indent=2, ensure_ascii=False, default=str))
+    else:
+        render_text(result, click.echo)
+    if all(f.status == "skipped" for f in result.files):
+        raise click.exceptions.Exit(EXIT_USAGE)  # nothing in PATHS was a workbook
+    raise click.exceptions.Exit(EXIT_FOUND if result.has_errors else EXIT_OK)
+
+
+def summary_line(merged, out_path: Path | None) -> str:
+    c = {"error": 0, "warning": 0, "info": 0}
+    for issue in merged.issues:
+        c[issue.severity] += 1
+    merged_files = sum(1 for f in merged.files if f.status in ("ok", "errors"))
+    failed = [f.path for f in merged.files if f.status == "failed"]
+    carried = int((merged.actions["status"] == "Carried forward").sum()) if len(merged.actions) \
+        else 0
+    parts = [f"{merged_files} of {len(merged.files)} file(s) merged: {len(merged.actions)} action "
+             f"row(s), {len(merged.risks)} risk(s)"]
+    if carried:
+        parts.append(f"{carried} carried forward from last month")
+    parts.append(f"{c['error']} error(s), {c['warning']} warning(s)")
+    line = "; ".join(parts) + "."
+    if out_path is not None:
+        line += f" Written to {out_path}."
+    if failed:
+        line += f" Failed: {', '.join(failed)}."
+    return line
+
+
+def run_merge(paths, out: Path | None, *, previous, period, report_json, strict, programme,
+              quiet: bool = False):
+    """The merge command's work, shared with ``demo``; returns the exit code."""
+    from .api import collect_paths
+    from .merge import merge as run
+    from .write import OutputError, write_consolidated
+
+    files = collect_paths(paths)
+    if not files:
+        raise fail("no files found in " + ", ".join(map(str, paths)))
+    inputs = [p for p, _ in files] + ([Path(previous)] if previous else [])
+    if out is not None and any(p.resolve() == out.resolve() for p in inputs):
+        raise fail(f"the output {out} is one of the inputs; choose another file name")
+    progress = Progress(len(files), "Merging")
+    try:
+        merged = run(paths, previous=previous, period=period, config=programme, progress=progress)
+    except ValueError as exc:  # a bad --period or an unusable --previous workbook
+        raise fail(str(exc)) from None
+    finally:
+        progress.close()
+    if report_json is not None:
+        from .issues import report_dict
+
+        report = report_dict(merged.files, merged.issues, __version__, period=merged.period,
+                             actions=len(merged.actions), risks=len(merged.risks))
+        try:
+            report_json.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str),
+                                   encoding="utf-8")
+        except OSError as exc:
+            raise fail(f"cannot write {report_json}: {exc.strerror or exc}") from None
+    has_errors = any(i.severity == "error" for i in merged.issues)
+    if strict and has_errors:
+        render_text(merged, lambda s: click.echo(s, err=True))
+        click.echo("xlplan: --strict: errors were found, so no workbook was written.", err=True)
+        return EXIT_FOUND
+    written = None
+    if out is not None:
+        try:
+            write_consolidated(merged, out, inputs=inputs)
+        except OutputError as exc:
+            raise fail(str(exc)) from None
+        written = out
+    if not quiet:
+        click.echo(summary_line(merged, written))
+    failed = any(f.status == "failed" for f in merged.files)
+    return EXIT_FOUND if failed else EXIT_OK
+
+
+@main.command()
+@click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False,
+              path_type=Path), help="The consolidated workbook to write (.xlsx).")
+@click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Last month's consolidated workbook, for RAG movement, new rows and rows "
+                   "missing this month (carried forward, never lost).")
+@click.option("--period", metavar="YYYY-MM", help="Reporting month (default: this month); "
+              "milestones whose quarter ended before it are overdue.")
+@click.option("--report-json", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the validation report as JSON (same shape as validate --format "
+                   "json).")
+@click.option("--strict", is_flag=True, help="If any error is found, write nothing and exit 1.")
+@CONFIG_OPTION
+def merge(folders, out, previous, period, report_json, strict, config_path) -> None:
+    """Merge a folder of SRO workbooks into one consolidated workbook.
+
+    \b
+    Every row of every readable file is kept; a file that cannot be read is listed on the
+    Submissions sheet and the rest is still merged. The output has a Dashboard, Actions,
+    Exceptions, Changes (with --previous), Risks and Heatmap (when risk registers were sent),
+    Submissions and Issues sheets.
+    \b
+    Example, each month:
+      xlplan merge returns/2018-03 -o "Consolidated 2018-03.xlsx" \\
+          --previous "Consolidated 2018-02.xlsx" --period 2018-03
+    Exit code 0 when done, 1 when some files failed (the workbook is still written), 2 when
+    nothing could be done.
+    """
+    programme = load_programme(config_path)
+    code = run_merge(folders, out, previous=previous, period=period, report_json=report_json,
+                     strict=strict, programme=programme)
+    raise click.exceptions.Exit(code)
+
+
+@main.command()
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("xlplan-demo"), show_default=True,
+              help="Folder for the example submissions and the consolidated workbooks.")
+def demo(out_dir: Path) -> None:
+    """Write bundled example submissions and merge them: a first look at xlplan.
+
+    \b
+    The examples are the Plymouth CQC Action Plan 2018-19, split into one workbook per SRO
+    the way SROs really keep them (titles above the header, renamed columns, merged banners),
+    for February and March 2018. The demo merges February, then March against February, and
+    tells you what to open.
+    """
+    from importlib import resources
+
+    from .config import load_config
+    from .examples import write_examples
+
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        paths = write_examples(out_dir)
+        config_file = out_dir / "programme.toml"
+        config_file.write_text(resources.files("xlplan").joinpath("data/demo.toml")
+                               .read_text(encoding="utf-8"), encoding="utf-8")
+    except OSError as exc:
+        raise fail(f"cannot write the examples to {out_dir}: {exc.strerror or exc}") from None
+    programme = load_config(config_file)
+    feb, mar = out_dir / "2018-02", out_dir / "2018-03"
+    prev_out = out_dir / "Consolidated 2018-02.xlsx"
+    this_out = out_dir / "Consolidated 2018-03.xlsx"
+    click.echo(f"Example submissions written to {out_dir}/ (programme settings: {config_file})")
+    run_merge([feb], prev_out, previous=None, period="2018-02", report_json=None, strict=False,
+              programme=programme, quiet=True)
+    code = run_merge([mar], this_out, previous=prev_out, period="2018-03",
+                     report_json=out_dir / "report-2018-03.json", strict=False,
+                     programme=programme)
+    click.echo("")
+    click.echo("Next:")
+    click.echo(f"  open \"{this_out}\"                      the board's workbook")
+    click.echo(f"  xlplan validate \"{mar}\"                 every problem, cell by cell")
+    click.echo(f"  xlplan merge \"{mar}\" -o out.xlsx --previous \"{prev_out}\" "
+               f"--config \"{config_file}\"")
+    raise click.exceptions.Exit(code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

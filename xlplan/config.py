@@ -1,0 +1,139 @@
+"""The programme configuration: one TOML file laid over the bundled default.
+
+Everything a programme office would want to set without touching code lives here: the
+programme's name, when its financial year starts, its RAG scale and labels, extra header
+spellings, the SROs it expects each month, the risk matrix and the safety limits for incoming
+files. ``xlplan --config FILE`` reads a file; without one the built-in defaults apply
+(``xlplan/data/default.toml``), which cover the conventions of the Plymouth and York plans.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .schema.columns import SCHEMAS, AliasTable
+from .schema.rag import CANONICAL_LEVELS, RagScale
+
+
+class ConfigError(ValueError):
+    """A programme file that cannot be used; the message says which key and why."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Safety limits for incoming files (see :mod:`xlplan.safety`)."""
+
+    max_file_bytes: int = 200 * 2**20
+    max_uncompressed_bytes: int = 1024 * 2**20
+    max_ratio: float = 100.0
+    max_rows: int = 524_288
+    max_columns: int = 1024
+
+
+@dataclass
+class Programme:
+    """The settings every stage reads. Build with :func:`load_config`."""
+
+    name: str = "Partnership improvement programme"
+    financial_year_start_month: int = 4
+    financial_year: int | None = None
+    expected_sros: tuple[str, ...] = ()
+    rag: RagScale = field(default_factory=RagScale)
+    header_aliases: dict[str, list[str]] = field(default_factory=dict)
+    risk: dict[str, Any] = field(default_factory=dict)
+    scorecard: dict[str, Any] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
+    source: str = "built-in defaults"
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._alias_tables: dict[str, AliasTable] = {}
+
+    def aliases(self, kind: str) -> AliasTable:
+        """Header alias table for a sheet kind, with this programme's additions."""
+        table = self._alias_tables.get(kind)
+        if table is None:
+            table = AliasTable.build(SCHEMAS[kind], self.header_aliases)
+            self._alias_tables[kind] = table
+        return table
+
+    @property
+    def risk_matrix(self):
+        from .schema.risk import matrix_from_config  # local: risk rules load only when used
+
+        return matrix_from_config(self.risk)
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def default_toml() -> str:
+    return resources.files("xlplan").joinpath("data/default.toml").read_text(encoding="utf-8")
+
+
+def load_config(path: str | Path | None = None, overrides: dict | None = None) -> Programme:
+    """The programme settings: the bundled default, the TOML file at ``path`` over it."""
+    data = tomllib.loads(default_toml())
+    source = "built-in defaults"
+    if path is not None:
+        p = Path(path)
+        try:
+            text = p.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot read the programme file {p}: {exc.strerror or exc}") from None
+        try:
+            data = _merge(data, tomllib.loads(text))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"the programme file {p} is not valid TOML: {exc}") from None
+        source = str(p)
+    if overrides:
+        data = _merge(data, overrides)
+    return programme_from_dict(data, source)
+
+
+def programme_from_dict(data: dict, source: str = "") -> Programme:
+    prog = data.get("programme", {})
+    rag = data.get("rag", {})
+    levels = tuple(rag.get("levels", CANONICAL_LEVELS))
+    bad = [lv for lv in levels if lv not in CANONICAL_LEVELS]
+    if bad:
+        raise ConfigError(
+            f"[rag] levels: {', '.join(map(repr, bad))} not on the canonical scale "
+            f"({', '.join(CANONICAL_LEVELS)}); relabel levels with [rag.labels] instead")
+    labels = tuple((k, str(v)) for k, v in rag.get("labels", {}).items())
+    aliases = tuple((k, tuple(map(str, v))) for k, v in rag.get("aliases", {}).items())
+    month = int(prog.get("financial_year_start_month", 4))
+    if not 1 <= month <= 12:
+        raise ConfigError(f"[programme] financial_year_start_month must be 1-12, not {month}")
+    lim = data.get("limits", {})
+    limits = Limits(
+        max_file_bytes=int(float(lim.get("max_file_mb", 200)) * 2**20),
+        max_uncompressed_bytes=int(float(lim.get("max_uncompressed_mb", 1024)) * 2**20),
+        max_ratio=float(lim.get("max_ratio", 100)),
+        max_rows=int(lim.get("max_rows", 524_288)),
+        max_columns=int(lim.get("max_columns", 1024)),
+    )
+    fy = prog.get("financial_year")
+    return Programme(
+        name=str(prog.get("name", "Partnership improvement programme")),
+        financial_year_start_month=month,
+        financial_year=int(fy) if fy is not None else None,
+        expected_sros=tuple(str(s) for s in prog.get("expected_sros", ())),
+        rag=RagScale(levels=levels, labels=labels, extra_aliases=aliases),
+        header_aliases={k: list(map(str, v)) for k, v in data.get("headers", {}).items()},
+        risk=dict(data.get("risk", {})),
+        scorecard=dict(data.get("scorecard", {})),
+        limits=limits,
+        source=source,
+        raw=data,
+    )

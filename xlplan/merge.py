@@ -1,0 +1,301 @@
+"""Stage 5: many submissions (and last month's consolidated workbook) -> one merged result.
+
+Every row from every readable file is kept, keyed by its stable row key. Against the previous
+consolidated workbook each row gets its RAG movement (Improved / Worsened / Same) or is New; a
+row that was there last month and is missing now is carried forward with its last known values
+and flagged, never lost. Overdue milestones are judged against the reporting period.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pandas as pd
+
+from .config import Programme
+from .issues import FileInfo, Issue
+
+IMPROVED, WORSENED, SAME, NEW, CARRIED = "Improved", "Worsened", "Same", "New", "Carried forward"
+
+
+@dataclass
+class Merged:
+    """The month's merged picture, ready for :func:`xlplan.write_consolidated`.
+
+    ``actions`` holds the tidy action rows of every file (columns of
+    :data:`xlplan.normalise.actions.ACTION_COLUMNS` plus extra columns) and, from the merge:
+
+    * ``previous_rag`` -- the row's RAG in the previous consolidated workbook ('' if none);
+    * ``movement`` -- Improved / Worsened / Same against last month, New, or '' without one;
+    * ``status`` -- '' for a row submitted this month, 'Carried forward' for a row missing
+      this month and copied from the previous workbook;
+    * ``overdue`` -- True when the row's due quarter ended before the reporting period and it
+      is neither marked Complete nor RAG Complete;
+    * ``issue_codes`` -- the codes of the issues found on the row ('; '-joined, '' if none);
+    * ``has_error`` -- True when one of those issues is an error.
+    """
+
+    programme: Programme
+    period: str
+    files: list[FileInfo]
+    actions: pd.DataFrame
+    risks: pd.DataFrame
+    scorecards: pd.DataFrame
+    issues: list[Issue]
+    changes: pd.DataFrame
+    history: pd.DataFrame
+    extra_columns: list[str] = field(default_factory=list)
+    previous_path: str | None = None
+
+
+def reporting_period(period: str | None, today: dt.date | None = None) -> tuple[str, dt.date]:
+    """'YYYY-MM' and the period's first day (default: this month)."""
+    if period is None:
+        today = today or dt.date.today()
+        return f"{today.year:04d}-{today.month:02d}", today.replace(day=1)
+    try:
+        first = dt.datetime.strptime(period.strip(), "%Y-%m").date()
+    except ValueError:
+        raise ValueError(f"the period must be written YYYY-MM (e.g. 2018-03), not '{period}'") \
+            from None
+    return first.strftime("%Y-%m"), first
+
+
+def merge(paths: Iterable[str | Path] | str | Path, *, previous: str | Path | None = None,
+          period: str | None = None, config: str | Path | Programme | None = None,
+          progress: Callable[[str], None] | None = None) -> Merged:
+    """Read, validate and merge submissions (files or folders) into one :class:`Merged`.
+
+    ``previous`` is last month's consolidated workbook written by xlplan; ``period`` the
+    reporting month 'YYYY-MM' (default: this month). A file that fails to read is listed
+    with its issues and the rest is merged.
+    """
+    from .api import combine, read_many
+    from .config import load_config
+
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    programme = config if isinstance(config, Programme) else load_config(config)
+    period_label, period_start = reporting_period(period)
+    subs, programme = read_many(paths, programme, progress=progress)
+    result = combine(subs, programme)
+    issues = list(result.issues)
+    actions = result.actions.copy()
+    extra_columns = _extra_columns(subs)
+
+    prev = None
+    if previous is not None:
+        from .consolidated import read_previous
+
+        prev = read_previous(previous)
+
+    issues.extend(conflicting_refs(actions))
+    issues.extend(missing_submissions(programme, result.files, actions))
+    actions, changes = compare_with_previous(actions, prev, issues)
+    actions = mark_overdue(actions, programme, period_start, issues)
+    actions = mark_issue_codes(actions, issues)
+
+    risks = result.risks
+    if not risks.empty or (prev is not None and prev.sheets.get("Risks")):
+        try:
+            from .merge_risks import merge_risks
+        except ImportError:
+            merge_risks = None
+        if merge_risks is not None:
+            risks = merge_risks(risks, prev, programme, period_start, issues)
+
+    history = rag_history(actions, programme, period_label, prev)
+    return Merged(programme=programme, period=period_label, files=result.files, actions=actions,
+                  risks=risks, scorecards=result.scorecards, issues=issues, changes=changes,
+                  history=history, extra_columns=extra_columns,
+                  previous_path=str(previous) if previous is not None else None)
+
+
+def _extra_columns(subs) -> list[str]:
+    from .normalise.actions import ACTION_COLUMNS
+
+    seen: dict[str, None] = {}
+    for sub in subs:
+        for col in sub.actions.columns:
+            if col not in ACTION_COLUMNS and not col.startswith("_"):
+                seen.setdefault(col, None)
+    return list(seen)
+
+
+def conflicting_refs(actions: pd.DataFrame) -> list[Issue]:
+    """``conflicting-ref`` for a key submitted by two files; both rows stay."""
+    from .issues import at
+
+    out: list[Issue] = []
+    if actions.empty:
+        return out
+    firsts = actions.drop_duplicates("key")[["key", "file"]].set_index("key")["file"]
+    multi = actions.groupby("key")["file"].nunique()
+    for key in multi[multi > 1].index:
+        first_file = firsts[key]
+        rows = actions[(actions["key"] == key) & (actions["file"] != first_file)]
+        for rec in rows.itertuples(index=False):
+            what = f"Ref '{rec.ref}'" if rec.ref else "the same theme, action and sub-action"
+            out.append(at("conflicting-ref", f"{what} is also submitted in '{first_file}': both "
+                          "rows are kept; agree which file owns it", file=rec.file,
+                          sheet=rec.sheet, row=rec.source_row, value=rec.ref or rec.sub_action))
+    return out
+
+
+def missing_submissions(programme: Programme, files: list[FileInfo],
+                        actions: pd.DataFrame) -> list[Issue]:
+    """``missing-submission`` for each expected SRO no readable file speaks for."""
+    from .issues import at
+    from .text import match_key
+
+    seen = " | ".join(match_key(f.path) + " " + match_key(f.sro) for f in files
+                      if f.status in ("ok", "errors"))
+    if not actions.empty:
+        seen += " | " + " | ".join(match_key(s) for s in actions["sro"].unique())
+    out = []
+    for sro in programme.expected_sros:
+        if match_key(sro) not in seen:
+            out.append(at("missing-submission", f"no workbook from {sro} this month",
+                          value=sro))
+    return out
+
+
+def compare_with_previous(actions: pd.DataFrame, prev, issues: list[Issue]
+                          ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """RAG movement per row against last month; rows missing now carried forward and flagged."""
+    from .issues import at
+    from .schema.rag import CANONICAL_LEVELS
+
+    actions = actions.copy()
+    actions["previous_rag"] = ""
+    actions["movement"] = ""
+    actions["status"] = ""
+    change_cols = ["change", "key", "ref", "theme", "action", "sub_action", "sro", "previous_rag",
+                   "rag", "file"]
+    if prev is None:
+        return actions, pd.DataFrame(columns=change_cols)
+
+    rank = {lv: i for i, lv in enumerate(CANONICAL_LEVELS)}
+    before = prev.actions.drop_duplicates("key").set_index("key")
+    prev_rag = before["rag"].to_dict() if not before.empty else {}
+    movements = []
+    for key, rag in zip(actions["key"], actions["rag"]):
+        if key not in prev_rag:
+            movements.append((NEW, ""))
+            continue
+        old = prev_rag[key] or ""
+        a, b = rank.get(old), rank.get(rag or "")
+        if a == b:
+            movements.append((SAME, old))
+        elif a is None or b is None:  # reported one month only: no movement to judge
+            movements.append(("", old))
+        else:
+            movements.append((IMPROVED if b < a else WORSENED, old))
+    if movements:
+        actions["movement"] = [m for m, _ in movements]
+        actions["previous_rag"] = [p for _, p in movements]
+
+    present = set(actions["key"])
+    missing = prev.actions[~prev.actions["key"].isin(present)].drop_duplicates("key")
+    carried = []
+    for rec in missing.to_dict("records"):
+        rec = {k: ("" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
+               for k, v in rec.items()}
+        rec.update(status=CARRIED, movement="", previous_rag=rec.get("rag", ""))
+        carried.append(rec)
+        issues.append(at("carried-forward", "this row was in last month's workbook but no file "
+                         "sent it this month: carried forward with its last known values",
+                         file=str(rec.get("file", "")), sheet=rec.get("sheet") or None,
+                         row=int(rec["source_row"]) if str(rec.get("source_row", "")).isdigit()
+                         else None, value=rec.get("key")))
+    if carried:
+        actions = pd.concat([actions, pd.DataFrame(carried)], ignore_index=True, sort=False)
+    for col in actions.columns:
+        if actions[col].dtype == object:
+            actions[col] = actions[col].where(actions[col].notna(), "")
+
+    changes = actions.assign(change=actions["movement"].where(actions["status"] != CARRIED,
+                                                              CARRIED))
+    changes = changes[changes["change"] != ""]
+    order = {WORSENED: 0, IMPROVED: 1, NEW: 2, CARRIED: 3, SAME: 4}
+    changes = changes.assign(_o=changes["change"].map(order)).sort_values(
+        ["_o", "file", "source_row"], kind="stable")
+    return actions, changes[change_cols].reset_index(drop=True)
+
+
+def mark_overdue(actions: pd.DataFrame, programme: Programme, period_start: dt.date,
+                 issues: list[Issue]) -> pd.DataFrame:
+    """``overdue`` when a row's due quarter ended before the reporting period and it is neither
+    marked Complete nor RAG Complete (carried rows are judged too)."""
+    from .issues import at
+    from .schema.markers import fy_of, quarter_end
+    from .schema.rag import COMPLETE
+
+    actions = actions.copy()
+    start_month = programme.financial_year_start_month
+    fy = programme.financial_year if programme.financial_year is not None else \
+        fy_of(period_start, start_month)
+    flags = []
+    due_dates = []
+    for rec in actions.itertuples(index=False):
+        due_date = rec.due_date if isinstance(rec.due_date, dt.date) else None
+        if due_date is None and rec.due in ("Q1", "Q2", "Q3", "Q4"):
+            due_date = quarter_end(fy, int(rec.due[1]), start_month)
+        due_dates.append(due_date)
+        late = (due_date is not None and due_date < period_start and not bool(rec.complete)
+                and rec.rag != COMPLETE)
+        flags.append(late)
+        if late:
+            cell = getattr(rec, "due_cell", "") or ""
+            issues.append(Issue(
+                code="overdue", message=f"due {rec.due} (by {due_date:%d %b %Y}) and not marked "
+                "Complete", file=rec.file, sheet=rec.sheet or None,
+                row=int(rec.source_row) if str(rec.source_row).isdigit() else None,
+                column="".join(ch for ch in cell if ch.isalpha()) or None,
+                value=rec.sub_action or rec.action))
+    actions["due_date"] = due_dates
+    actions["overdue"] = flags
+    return actions
+
+
+def mark_issue_codes(actions: pd.DataFrame, issues: list[Issue]) -> pd.DataFrame:
+    """Each row's issue codes, so the Actions sheet marks rows with errors instead of dropping them."""
+    from .issues import ERROR
+
+    by_row: dict[tuple, list[Issue]] = {}
+    for issue in issues:
+        if issue.row is not None:
+            by_row.setdefault((issue.file, issue.sheet or "", issue.row), []).append(issue)
+    codes, errors = [], []
+    for f, s, r in zip(actions["file"], actions["sheet"], actions["source_row"]):
+        found = by_row.get((f, s or "", int(r) if str(r).isdigit() else r), [])
+        codes.append("; ".join(sorted({i.code for i in found})))
+        errors.append(any(i.severity == ERROR for i in found))
+    actions = actions.copy()
+    actions["issue_codes"] = codes
+    actions["has_error"] = errors
+    return actions
+
+
+def rag_history(actions: pd.DataFrame, programme: Programme, period: str, prev) -> pd.DataFrame:
+    """RAG counts per period: last month's history plus this month's counts."""
+    levels = list(programme.rag.levels)
+    counts = {lv: int((actions["rag"] == lv).sum()) if not actions.empty else 0 for lv in levels}
+    not_reported = int((actions["rag"] == "").sum()) if not actions.empty else 0
+    row = {"period": period, **counts, "Not reported": not_reported, "Total": len(actions)}
+    frames = []
+    if prev is not None and prev.history is not None and not prev.history.empty:
+        old = prev.history[prev.history["period"].astype(str) != period]
+        frames.append(old)
+    frames.append(pd.DataFrame([row]))
+    hist = pd.concat(frames, ignore_index=True, sort=False).fillna(0)
+    cols = ["period", *levels, "Not reported", "Total"]
+    for c in cols:
+        if c not in hist.columns:
+            hist[c] = 0
+    hist = hist[cols].sort_values("period", kind="stable").reset_index(drop=True)
+    for c in cols[1:]:
+        hist[c] = hist[c].astype(int)
+    return hist

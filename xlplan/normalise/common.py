@@ -1,0 +1,104 @@
+"""What every kind of sheet shares on its way to tidy rows: the sheet context, merged cells,
+row provenance and the cell-level checks (formula-like text, formulas in input)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import Programme
+from ..issues import Issue, at, col_letter
+from ..locate import Located
+from ..read import RawSheet
+from ..text import clean_text, looks_like_formula
+
+#: Provenance columns every tidy row carries, so any issue and any output row leads back to a cell.
+PROVENANCE = ("file", "sheet", "source_row")
+
+
+@dataclass
+class SheetContext:
+    """Everything a normaliser or validator needs to name a cell."""
+
+    file: str
+    sheet: str
+    loc: Located
+    programme: Programme
+    path: Path | None = None
+    issues: list[Issue] = field(default_factory=list)
+    formula_cells: set[tuple[int, int]] = field(default_factory=set)  # (row 1-based, col 0-based)
+
+    def issue(self, code: str, message: str, *, row: int | None = None,
+              column: str | None = None, col: int | None = None, value: object = None) -> None:
+        """Record an issue at a 1-based row and a canonical column name or 0-based column."""
+        if column is not None and col is None:
+            col = self.loc.columns.get(column)
+        self.issues.append(at(code, message, file=self.file, sheet=self.sheet, row=row, col=col,
+                              value=value))
+
+    def cell(self, row: int, column: str) -> str | None:
+        col = self.loc.columns.get(column)
+        return f"{col_letter(col)}{row}" if col is not None else None
+
+
+def vertical_merges(sheet: RawSheet) -> dict[tuple[int, int], tuple[int, int]]:
+    """(row, col) of every cell covered by a vertical merge -> the merge's top-left cell."""
+    covered: dict[tuple[int, int], tuple[int, int]] = {}
+    for r0, c0, r1, c1 in sheet.merged:
+        if r1 > r0 and (r1 - r0) * (c1 - c0 + 1) < 100_000:
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    if (r, c) != (r0, c0):
+                        covered[(r, c)] = (r0, c0)
+    return covered
+
+
+def wide_merge_rows(sheet: RawSheet, min_width: int = 3) -> set[int]:
+    """Rows that start a horizontal merge at least ``min_width`` columns wide (banners)."""
+    return {r0 for r0, c0, r1, c1 in sheet.merged if c1 - c0 + 1 >= min_width}
+
+
+def extra_columns(sheet: RawSheet, loc: Located) -> dict[int, str]:
+    """Columns to carry as extras: the header's unknown columns, and headerless columns that hold
+    data (named 'Column K'), so nothing an SRO typed is dropped."""
+    extras = dict(loc.extras)
+    known = set(loc.columns.values()) | set(extras)
+    width = max((len(r) for r in sheet.rows[loc.header_row + 1:]), default=0)
+    for c in range(width):
+        if c in known:
+            continue
+        for row in sheet.rows[loc.header_row + 1:]:
+            if c < len(row) and row[c] not in ("", None):
+                extras[c] = f"Column {col_letter(c)}"
+                break
+    # Two extra headers spelled the same would collide as DataFrame columns.
+    seen: dict[str, int] = {}
+    for c in sorted(extras):
+        name = extras[c] or f"Column {col_letter(c)}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({col_letter(c)})"
+        else:
+            seen[name] = 1
+        extras[c] = name
+    return extras
+
+
+def check_cell_text(ctx: SheetContext, row: int, col: int, raw: object) -> None:
+    """Text that a spreadsheet or CSV reader could run as a formula: kept as text, noted."""
+    if isinstance(raw, str) and raw and looks_like_formula(raw.lstrip()) \
+            and (row, col) not in ctx.formula_cells:
+        ctx.issue("formula-like-text", "text that starts like a formula: kept as text, never "
+                  "run as a formula", row=row, col=col, value=raw[:200])
+
+
+def check_formula_cells(ctx: SheetContext, sheet: RawSheet, first_row: int) -> None:
+    """One note per formula cell below the header: its last calculated value is what was read
+    (formulas are never recalculated or carried into the output)."""
+    for row, col in sorted(ctx.formula_cells):
+        if row < first_row:
+            continue
+        cached = sheet.value(row - 1, col)
+        shown = clean_text(cached) if cached not in ("", None) else ""
+        ctx.issue("formula-in-input", "this cell holds a formula: its last calculated value "
+                  + (f"('{shown[:60]}') was used" if shown else "was empty, so nothing was read"),
+                  row=row, col=col, value=shown)

@@ -1,0 +1,184 @@
+"""Stage 1: a file on disk -> raw sheets (cell values as python-calamine gives them).
+
+Order matters here. A folder of submissions holds whatever people emailed: lock files, PDFs,
+old ``.xls`` files, password-protected workbooks, now and then something hostile. The checks in
+:mod:`xlplan.safety` run on the bytes first, because python-calamine aborts the whole process
+(an uncatchable SIGABRT) on some of those files; only a file that passes is handed to it.
+Styles (fill colours for colour-only RAG) are not read here: :mod:`xlplan.styles` reads them
+later, and only for the cells that need them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Programme
+from .issues import FileInfo, Issue, at
+from .safety import Limits as SafetyLimits
+from .safety import check_package, sha256_file
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+OTHER_EXCEL = {".xls", ".xlsb", ".ods", ".csv"}
+
+
+@dataclass
+class RawSheet:
+    """One visible worksheet's values, indexed from A1 (row 0 = Excel row 1)."""
+
+    name: str
+    rows: list[list]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1
+
+    def value(self, r: int, c: int):
+        if 0 <= r < len(self.rows):
+            row = self.rows[r]
+            if 0 <= c < len(row):
+                return row[c]
+        return ""
+
+
+@dataclass
+class RawWorkbook:
+    path: Path
+    display: str
+    sheets: list[RawSheet]
+    info: FileInfo
+    macro_enabled: bool = False
+
+
+def display_name(path: Path, root: Path | None) -> str:
+    """How a file is named in reports: relative to the folder the user gave, else as given."""
+    if root is not None:
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+def file_info(path: Path, display: str) -> FileInfo:
+    stat = path.stat()
+    return FileInfo(
+        path=display,
+        sha256=sha256_file(path),
+        size=stat.st_size,
+        modified=dt.datetime.fromtimestamp(stat.st_mtime, dt.timezone.utc)
+        .replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+    )
+
+
+def skip_reason(path: Path) -> str | None:
+    """Why a file in a submissions folder is not a workbook to read, or None to read it."""
+    name = path.name
+    if name.startswith("~$"):
+        return "an Excel lock file (the workbook was open when the folder was collected)"
+    if name.startswith(".") or name.lower() in {"thumbs.db", "desktop.ini"}:
+        return "a hidden or system file"
+    suffix = path.suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
+        return None
+    if suffix == ".xls":
+        return None  # read by the safety check, which explains the old format
+    return f"not an Excel workbook ({suffix or 'no extension'})"
+
+
+def safety_limits(programme: Programme) -> SafetyLimits:
+    lim = programme.limits
+    return SafetyLimits(
+        max_file_bytes=lim.max_file_bytes,
+        max_uncompressed_bytes=lim.max_uncompressed_bytes,
+        max_ratio=lim.max_ratio,
+        max_rows=lim.max_rows,
+        max_columns=lim.max_columns,
+    )
+
+
+def read_workbook(path: Path, display: str, programme: Programme
+                  ) -> tuple[RawWorkbook | None, FileInfo, list[Issue]]:
+    """Raw sheets of one file, or None (with the issues saying why) when it cannot be read."""
+    issues: list[Issue] = []
+    try:
+        info = file_info(path, display)
+    except OSError as exc:
+        info = FileInfo(path=display, status="failed")
+        issues.append(at("unreadable-file", f"the file cannot be opened: {exc.strerror or exc}",
+                         file=display))
+        return None, info, issues
+
+    reason = skip_reason(path)
+    if reason:
+        info.status = "skipped"
+        issues.append(at("skipped-file", f"skipped: {reason}", file=display))
+        return None, info, issues
+
+    check = check_package(path, display, safety_limits(programme))
+    issues.extend(check.issues)
+    if not check.ok:
+        info.status = "failed"
+        return None, info, issues
+
+    try:
+        sheets, hidden = _read_values(path)
+    except Exception as exc:  # calamine raises its own types; any failure is this file's alone
+        info.status = "failed"
+        issues.append(_calamine_issue(exc, display))
+        return None, info, issues
+    for name in hidden:
+        issues.append(at("hidden-sheet", f"hidden sheet '{name}' was not read", file=display,
+                         sheet=name))
+    return RawWorkbook(path, display, sheets, info, check.macro_enabled), info, issues
+
+
+def _calamine_issue(exc: Exception, display: str) -> Issue:
+    name = type(exc).__name__
+    if name == "PasswordError":
+        return at("encrypted-file", "the workbook is password protected: remove the password in "
+                  "Excel (File > Info > Protect Workbook) and send it again", file=display)
+    if name == "XmlError" and "entit" in str(exc).lower():
+        return at("unsafe-xml", "the workbook's XML declares entities, which xlplan never "
+                  "expands", file=display)
+    return at("unreadable-file", f"the workbook could not be read ({name}: {exc}); open it in "
+              "Excel, check it, and save it again as .xlsx", file=display)
+
+
+def _read_values(path: Path) -> tuple[list[RawSheet], list[str]]:
+    import python_calamine as pc  # imported here so `xlplan --help` starts fast
+
+    sheets: list[RawSheet] = []
+    hidden: list[str] = []
+    wb = pc.CalamineWorkbook.from_path(os.fspath(path))
+    try:
+        for meta in wb.sheets_metadata:
+            if meta.typ != pc.SheetTypeEnum.WorkSheet:
+                continue
+            if meta.visible != pc.SheetVisibleEnum.Visible:
+                hidden.append(meta.name)
+                continue
+            sheet = wb.get_sheet_by_name(meta.name)
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
+            sheets.append(RawSheet(meta.name, rows, merged))
+    finally:
+        wb.close()
+    return sheets, hidden
+
+
+def sheet_has_formulas(path: Path, sheet_name: str) -> bool:
+    """Cheap test for any ``<f>`` element in a sheet's XML, before a full styles parse."""
+    from .styles import sheet_members
+
+    with zipfile.ZipFile(path) as zf:
+        member = sheet_members(zf).get(sheet_name)
+        if not member:
+            return False
+        with zf.open(member) as fh:
+            tail = b""
+            while chunk := fh.read(1 << 20):
+                block = tail + chunk
+                if b"<f>" in block or b"<f " in block or b"<f/>" in block:
+                    return True
+                tail = block[-4:]
+    return False

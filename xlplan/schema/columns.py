@@ -1,0 +1,228 @@
+"""What each kind of sheet holds, as data: canonical columns, the headers people give them.
+
+A sheet is classified by its header row (see :mod:`xlplan.locate`): each kind lists its columns
+with the spellings seen in real workbooks, which columns identify the kind, and which are
+required. Headers are compared after :func:`header_key` folding, which drops case, padding,
+punctuation, HTML remnants and parenthesised explanations ("DESCRIPTION OF RISK (Risk
+description should include ...)" -> "description of risk").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+ACTION_PLAN, RISK_REGISTER, SCORECARD, OTHER = "action_plan", "risk_register", "scorecard", "other"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical column: its name in tidy rows, its output header and its aliases."""
+
+    name: str
+    header: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SheetSchema:
+    """A kind of sheet: its columns, what identifies it, what must be there."""
+
+    kind: str
+    columns: tuple[Column, ...]
+    #: at least one of these must be found for the sheet to be of this kind ...
+    identify_any: tuple[str, ...]
+    #: ... together with at least this many recognised columns in all.
+    min_columns: int
+    #: a missing one is a ``missing-column`` error.
+    required: tuple[str, ...] = ()
+    #: carried down through blank and vertically merged cells.
+    carry_down: tuple[str, ...] = ()
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+
+_TAGS = re.compile(r"<[^>]*>")
+_PARENS = re.compile(r"\([^)]*\)?")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def header_key(text: object) -> str:
+    """Fold a header cell for matching (see module docstring)."""
+    s = _TAGS.sub(" ", str(text)).lower().replace("&", " and ")
+    s = _PARENS.sub(" ", s)
+    return _NON_ALNUM.sub(" ", s).strip()
+
+
+ACTION_PLAN_SCHEMA = SheetSchema(
+    kind=ACTION_PLAN,
+    columns=(
+        Column("ref", "Ref", ("ref", "ref no", "ref number", "reference", "id", "action ref",
+                              "action id", "no", "number", "r", "rec", "recommendation no")),
+        Column("theme", "Theme", ("theme", "workstream", "work stream", "strategy", "programme",
+                                  "priority", "strategic priority")),
+        Column("aim", "Aim", ("aim", "aims", "objective", "outcome")),
+        Column("action", "Action", ("action", "actions", "action title", "key action",
+                                    "commissioning activity", "strategic goal", "recommendation",
+                                    "improvement action", "activity")),
+        Column("sub_action", "Sub action", ("sub actions", "sub action", "subactions",
+                                            "subaction", "sub action s", "milestone", "milestones",
+                                            "task", "tasks", "key milestones", "steps")),
+        Column("sro", "SRO", ("sro", "sros", "lead", "leads", "owner", "action owner",
+                              "lead officer", "responsible officer", "senior responsible owner",
+                              "accountable lead", "lead s", "responsible")),
+        Column("q1", "Q1", ("q1", "qtr 1", "quarter 1", "apr jun", "apr to jun")),
+        Column("q2", "Q2", ("q2", "qtr 2", "quarter 2", "jul sep", "jul to sep")),
+        Column("q3", "Q3", ("q3", "qtr 3", "quarter 3", "oct dec", "oct to dec")),
+        Column("q4", "Q4", ("q4", "qtr 4", "quarter 4", "jan mar", "jan to mar")),
+        Column("later", "Later", ("later", "future", "beyond", "next year")),
+        Column("timeframe", "Timeframe", ("timeframe", "time frame", "timescale", "timescales",
+                                          "target date", "due date", "deadline", "due by",
+                                          "completion date", "by when")),
+        Column("updates", "Updates", ("updates", "update", "progress update", "progress updates",
+                                      "progress", "progress report", "progress reports",
+                                      "progress so far", "commentary", "latest update")),
+        Column("risks_issues", "Risks/Issues", ("risks issues", "risks and issues", "risks",
+                                                "issues", "risk issue", "risks issues concerns",
+                                                "barriers")),
+        Column("rag", "RAG", ("rag", "rag status", "status", "rag rating", "r a g", "rag status ",
+                              "delivery status", "current rag", "rag this month")),
+    ),
+    identify_any=("action", "sub_action"),
+    min_columns=2,
+    required=("rag",),
+    carry_down=("action", "sro"),
+)
+
+RISK_REGISTER_SCHEMA = SheetSchema(
+    kind=RISK_REGISTER,
+    columns=(
+        Column("ref", "Ref", ("pm risk ref", "risk ref", "risk reference", "ref", "risk id",
+                              "risk no", "risk number", "id", "no")),
+        Column("owner", "Owner", ("owner", "risk owner", "dept", "department", "lead",
+                                  "responsible officer", "sro")),
+        Column("category", "Category", ("risk category", "category", "type", "risk type")),
+        Column("description", "Description", ("description of risk", "risk description",
+                                              "description", "risk", "risk title",
+                                              "risk and opportunity")),
+        Column("link", "Link to plan", ("link to corporate plan performance framework or "
+                                        "business plan", "link to corporate plan", "link to plan",
+                                        "link", "strategic objective")),
+        Column("controls", "Controls", ("current existing management controls and internal "
+                                        "control measures", "existing controls", "controls",
+                                        "current controls", "mitigation", "existing mitigation")),
+        Column("assurances", "Assurances", ("assurances on controls mitigation", "assurances",
+                                            "assurance", "sources of assurance")),
+        Column("inherent_rating", "Inherent rating", ("inherent risk rating", "inherent rating",
+                                                      "inherent score", "inherent risk",
+                                                      "gross risk rating", "gross score")),
+        Column("previous_rating", "Previous rating", ("previous residual risk rating",
+                                                      "previous rating", "previous score",
+                                                      "previous risk rating", "last rating")),
+        Column("current_rating", "Current rating", ("current residual risk rating",
+                                                    "current rating", "residual risk rating",
+                                                    "current risk rating", "residual rating",
+                                                    "current score", "residual score", "rating")),
+        Column("likelihood", "Likelihood", ("likelihood", "l", "probability", "current likelihood",
+                                            "residual likelihood")),
+        Column("impact", "Impact", ("impact", "consequence", "i", "c", "severity",
+                                    "current impact", "residual impact")),
+        Column("score", "Score", ("score", "risk score", "l x i", "lxi", "l x c", "total")),
+        Column("target_rating", "Target", ("target score", "target", "target rating",
+                                           "target risk rating", "target risk score")),
+        Column("movement", "Movement", ("rag rating movement in risk score", "movement",
+                                        "movement in risk score", "direction", "trend",
+                                        "direction of travel")),
+        Column("rag", "RAG", ("rag", "rag rating", "rag status", "status")),
+        Column("action_plan", "Action plan", ("action plan future mitigation opportunities to be "
+                                              "explored", "action plan", "actions",
+                                              "further actions", "future mitigation",
+                                              "further mitigation")),
+        Column("review_date", "Review date", ("review date", "next review", "next review date",
+                                              "date of review", "date reviewed", "last reviewed")),
+    ),
+    identify_any=("description",),
+    min_columns=3,
+    required=("description",),
+)
+
+SCORECARD_SCHEMA = SheetSchema(
+    kind=SCORECARD,
+    columns=(
+        Column("indicator", "Indicator", ("indicator", "indicators", "kpi", "measure name",
+                                          "performance indicator", "metric")),
+        Column("measure", "Measure", ("measure", "unit", "units", "measure type")),
+        Column("period", "Most recent period", ("most recent period", "period", "latest period",
+                                                "reporting period")),
+        Column("benchmark", "Benchmark", ("benchmark", "england average", "comparator",
+                                          "national average")),
+        Column("first_value", "First value", ("first value of graph", "first value",
+                                              "previous value")),
+        Column("graph", "Graph", ("graph", "trend graph", "sparkline", "chart")),
+        Column("last_value", "Last value", ("last value of graph", "last value", "latest value",
+                                            "current value", "value")),
+        Column("trend", "Trend", ("trend", "trend rag", "direction of travel")),
+        Column("comments", "Comments", ("comments", "comment", "polarity", "notes")),
+        Column("strategy", "Strategy", ("strategy", "section", "domain")),
+    ),
+    identify_any=("indicator",),
+    min_columns=3,
+    required=("indicator",),
+)
+
+SCHEMAS: dict[str, SheetSchema] = {
+    s.kind: s for s in (ACTION_PLAN_SCHEMA, RISK_REGISTER_SCHEMA, SCORECARD_SCHEMA)}
+
+QUARTERS = ("q1", "q2", "q3", "q4")
+
+
+@dataclass
+class AliasTable:
+    """header_key -> canonical column name for one kind, with the programme's extra aliases."""
+
+    schema: SheetSchema
+    lookup: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, schema: SheetSchema, extra: dict[str, list[str]] | None = None) -> "AliasTable":
+        lookup: dict[str, str] = {}
+        for col in schema.columns:
+            for alias in (*col.aliases, col.name, col.header):
+                lookup.setdefault(header_key(alias), col.name)
+        for name, aliases in (extra or {}).items():
+            if any(c.name == name for c in schema.columns):
+                for alias in aliases:
+                    lookup[header_key(alias)] = name
+        return cls(schema, lookup)
+
+    def match(self, key: str) -> str | None:
+        """Canonical name for a folded header, trying exact first, then a long-alias prefix."""
+        if not key:
+            return None
+        hit = self.lookup.get(key)
+        if hit:
+            return hit
+        # Long headers with trailing explanations ("description of risk risk description
+        # should include ...") match an alias of two words or more as a prefix. Indexed by the
+        # first two words so that scanning long data cells for a header row stays cheap.
+        words = key.split(" ", 2)
+        if len(words) < 3:
+            return None
+        for alias, name in self._prefixes().get(f"{words[0]} {words[1]}", ()):
+            if key.startswith(alias + " "):
+                return name
+        return None
+
+    def _prefixes(self) -> dict[str, list[tuple[str, str]]]:
+        cached = getattr(self, "_prefix_index", None)
+        if cached is None:
+            cached = {}
+            for alias, name in sorted(self.lookup.items(), key=lambda kv: -len(kv[0])):
+                parts = alias.split(" ")
+                if len(parts) >= 2:
+                    cached.setdefault(f"{parts[0]} {parts[1]}", []).append((alias, name))
+            self._prefix_index = cached
+        return cached

@@ -1,0 +1,143 @@
+"""Milestone markers and timeframes as people write them, and the dates they mean.
+
+Quarter columns (Q1..Q4 of the programme's financial year, plus a "later" column) hold ``X``
+(due that quarter), ``Complete``, a date, or text such as ``Q2 18/19``. Plans without quarter
+columns have one Timeframe column instead (seed 002): ``Oct-18``, ``Mar-19``, ``2018/19``,
+``Ongoing - March 19``, ``Autumn 2018``. Both are read to a due date; the text is always kept.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+DUE, COMPLETE, DATE, QUARTER, ONGOING, UNKNOWN = (
+    "due", "complete", "date", "quarter", "ongoing", "unknown")
+
+DUE_MARKS = frozenset({"x", "xx", "y", "yes", "due", "*", "tick", "\u2713", "\u2714", "\u2022",
+                       "\u25cf", "planned", "p"})
+COMPLETE_MARKS = frozenset({"complete", "completed", "done", "achieved", "delivered", "closed",
+                            "c", "finished", "complete d"})
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+SEASON_MONTH = {"spring": 5, "summer": 8, "autumn": 11, "fall": 11, "winter": 2}
+
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+_MONTH_YEAR = re.compile(rf"\b({_MONTH_NAMES})\.?[\s\-/']*(\d{{4}}|\d{{2}})\b", re.IGNORECASE)
+_SEASON_YEAR = re.compile(r"\b(spring|summer|autumn|fall|winter)\s*(\d{4}|\d{2})\b", re.IGNORECASE)
+_QUARTER_FY = re.compile(r"\b(?:q|qtr|quarter)\s*([1-4])\s*(?:of\s*)?(?:fy\s*)?"
+                         r"(\d{2}|\d{4})?\s*[/\-]?\s*(\d{2})?\b", re.IGNORECASE)
+_FY = re.compile(r"\b(\d{4}|\d{2})\s*[/\-]\s*(\d{2}|\d{4})\b")
+_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{2}|\d{4})\b")
+_YEAR = re.compile(r"\b(20\d{2})\b")
+
+
+@dataclass(frozen=True)
+class Marker:
+    """What one milestone or timeframe cell says."""
+
+    kind: str                      # due | complete | date | quarter | ongoing | unknown
+    text: str                      # as written (cleaned)
+    date: dt.date | None = None    # the due date when the cell itself gives one
+    quarter: int | None = None     # for "Q2 18/19"
+    fy: int | None = None          # financial year by its starting calendar year
+
+
+def _year(text: str) -> int:
+    y = int(text)
+    return y + 2000 if y < 100 else y
+
+
+def month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def quarter_end(fy: int, quarter: int, start_month: int = 4) -> dt.date:
+    """Last day of quarter 1-4 of the financial year that starts in ``start_month`` of ``fy``."""
+    month0 = start_month - 1 + 3 * (quarter - 1) + 2
+    return month_end(fy + month0 // 12, month0 % 12 + 1)
+
+
+def fy_of(day: dt.date, start_month: int = 4) -> int:
+    """The financial year (by starting calendar year) a date falls in."""
+    return day.year if day.month >= start_month else day.year - 1
+
+
+def parse_marker(value: object, start_month: int = 4) -> Marker | None:
+    """A quarter-column cell: None when blank, else a :class:`Marker` (kind unknown if unread)."""
+    if value is None or value == "" or value is False:
+        return None
+    if isinstance(value, dt.datetime):
+        return Marker(DATE, value.date().isoformat(), value.date())
+    if isinstance(value, dt.date):
+        return Marker(DATE, value.isoformat(), value)
+    if value is True:
+        return Marker(DUE, "TRUE")
+    text = " ".join(str(value).split())
+    if not text:
+        return None
+    key = text.lower().strip(" .!")
+    if key in DUE_MARKS:
+        return Marker(DUE, text)
+    if key in COMPLETE_MARKS or key.startswith("complete"):
+        return Marker(COMPLETE, text)
+    parsed = parse_timeframe(text, start_month)
+    if parsed is not None:
+        return parsed
+    return Marker(UNKNOWN, text)
+
+
+def parse_timeframe(value: object, start_month: int = 4) -> Marker | None:
+    """A timeframe cell read to its due date; kind unknown when no date can be read from it."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return Marker(DATE, value.date().isoformat(), value.date())
+    if isinstance(value, dt.date):
+        return Marker(DATE, value.isoformat(), value)
+    if isinstance(value, (int, float)):
+        text = str(int(value)) if float(value).is_integer() else str(value)
+    else:
+        text = " ".join(str(value).split())
+    if not text:
+        return None
+    low = text.lower()
+
+    m = _QUARTER_FY.search(low)
+    if m and (m.group(2) or m.group(3)):
+        q = int(m.group(1))
+        fy = _year(m.group(2)) if m.group(2) else None
+        if fy is not None:
+            return Marker(QUARTER, text, quarter_end(fy, q, start_month), q, fy)
+    m = _DAY_MONTH_YEAR.search(low)
+    if m:
+        try:
+            day = dt.date(_year(m.group(3)), int(m.group(2)), int(m.group(1)))
+            return Marker(DATE, text, day)
+        except ValueError:
+            pass
+    m = _MONTH_YEAR.search(low)
+    if m:
+        return Marker(DATE, text, month_end(_year(m.group(2)), MONTHS[m.group(1).lower()]))
+    m = _SEASON_YEAR.search(low)
+    if m:
+        year, month = _year(m.group(2)), SEASON_MONTH[m.group(1).lower()]
+        if month == 2:  # winter 2018 runs into February 2019
+            year += 1
+        return Marker(DATE, text, month_end(year, month))
+    m = _FY.search(low)
+    if m:
+        first, second = _year(m.group(1)), _year(m.group(2))
+        if second == first + 1 or second % 100 == (first + 1) % 100:
+            return Marker(DATE, text, quarter_end(first, 4, start_month), None, first)
+        if second > first:  # "2017/19": a multi-year span, due at its end
+            return Marker(DATE, text, quarter_end(second - 1, 4, start_month), None, second - 1)
+    m = _YEAR.search(low)
+    if m:
+        return Marker(DATE, text, dt.date(int(m.group(1)), 12, 31))
+    if low.startswith(("ongoing", "continuous", "tbc", "tbd", "to be confirmed", "n/a")):
+        return Marker(ONGOING, text)
+    return Marker(UNKNOWN, text)

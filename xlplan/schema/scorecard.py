@@ -1,0 +1,239 @@
+"""Performance scorecard rules: reading indicator values and polarity, trend and benchmark RAG.
+
+Why this module exists
+----------------------
+Seed 003 (Appendix 3, "Integrated Commissioning Scorecard") reports each indicator with a
+measure, a benchmark, a series of values ("First Value of Graph" ... "Last Value of Graph") and a
+polarity written in words ("High is good" / "Low is good"). Two colour rules come with it:
+
+* "4. COLOUR SCHEME - TREND COLUMN (RAG)": dark green / green / amber / red / dark red from how
+  the latest values move (:func:`trend_rag`);
+* "2. COLOUR SCHEME - BENCHMARK COLUMN": green / amber / red from how the latest value compares
+  with England's average, using a 15% margin (:func:`benchmark_rag`).
+
+Values arrive as typed ("84.36%", "1,387", "0.36", "N/A"), so :func:`parse_measure_value` and
+:func:`parse_polarity` turn them into numbers and a direction first. Everything here is a pure
+function of its arguments; the reader, the validator and the Scorecard sheet writer call them.
+
+Exact thresholds
+----------------
+The thresholds (2.5%, 15%) are compared in decimal arithmetic on the values rounded to 12
+significant figures (``1.15 - 1.0`` is exactly 0.15, not 0.1499999...; ``84.36 * 0.975``
+computed in a spreadsheet is 82.251), so a value sitting exactly on a threshold is judged the
+way a person with a calculator would judge it, not by binary rounding noise.
+"""
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+from typing import Sequence
+
+__all__ = [
+    "parse_measure_value",
+    "parse_polarity",
+    "TREND_RAGS",
+    "BENCHMARK_RAGS",
+    "trend_rag",
+    "benchmark_rag",
+]
+
+#: Trend RAG values, best first (seed 003 section 4).
+TREND_RAGS = ("Dark Green", "Green", "Amber", "Red", "Dark Red")
+#: Benchmark RAG values (seed 003 section 2); ``None`` is the seed's "white / N/A".
+BENCHMARK_RAGS = ("Green", "Amber", "Red")
+
+_SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
+# Cell texts that mean "no value" rather than a bad value. "N/A" and "-" are the seed's; ".."
+# is the ONS/PHOF "not available" marker; the others are how people leave a cell pending.
+_MISSING = {"", "n/a", "na", "n.a.", "n.a", "-", "–", "—", "..", "tbc", "tba", "no data",
+            "not available"}
+_NUMBER = re.compile(
+    r"(?P<sign>[-+−]?)\s*[£$€]?\s*"
+    r"(?P<num>(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?)"
+    r"\s*(?P<pct>%?)"
+)
+
+
+def parse_measure_value(text: str | float | int | None) -> float | None:
+    """One indicator value as a float; ``None`` when the cell says there is no value.
+
+    ``"84.36%"`` -> 84.36 (a typed percentage stays in percentage points, as the seed's graphs
+    plot it), ``"1,387"`` -> 1387.0 (thousands separators only in groups of three, so a
+    European ``"0,36"`` is refused rather than misread as 36), ``"0.36"`` -> 0.36,
+    ``" 81.3% "`` -> 81.3, ``"−5"`` (Unicode minus) -> -5.0, ``"£1,200"`` -> 1200.0,
+    ``"1.2E-05"`` (Excel's scientific format, exported as text) -> 1.2e-05.
+    ``None``, NaN, ``""``, ``"N/A"``, ``"-"``, ``".."``, ``"TBC"`` -> ``None``.
+    Text that is not a number (``"22.7/100,000"``, ``"high"``) raises ``ValueError`` with the
+    text in the message, so the caller can report ``bad-value`` at the cell instead of
+    silently dropping a point from the trend.
+    """
+    if text is None:
+        return None
+    if isinstance(text, bool):
+        raise ValueError(f"{text!r} is not a number")
+    if isinstance(text, (int, float)):
+        value = float(text)
+        if math.isnan(value):
+            return None
+        if math.isinf(value):
+            raise ValueError(f"{text!r} is not a finite number")
+        return value
+    cleaned = _SPACES.sub(" ", str(text)).strip()
+    if cleaned.lower() in _MISSING:
+        return None
+    m = _NUMBER.fullmatch(cleaned)
+    if not m:
+        raise ValueError(f"'{cleaned}' is not a number")
+    value = float(m.group("num").replace(",", ""))
+    return -value if m.group("sign") in ("-", "−") else value
+
+
+_POLARITY = re.compile(
+    r"\b(?P<dir>high(?:er)?|low(?:er)?|up|down|increase|decrease)\s*(?:is|=|:|-)?\s*(?:good|better)\b",
+    re.I,
+)
+
+
+def parse_polarity(text: object) -> str | None:
+    """``"high"`` or ``"low"`` from the seed's "High is good" / "Low is good"; else ``None``.
+
+    Tolerates case, padding, non-breaking spaces and the common variants ("Higher is better",
+    "low = good", "HIGH IS GOOD"), also inside a longer comment cell (the seed keeps polarity in
+    its "Comments" column). A text that says both, or neither, gives ``None``: guessing the
+    direction would colour the trend the wrong way round.
+    """
+    if text is None or not isinstance(text, str):
+        return None
+    found = {("high" if m.group("dir").lower() in ("high", "higher", "up", "increase") else "low")
+             for m in _POLARITY.finditer(_SPACES.sub(" ", text))}
+    return found.pop() if len(found) == 1 else None
+
+
+def _direction(polarity: str) -> int:
+    """+1 when a rising value is good, -1 when a falling one is; ValueError otherwise."""
+    p = polarity.strip().lower() if isinstance(polarity, str) else ""
+    if p not in ("high", "low"):
+        p = parse_polarity(polarity) or ""
+    if p == "high":
+        return 1
+    if p == "low":
+        return -1
+    raise ValueError(f"polarity must be 'high' or 'low' (or 'High is good' / 'Low is good'), not {polarity!r}")
+
+
+def _dec(x: float | int) -> Decimal:
+    """The decimal a person typed (or Excel computed), to 12 significant figures.
+
+    ``float`` arithmetic leaves noise in the 16th-17th digit (``84.36 * 0.975`` is
+    ``82.25099999999999``); rounding to 12 significant figures -- fewer than the 15 Excel
+    shows, more than any scorecard needs -- puts such values back on the threshold they sit on.
+    """
+    return Decimal(format(float(x), ".12g"))
+
+
+def _known(values: Sequence[float | None]) -> list[Decimal]:
+    out = []
+    for v in values:
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            continue
+        out.append(_dec(v))
+    return out
+
+
+def trend_rag(values: Sequence[float | None], polarity: str, tolerance: float = 0.025) -> str | None:
+    """The seed's trend RAG for a series of values, oldest first; ``None`` without trend data.
+
+    Seed 003, "COLOUR SCHEME - TREND COLUMN (RAG)":
+
+    * dark green -- "the latest 3 values are improving";
+    * green -- "the latest 1 or 2 values are improving";
+    * amber -- "the latest value is between plus and minus 2.5% of the previous value";
+    * red / dark red -- the mirror images, "deteriorating";
+    * not highlighted -- "no trend data".
+
+    The precise reading, and why:
+
+    1. **Gaps.** ``None`` (and NaN) values are dropped and the known values are taken in order:
+       a missing quarter does not break a trend, it just is not a point on it.
+    2. **No trend data.** Fewer than two known values -> ``None``.
+    3. **Amber first.** The latest value is amber when ``|latest - previous| <= tolerance x
+       |previous|`` -- relative to the previous value, as the seed says ("2.5% *of the previous
+       value*"), and *inclusive*, because "between plus and minus 2.5%" includes its ends. With
+       a previous value of 0 the band has zero width: an unchanged 0 is amber, any move away from
+       0 counts as a real move (there is no percentage of zero to be "within"). Amber applies
+       whatever the polarity.
+    4. **A value "is improving"** when it is better than the value before it by *more* than the
+       tolerance (up for ``"high"``, down for ``"low"``); "deteriorating" likewise the other
+       way; a move within the tolerance is neither. The same definition is used for every value
+       in the run, not only the latest, so that one rule of "no real change" runs through the
+       whole colour scheme (100 -> 110 -> 111 -> 130 is one improving value after a flat one:
+       green, not dark green).
+    5. **Counting values.** The seed counts *values* that improve, and says "the latest 1 or 2
+       values": a single value can only improve on the one before it, so "N values improving"
+       means N consecutive improving changes ending at the latest value. Dark green therefore
+       needs the latest 3 changes to improve (4 known values); with 2 or 3 known values the best
+       possible colour is green. The other reading -- "3 values" as 3 points, i.e. 2 changes --
+       would make "the latest 1 value is improving" meaningless, so it is rejected.
+    6. Green / red when the run of improving / deteriorating changes ending at the latest value
+       is 1 or 2 long; dark green / dark red when it is 3 or more.
+
+    ``polarity`` is ``"high"`` / ``"low"`` (the seed's words are accepted too); anything else
+    raises ``ValueError``, since without a direction the colour would be a guess.
+    """
+    direction = _direction(polarity)
+    series = _known(values)
+    if len(series) < 2:
+        return None
+    tol = _dec(tolerance)
+
+    def move(prev: Decimal, cur: Decimal) -> int:
+        """+1 improving, -1 deteriorating, 0 within tolerance."""
+        diff = cur - prev
+        if abs(diff) <= tol * abs(prev):
+            return 0
+        return direction if diff > 0 else -direction
+
+    latest = move(series[-2], series[-1])
+    if latest == 0:
+        return "Amber"
+    run = 1
+    for i in range(len(series) - 2, 0, -1):
+        if run >= 3 or move(series[i - 1], series[i]) != latest:
+            break
+        run += 1
+    if latest > 0:
+        return "Dark Green" if run >= 3 else "Green"
+    return "Dark Red" if run >= 3 else "Red"
+
+
+def benchmark_rag(value: float | None, comparator: float | None, polarity: str,
+                  margin: float = 0.15) -> str | None:
+    """The seed's benchmark RAG: the value against England's average; ``None`` without data.
+
+    Seed 003, "COLOUR SCHEME - BENCHMARK COLUMN", for indicators without a significance test:
+    green "15% better than England's average", amber "within 15%", red "15% worse", white when
+    local or national data is missing (``None`` here).
+
+    The 15% is relative to the comparator (``margin x |comparator|``), and "better" follows the
+    polarity (higher for ``"high"``, lower for ``"low"``). At *exactly* 15% the value is
+    green / red, not amber: "15% better" is met by a value that is 15% better, and amber is
+    "within" the margin, i.e. strictly inside it. (Contrast the trend's amber, whose "between
+    plus and minus 2.5%" includes its ends.) A comparator of 0 leaves no margin: equal is amber,
+    anything else green or red. Indicators that come with a significance test (PHOF, the CYP
+    benchmarking tool) carry their own colour from the source and do not use this function.
+    """
+    direction = _direction(polarity)
+    if value is None or comparator is None:
+        return None
+    if (isinstance(value, float) and math.isnan(value)) or (isinstance(comparator, float) and math.isnan(comparator)):
+        return None
+    v, c = _dec(value), _dec(comparator)
+    diff = (v - c) * direction  # > 0: better than the comparator
+    if abs(diff) < _dec(margin) * abs(c):
+        return "Amber"
+    if diff > 0:
+        return "Green"
+    if diff < 0:
+        return "Red"
+    return "Amber"  # equal to a zero comparator
