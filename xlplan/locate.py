@@ -37,25 +37,36 @@ class Located:
         return max([*self.columns.values(), *self.extras.keys()], default=0)
 
 
-def _match_row(row: list, kind: str, programme: Programme) -> tuple[dict[str, int], dict[int, str]]:
-    table = programme.aliases(kind)
-    found: dict[str, int] = {}
-    headers: dict[int, str] = {}
+def _row_keys(row: list) -> list[tuple[int, str, str]]:
+    """(column, folded header key, cell text) of each cell of a row that could be a header."""
+    cells = []
     for c, value in enumerate(row):
         if value == "" or value is None or not isinstance(value, str):
             continue
         if len(value) > 400:  # a data cell, not a header
             continue
         key = header_key(value)
-        if not key:
-            continue
-        headers[c] = clean_text(value)
+        if key:
+            cells.append((c, key, value))
+    return cells
+
+
+def _match_keys(cells: list[tuple[int, str, str]], kind: str, programme: Programme
+                ) -> dict[str, int]:
+    table = programme.aliases(kind)
+    found: dict[str, int] = {}
+    for c, key, _ in cells:
         name = table.match(key)
         if name is None and kind == ACTION_PLAN:
             name = _quarter_column(key, found)
         if name is not None and name not in found:
             found[name] = c
-    return found, headers
+    return found
+
+
+def _match_row(row: list, kind: str, programme: Programme) -> tuple[dict[str, int], dict[int, str]]:
+    cells = _row_keys(row)
+    return _match_keys(cells, kind, programme), {c: clean_text(v) for c, _, v in cells}
 
 
 def _quarter_column(key: str, found: dict[str, int]) -> str | None:
@@ -72,17 +83,27 @@ def _quarter_column(key: str, found: dict[str, int]) -> str | None:
 def locate(sheet: RawSheet, programme: Programme) -> Located | None:
     """The best header row and kind for a sheet, or None when no row looks like a header."""
     best: tuple[int, int, Located] | None = None
+    # Each row's cells are folded once and matched against every kind's table (folding is
+    # most of the cost: the first rows of a plan are mostly long data cells).
+    fewest = min(schema.min_columns for schema in SCHEMAS.values())
     for r, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
         if sum(1 for v in row if v != "" and v is not None) < 2:
             continue
+        if best is not None and sum(1 for v in row if isinstance(v, str) and v
+                                    and len(v) <= 400) <= best[0]:
+            continue  # fewer header-like cells than the best row's score: it cannot win
+        cells = _row_keys(row)
+        if len(cells) < fewest:  # too few header-like cells for any kind
+            continue
         for kind, schema in SCHEMAS.items():
-            found, headers = _match_row(row, kind, programme)
+            found = _match_keys(cells, kind, programme)
             if len(found) < schema.min_columns:
                 continue
             if not any(name in found for name in schema.identify_any):
                 continue
             score = len(found)
             if best is None or score > best[0]:
+                headers = {c: clean_text(v) for c, _, v in cells}
                 extras = {c: h for c, h in headers.items() if c not in found.values()}
                 best = (score, r, Located(kind, r, found, extras, headers))
     return best[2] if best else None

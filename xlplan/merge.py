@@ -92,7 +92,7 @@ def merge(paths: Iterable[str | Path] | str | Path, *, previous: str | Path | No
         prev = read_previous(previous)
 
     issues.extend(conflicting_refs(actions))
-    issues.extend(missing_submissions(programme, result.files, actions))
+    issues.extend(missing_submissions(programme, result.files))
     actions, changes = compare_with_previous(actions, prev, issues)
     actions = mark_overdue(actions, programme, period_start, issues)
     actions = mark_issue_codes(actions, issues)
@@ -106,9 +106,16 @@ def merge(paths: Iterable[str | Path] | str | Path, *, previous: str | Path | No
         if merge_risks is not None:
             risks = merge_risks(risks, prev, programme, period_start, issues)
 
+    scorecards = result.scorecards
+    if not scorecards.empty or (prev is not None and prev.sheets.get("Scorecard")):
+        from .merge_scorecards import merge_scorecards
+
+        scorecards = merge_scorecards(scorecards, prev, period_label, issues,
+                                      fy_start_month=programme.financial_year_start_month)
+
     history = rag_history(actions, programme, period_label, prev)
     return Merged(programme=programme, period=period_label, files=result.files, actions=actions,
-                  risks=risks, scorecards=result.scorecards, issues=issues, changes=changes,
+                  risks=risks, scorecards=scorecards, issues=issues, changes=changes,
                   history=history, extra_columns=extra_columns,
                   previous_path=str(previous) if previous is not None else None)
 
@@ -131,29 +138,44 @@ def conflicting_refs(actions: pd.DataFrame) -> list[Issue]:
     out: list[Issue] = []
     if actions.empty:
         return out
-    firsts = actions.drop_duplicates("key")[["key", "file"]].set_index("key")["file"]
-    multi = actions.groupby("key")["file"].nunique()
-    for key in multi[multi > 1].index:
-        first_file = firsts[key]
-        rows = actions[(actions["key"] == key) & (actions["file"] != first_file)]
-        for rec in rows.itertuples(index=False):
-            what = f"Ref '{rec.ref}'" if rec.ref else "the same theme, action and sub-action"
-            out.append(at("conflicting-ref", f"{what} is also submitted in '{first_file}': both "
-                          "rows are kept; agree which file owns it", file=rec.file,
-                          sheet=rec.sheet, row=rec.source_row, value=rec.ref or rec.sub_action))
+    # One pass over plain lists: filtering the frame once per conflicting key was quadratic
+    # (minutes for a folder where many rows conflict).
+    keys, files = actions["key"].tolist(), actions["file"].tolist()
+    first_file: dict = {}
+    files_of: dict = {}
+    for key, f in zip(keys, files):
+        if key is None or key != key:  # no key (None/NaN): never grouped
+            continue
+        first_file.setdefault(key, f)
+        if f is not None and f == f:
+            files_of.setdefault(key, set()).add(f)
+    multi = {key for key, fs in files_of.items() if len(fs) > 1}
+    if not multi:
+        return out
+    rows_of: dict = {}
+    for i, (key, f) in enumerate(zip(keys, files)):
+        if key in multi and f != first_file[key]:
+            rows_of.setdefault(key, []).append(i)
+    refs, sheets, source_rows, subs = (actions[c].tolist() for c in
+                                       ("ref", "sheet", "source_row", "sub_action"))
+    for key in sorted(rows_of):
+        for i in rows_of[key]:
+            what = f"Ref '{refs[i]}'" if refs[i] else "the same theme, action and sub-action"
+            out.append(at("conflicting-ref", f"{what} is also submitted in '{first_file[key]}': "
+                          "both rows are kept; agree which file owns it", file=files[i],
+                          sheet=sheets[i], row=source_rows[i], value=refs[i] or subs[i]))
     return out
 
 
-def missing_submissions(programme: Programme, files: list[FileInfo],
-                        actions: pd.DataFrame) -> list[Issue]:
+def missing_submissions(programme: Programme, files: list[FileInfo]) -> list[Issue]:
     """``missing-submission`` for each expected SRO no readable file speaks for."""
     from .issues import at
     from .text import match_key
 
+    # A file speaks for the SRO its name or most of its rows name; an SRO who only appears on
+    # a row of someone else's file has not sent their own.
     seen = " | ".join(match_key(f.path) + " " + match_key(f.sro) for f in files
                       if f.status in ("ok", "errors"))
-    if not actions.empty:
-        seen += " | " + " | ".join(match_key(s) for s in actions["sro"].unique())
     out = []
     for sro in programme.expected_sros:
         if match_key(sro) not in seen:
@@ -239,22 +261,29 @@ def mark_overdue(actions: pd.DataFrame, programme: Programme, period_start: dt.d
         fy_of(period_start, start_month)
     flags = []
     due_dates = []
-    for rec in actions.itertuples(index=False):
-        due_date = rec.due_date if isinstance(rec.due_date, dt.date) else None
-        if due_date is None and rec.due in ("Q1", "Q2", "Q3", "Q4"):
-            due_date = quarter_end(fy, int(rec.due[1]), start_month)
+    n = len(actions)
+
+    def column(name: str) -> list:  # plain lists: itertuples costs ~30x more
+        return actions[name].tolist() if name in actions.columns else [""] * n
+
+    for due_date, due, complete, rag, cell, file, sheet, source_row, sub_action, action in zip(
+            *(column(c) for c in ("due_date", "due", "complete", "rag", "due_cell", "file",
+                                  "sheet", "source_row", "sub_action", "action"))):
+        due_date = due_date if isinstance(due_date, dt.date) else None
+        if due_date is None and due in ("Q1", "Q2", "Q3", "Q4"):
+            due_date = quarter_end(fy, int(due[1]), start_month)
         due_dates.append(due_date)
-        late = (due_date is not None and due_date < period_start and not bool(rec.complete)
-                and rec.rag != COMPLETE)
+        late = (due_date is not None and due_date < period_start and not bool(complete)
+                and rag != COMPLETE)
         flags.append(late)
         if late:
-            cell = getattr(rec, "due_cell", "") or ""
+            cell = cell or ""
             issues.append(Issue(
-                code="overdue", message=f"due {rec.due} (by {due_date:%d %b %Y}) and not marked "
-                "Complete", file=rec.file, sheet=rec.sheet or None,
-                row=int(rec.source_row) if str(rec.source_row).isdigit() else None,
+                code="overdue", message=f"due {due} (by {due_date:%d %b %Y}) and not marked "
+                "Complete", file=file, sheet=sheet or None,
+                row=int(source_row) if str(source_row).isdigit() else None,
                 column="".join(ch for ch in cell if ch.isalpha()) or None,
-                value=rec.sub_action or rec.action))
+                value=sub_action or action))
     actions["due_date"] = due_dates
     actions["overdue"] = flags
     return actions

@@ -229,11 +229,14 @@ def _rag_from_fills(records: list[dict], ctx: SheetContext) -> None:
     if not styles.fills:
         return
     scale = ctx.programme.rag
+    levels: dict[str, str | None] = {}  # a sheet has a few fill colours, on many cells
     for rec in records:
         fill = styles.fills.get((rec["source_row"], col))
         if not fill:
             continue
-        level = colour_to_rag(fill, scale)
+        if fill not in levels:
+            levels[fill] = colour_to_rag(fill, scale)
+        level = levels[fill]
         if level is None:
             continue
         if rec["rag_source"] == "" and not rec["rag_text"]:

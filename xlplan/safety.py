@@ -1,0 +1,1258 @@
+"""Cheap checks on a file's bytes before any parser (python-calamine, openpyxl) sees it.
+
+Why this module exists: python-calamine aborts the whole Python process (SIGABRT, which no
+``try`` can catch) on a 5 KB workbook holding one value in cell XFD1048576 -- it allocates the
+full 1,048,576 x 16,384 grid -- and on zip bombs. A monthly merge reads a folder of files other
+people emailed, so one such file would kill the merge of all the others. Every file therefore
+goes through :func:`check_package` first, and only a file with ``ok=True`` is handed to a parser.
+
+What is checked, cheapest first, stopping as soon as the verdict is certain:
+
+1. the file itself: empty, larger than ``max_file_bytes``, or not a zip at all -- an OLE2
+   container (an encrypted workbook, or the old binary ``.xls``), or CSV / HTML / text saved
+   with an ``.xlsx`` name (sniffed from the first bytes);
+2. the zip directory: a damaged or truncated archive, too many members, a declared unpacked
+   size or an overall compression ratio beyond the limits (zip bombs), a zip that holds no
+   ``xl/workbook.xml``;
+3. every member, decompressed in a stream (never more than its declared size plus one byte,
+   because the declaration can lie): a member that unpacks to more than it declares is a bomb;
+   every XML part is checked for ``<!DOCTYPE`` / ``<!ENTITY`` (entity expansion, external
+   entities);
+4. every worksheet: the ``<dimension>`` element *and* every cell reference, because a hostile
+   file can omit or falsify the dimension. The largest row, the largest column and the area
+   (rows x columns from A1, which is what python-calamine allocates) must stay within limits.
+
+Speed (the reason for the slightly unusual code in the worksheet scan): a legitimate
+100,000-row sheet is 35-115 MB of XML. Inflating it costs ~2 ns a byte, and each pure-Python
+pass over it (``bytes.count``, a regex) costs 0.7-16 ns a byte, against python-calamine's
+~20-45 ns a byte for the whole read. So the scan finds the ``" r=\\""`` attributes of all cells
+with a handful of numpy operations, and compares the references with SWAR bit tricks on 8-byte
+words (``_scan_fast``), while a helper thread inflates the next chunk (zlib releases the GIL).
+Files written in an unusual form (cells without references, attributes in another order, tag
+prefixes such as ``<x:c>``) are scanned by an exact, slower tokenizer that follows
+python-calamine's own rules for positions (``_ExactScanner``).
+
+Anything unexpected inside the checker becomes an ``unreadable-file`` issue, never an
+exception: a check that crashed would defeat its purpose.
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import html
+import os
+import posixpath
+import queue
+import re
+import struct
+import threading
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from .issues import ERROR, Issue, at, col_letter
+
+__all__ = ["Limits", "PackageCheck", "check_package", "sha256_file"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a workbook may be before xlplan refuses to parse it.
+
+    The defaults leave a wide margin over any real action plan or risk register (a 60,000-row
+    plan is ~5 MB on disk, ~24:1 compressed) and stay far below what makes python-calamine
+    allocate gigabytes.
+    """
+
+    max_file_bytes: int = 200 * 2**20          # on disk
+    max_uncompressed_bytes: int = 1 * 2**30   # sum of declared sizes of all members
+    max_ratio: float = 100.0                  # overall uncompressed/compressed; legit ~24:1, bombs ~258:1+
+    max_rows: int = 1_048_576 // 2            # largest row reference / dimension allowed
+    max_columns: int = 16384 // 16            # largest column allowed (1024 = AMJ)
+    max_cells: int = 20_000_000               # rows x columns of the used area (from A1)
+    max_members: int = 10_000                 # zip entries; real workbooks have tens
+    #: The ratio test applies only when the whole package unpacks to more than this: below it
+    #: nothing is big enough to hurt, and a tiny, very regular legitimate file can compress
+    #: unusually well. The cell-reference scan still runs on every sheet whatever the size.
+    ratio_floor_bytes: int = 10 * 2**20
+
+
+@dataclass
+class PackageCheck:
+    """The verdict on one file. ``ok`` is False as soon as any issue is an error."""
+
+    issues: list[Issue]          # everything found (errors mean: do not parse this file)
+    ok: bool                     # True when safe to hand to python-calamine / openpyxl
+    macro_enabled: bool          # xl/vbaProject.bin or macroEnabled content type
+    external_links: bool
+    sheet_dimensions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # zip member path -> (max_row 1-based, max_col 1-based) seen: the larger of the
+    # <dimension> element and the cell references actually present (0, 0 for an empty sheet)
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    """Hex SHA-256 of a file, read in 1 MB blocks so a large file costs no memory."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# ----------------------------------------------------------------------------------------------
+# Entry point
+# ----------------------------------------------------------------------------------------------
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+RAW_READ = 64 << 10          # compressed bytes inflated at a time (small: see _member_chunks)
+OUT_CHUNK = 512 << 10        # decompressed bytes handed to a scanner at a time (cache-sized)
+THREAD_MIN = 1 << 20         # members with more compressed bytes than this inflate in a thread
+HEAD_BYTES = 64 << 10        # how much of each XML part is checked for a DOCTYPE
+SMALL_XML = 1 << 20          # XML parts up to this size are searched whole for <!ENTITY
+META_CAP = 8 << 20           # workbook.xml, its rels and [Content_Types].xml read whole up to this
+MAX_ERRORS = 20              # stop collecting after this many errors: the verdict is certain
+
+
+class _Stop(Exception):
+    """Raised internally once the verdict is certain (the issue is already recorded)."""
+
+
+class _MemberProblem(Exception):
+    """A member that cannot be read safely; carries the issue code and message."""
+
+    def __init__(self, code: str, message: str, value: object = None):
+        super().__init__(message)
+        self.code, self.message, self.value = code, message, value
+
+
+def check_package(path: Path, display_name: str, limits: Limits = Limits()) -> PackageCheck:
+    """Check one file's bytes; never raises. See the module docstring for what and why."""
+    check = PackageCheck(issues=[], ok=True, macro_enabled=False, external_links=False,
+                         sheet_dimensions={})
+    ctx = _Context(Path(path), display_name, limits, check)
+    try:
+        ctx.run()
+    except _Stop:
+        pass
+    except Exception as exc:  # noqa: BLE001 -- the checker must never crash the merge
+        check.issues.append(at(
+            "unreadable-file", f"xlplan could not check this file safely ({type(exc).__name__}: "
+            f"{exc}); open it in Excel, save it again as .xlsx and send it again",
+            file=display_name))
+    check.ok = not any(i.severity == ERROR for i in check.issues)
+    return check
+
+
+@dataclass
+class _Context:
+    """State of one check: the file, the limits, and the result being filled in."""
+
+    path: Path
+    display: str
+    limits: Limits
+    check: PackageCheck
+    size: int = 0
+    sheet_names: dict[str, str] = field(default_factory=dict)  # lower-case member -> sheet name
+
+    # -- reporting ------------------------------------------------------------------------------
+    def add(self, code: str, message: str, *, sheet: str | None = None, value: object = None,
+            stop: bool = False) -> None:
+        self.check.issues.append(at(code, message, file=self.display, sheet=sheet, value=value))
+        errors = sum(1 for i in self.check.issues if i.severity == ERROR)
+        if stop or errors >= MAX_ERRORS:
+            raise _Stop
+
+    @property
+    def suffix(self) -> str:
+        return Path(self.display).suffix or ".xlsx"
+
+    # -- the steps ------------------------------------------------------------------------------
+    def run(self) -> None:
+        try:
+            self.size = os.stat(self.path).st_size
+            fh = open(self.path, "rb")
+        except OSError as exc:
+            self.add("unreadable-file", f"the file cannot be opened: {exc.strerror or exc}",
+                     stop=True)
+            return
+        with fh:
+            if self.size == 0:
+                self.add("unreadable-file", "the file is empty (0 bytes): it was probably not "
+                         "saved or copied properly; send the workbook again", stop=True)
+            if self.size > self.limits.max_file_bytes:
+                self.add("too-large", f"the file is {_mb(self.size)} on disk; xlplan reads files "
+                         f"up to {_mb(self.limits.max_file_bytes)}", value=self.size, stop=True)
+            head = fh.read(8192)
+            if head.startswith(OLE_MAGIC):
+                self._check_ole(fh)
+            elif head.startswith(ZIP_MAGICS):
+                self._check_zip(fh)
+            else:
+                self.add("unreadable-file", _sniff_message(head, self.suffix), stop=True)
+
+    # -- OLE2: encrypted workbooks and old .xls -------------------------------------------------
+    def _check_ole(self, fh) -> None:
+        names = _ole_stream_names(fh, self.size)
+        lowered = {n.lower() for n in names}
+        if lowered & {"encryptioninfo", "encryptedpackage"}:
+            self.add("encrypted-file", "the workbook is password protected: remove the password in "
+                     "Excel (File > Info > Protect Workbook > Encrypt with Password, clear it), "
+                     "save and send it again", stop=True)
+        if lowered & {"workbook", "book"}:
+            self.add("unreadable-file", "this is the old Excel 97-2003 format (.xls): open it in "
+                     "Excel and save it as .xlsx (File > Save As > Excel Workbook), then send it "
+                     "again", stop=True)
+        self.add("unreadable-file", "this is an older Microsoft Office file that is not an Excel "
+                 "workbook (for example a Word .doc); send the workbook saved as .xlsx", stop=True)
+
+    # -- zip packages ---------------------------------------------------------------------------
+    def _check_zip(self, fh) -> None:
+        lim = self.limits
+        entries = _eocd_entry_count(fh, self.size)
+        if entries is None:
+            self.add("unreadable-file", "the file is damaged or incomplete (the end of the zip "
+                     "package is missing, as happens when a download or copy is cut short); save "
+                     "it again from Excel and send it again", stop=True)
+        if entries > lim.max_members:
+            self.add("too-large", f"the workbook package holds {entries:,} parts; xlplan reads "
+                     f"packages of up to {lim.max_members:,} parts", value=entries, stop=True)
+        try:
+            zf = zipfile.ZipFile(fh)
+            infos = zf.infolist()
+        except Exception as exc:  # noqa: BLE001 -- any failure here means a damaged package
+            self.add("unreadable-file", f"the file is damaged or incomplete and cannot be opened "
+                     f"as a workbook ({exc}); save it again from Excel and send it again", stop=True)
+            return
+        by_name = {i.filename.lower(): i for i in reversed(infos)}  # first wins, as in calamine
+        if "xl/workbook.xml" not in by_name:
+            self.add("unreadable-file", _not_workbook_message(by_name, zf, self.suffix), stop=True)
+
+        declared = sum(i.file_size for i in infos)
+        if declared > lim.max_uncompressed_bytes:
+            self.add("too-large", f"the workbook unpacks to {_mb(declared)}; xlplan reads "
+                     f"workbooks that unpack to at most {_mb(lim.max_uncompressed_bytes)} (a file "
+                     "this size is either enormous or a 'zip bomb')", value=declared, stop=True)
+        ratio = declared / max(1, self.size)
+        if declared > lim.ratio_floor_bytes and ratio > lim.max_ratio:
+            self.add("too-large", f"the file is {_mb(self.size)} but unpacks to {_mb(declared)}, "
+                     f"{ratio:,.0f} times its size; xlplan refuses anything over "
+                     f"{lim.max_ratio:,.0f} times, because that is how 'zip bombs' are built "
+                     "(real workbooks are about 5 to 30 times)", value=f"{ratio:.0f}:1", stop=True)
+        for info in infos:
+            if info.flag_bits & 0x1:
+                self.add("encrypted-file", "the workbook package is password protected (an "
+                         "encrypted zip): save it from Excel without a password and send it again",
+                         stop=True)
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                self.add("unreadable-file", f"part '{info.filename}' uses a compression method "
+                         f"Excel never writes (method {info.compress_type}); save the workbook "
+                         "again from Excel and send it again", value=info.filename, stop=True)
+
+        self.check.macro_enabled = any(n.endswith("vbaproject.bin") for n in by_name)
+        self.check.external_links = any(n.startswith("xl/externallinks/") for n in by_name)
+
+        # Small parts that say what the others are: read (safely) first.
+        meta: dict[str, bytes] = {}
+        done: set[int] = set()   # members already checked, by identity: names can repeat
+        for name in ("[content_types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+            info = by_name.get(name)
+            if info is not None and info.file_size <= META_CAP:
+                done.add(id(info))
+                data = self._read_small(fh, info)
+                if data is not None:
+                    meta[name] = data
+        if b"macroenabled" in meta.get("[content_types].xml", b"").lower():
+            self.check.macro_enabled = True
+        sheets = self._sheet_members(by_name, meta)
+
+        for info in infos:
+            name = info.filename.lower()
+            if id(info) in done:
+                continue
+            if name in sheets:
+                self._scan_sheet(fh, info)
+            else:
+                self._scan_part(fh, info)
+
+        if self.check.macro_enabled:
+            self.add("macros-ignored", "the workbook contains macros (VBA): xlplan reads the "
+                     "values only; the macros are never run and are not carried into the output")
+        if self.check.external_links:
+            self.add("external-link", "the workbook has links to other workbooks: xlplan uses the "
+                     "values saved in this file and does not follow the links")
+
+    # -- member helpers -------------------------------------------------------------------------
+    def _member_issue(self, info: zipfile.ZipInfo, problem: _MemberProblem) -> None:
+        self.add(problem.code, problem.message,
+                 sheet=self.sheet_names.get(info.filename.lower()),
+                 value=problem.value if problem.value is not None else info.filename)
+
+    def _chunks(self, fh, info: zipfile.ZipInfo) -> Iterator[bytes]:
+        return _with_head(_member_chunks(fh, info, self.size))
+
+    def _read_small(self, fh, info: zipfile.ZipInfo) -> bytes | None:
+        """A small part, whole; None (issue recorded) when it is not safe."""
+        try:
+            data = b"".join(self._chunks(fh, info))
+        except _MemberProblem as problem:
+            self._member_issue(info, problem)
+            return None
+        if _xml_like(info.filename, data):
+            problem = _xml_hazard(data, whole=True)
+            if problem:
+                self._member_issue(info, _MemberProblem("unsafe-xml", problem))
+                return None
+        return data
+
+    def _scan_part(self, fh, info: zipfile.ZipInfo) -> None:
+        """Any part that is not a worksheet: size honesty, and DOCTYPE for XML parts."""
+        small = info.file_size <= SMALL_XML
+        try:
+            with _Prefetch(self._chunks(fh, info), threaded=info.compress_size > THREAD_MIN) as it:
+                kept: list[bytes] = []
+                for chunk in it:
+                    if small:
+                        kept.append(chunk)
+                    elif not kept:
+                        kept.append(b"")  # marks the head as checked
+                        if _xml_like(info.filename, chunk):
+                            problem = _xml_hazard(chunk[:HEAD_BYTES], whole=False)
+                            if problem:
+                                raise _MemberProblem("unsafe-xml", problem)
+            if small:
+                data = b"".join(kept)
+                if _xml_like(info.filename, data):
+                    problem = _xml_hazard(data, whole=True)
+                    if problem:
+                        raise _MemberProblem("unsafe-xml", problem)
+        except _MemberProblem as problem:
+            self._member_issue(info, problem)
+
+    def _sheet_members(self, by_name: dict, meta: dict) -> set[str]:
+        """Lower-case names of every part a reader may treat as a worksheet.
+
+        python-calamine takes sheet paths from the workbook relationships and accepts any path
+        under xl/worksheets, xl/chartsheets or xl/dialogsheets (matching names without regard to
+        case); openpyxl resolves the relationship targets. Both are covered, plus macrosheets.
+        """
+        sheets = {n for n in by_name
+                  if n.startswith(("xl/worksheets/", "xl/chartsheets/", "xl/dialogsheets/",
+                                   "xl/macrosheets/")) and n.endswith(".xml")
+                  and "/_rels/" not in n}
+        rels = meta.get("xl/_rels/workbook.xml.rels", b"")
+        targets = {}
+        for m in _REL_RE.finditer(rels):
+            attrs = _attrs(m.group(1))
+            typ, target, rid = attrs.get("type", ""), attrs.get("target", ""), attrs.get("id", "")
+            if not target or attrs.get("targetmode", "").lower() == "external":
+                continue
+            member = target[1:] if target.startswith("/") else "xl/" + target
+            member = posixpath.normpath(member).lower()
+            targets[rid] = member
+            if typ.lower().endswith(("/worksheet", "/chartsheet", "/dialogsheet", "/macrosheet",
+                                     "/xlmacrosheet", "/xlintlmacrosheet")):
+                if member in by_name:
+                    sheets.add(member)
+        for m in _SHEET_RE.finditer(meta.get("xl/workbook.xml", b"")):
+            attrs = _attrs(m.group(1))
+            rid = attrs.get("r:id") or next((v for k, v in attrs.items() if k.endswith(":id")), "")
+            if rid in targets and "name" in attrs:
+                self.sheet_names[targets[rid]] = attrs["name"]
+        return sheets
+
+    # -- worksheets -----------------------------------------------------------------------------
+    def _scan_sheet(self, fh, info: zipfile.ZipInfo) -> None:
+        lim = self.limits
+        sheet = self.sheet_names.get(info.filename.lower())
+        where = f"sheet '{sheet}'" if sheet else f"sheet part '{info.filename}'"
+        try:
+            state = _scan_sheet_member(lambda: self._chunks(fh, info),
+                                       info.compress_size > THREAD_MIN, lim)
+        except _MemberProblem as problem:
+            self._member_issue(info, problem)
+            return
+        self.check.sheet_dimensions[info.filename] = (state.rows, state.cols)
+        if state.dim_ref and (state.dim_rows > lim.max_rows or state.dim_cols > lim.max_columns
+                              or state.dim_rows * state.dim_cols > lim.max_cells):
+            self.add("too-large", f"{where} declares its used area as {state.dim_ref} "
+                     f"({state.dim_rows:,} rows by {state.dim_cols:,} columns); xlplan reads at "
+                     f"most {lim.max_rows:,} rows, {lim.max_columns:,} columns (up to column "
+                     f"{col_letter(lim.max_columns - 1)}) and {lim.max_cells:,} cells a sheet. "
+                     "In Excel, delete the empty rows and columns below and to the right of the "
+                     "table, save and send it again", sheet=sheet, value=state.dim_ref)
+            return
+        rows, cols = state.cell_rows, state.cell_cols
+        if rows > lim.max_rows:
+            self.add("too-large", f"{where} has a cell in row {rows:,} ({state.row_ref}); xlplan "
+                     f"reads at most {lim.max_rows:,} rows. It is usually a stray value or "
+                     "formatting far below the table: press Ctrl+End in Excel to find it, delete "
+                     "those rows, save and send it again", sheet=sheet, value=state.row_ref)
+        elif cols > lim.max_columns:
+            self.add("too-large", f"{where} has a cell in column {col_letter(cols - 1)} "
+                     f"({state.col_ref}, column {cols:,}); xlplan reads at most "
+                     f"{lim.max_columns:,} columns (up to column {col_letter(lim.max_columns - 1)})."
+                     " It is usually a stray value far to the right of the table: press Ctrl+End "
+                     "in Excel to find it, delete those columns, save and send it again",
+                     sheet=sheet, value=state.col_ref)
+        elif rows * cols > lim.max_cells:
+            corner = f"{col_letter(cols - 1)}{rows}"
+            least = "at least " if state.partial else ""
+            self.add("too-large", f"{where} uses {least}the area A1:{corner}, {rows:,} rows by {cols:,} "
+                     f"columns ({rows * cols:,} cells); xlplan reads at most {lim.max_cells:,} "
+                     "cells a sheet. Press Ctrl+End in Excel to find stray content, delete the "
+                     "extra rows or columns, save and send it again", sheet=sheet,
+                     value=f"A1:{corner}")
+        elif state.cell_count > lim.max_cells:
+            self.add("too-large", f"{where} holds {state.cell_count:,} cells; xlplan reads at "
+                     f"most {lim.max_cells:,} cells a sheet", sheet=sheet, value=state.cell_count)
+
+
+# ----------------------------------------------------------------------------------------------
+# Reading zip members safely
+# ----------------------------------------------------------------------------------------------
+
+def _eocd_entry_count(fh, size: int) -> int | None:
+    """Number of entries the zip's end record declares, or None when there is no end record.
+
+    Read before :class:`zipfile.ZipFile` parses the central directory, so that a package of
+    millions of tiny entries is refused before Python spends seconds listing them.
+    """
+    tail = min(size, 65535 + 22)
+    fh.seek(size - tail)
+    data = fh.read(tail)
+    pos = data.rfind(b"PK\x05\x06")
+    if pos < 0 or pos + 22 > len(data):
+        return None
+    entries = struct.unpack("<H", data[pos + 10:pos + 12])[0]
+    if entries == 0xFFFF:  # zip64: the real count is in the zip64 end record
+        loc = data.rfind(b"PK\x06\x07", 0, pos)
+        if loc >= 0 and loc + 20 <= len(data):
+            rec_off = struct.unpack("<Q", data[loc + 8:loc + 16])[0]
+            if rec_off + 56 <= size:
+                fh.seek(rec_off)
+                rec = fh.read(56)
+                if rec[:4] == b"PK\x06\x06":
+                    entries = struct.unpack("<Q", rec[32:40])[0]
+    return entries
+
+
+def _member_chunks(fh, info: zipfile.ZipInfo, disk_size: int) -> Iterator[bytes]:
+    """Decompressed chunks of one member, checked as they come.
+
+    Reads the raw data at the local header itself (rather than through ``ZipFile.open``) so
+    that it controls how much is inflated: never more than the declared size plus one byte,
+    which is enough to prove a lie. Raises :class:`_MemberProblem`.
+    """
+    fh.seek(info.header_offset)
+    local = fh.read(30)
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        raise _MemberProblem("unreadable-file", f"the file is damaged: part '{info.filename}' "
+                             "is missing or broken; save the workbook again from Excel and send "
+                             "it again")
+    name_len, extra_len = struct.unpack("<HH", local[26:30])
+    start = info.header_offset + 30 + name_len + extra_len
+    if start + info.compress_size > disk_size:
+        raise _MemberProblem("unreadable-file", f"the file is incomplete: part "
+                             f"'{info.filename}' is cut short (a download or copy that did not "
+                             "finish); send the workbook again")
+    declared = info.file_size
+    fh.seek(start)
+    remaining = info.compress_size
+    if info.compress_type == zipfile.ZIP_STORED:
+        if info.compress_size > declared:
+            raise _too_large_member(info, info.compress_size)
+        while remaining:
+            raw = fh.read(min(OUT_CHUNK, remaining))
+            if not raw:
+                raise _truncated(info)
+            remaining -= len(raw)
+            yield raw
+        return
+    inflater = zlib.decompressobj(-15)
+    produced = 0
+    while True:
+        if remaining:
+            raw = fh.read(min(RAW_READ, remaining))
+            if not raw:
+                raise _truncated(info)
+            remaining -= len(raw)
+        else:
+            raw = b""
+        pending = raw
+        while True:
+            try:
+                out = inflater.decompress(pending, min(OUT_CHUNK, declared - produced + 1))
+            except zlib.error as exc:
+                raise _MemberProblem("unreadable-file", f"the file is damaged: part "
+                                     f"'{info.filename}' cannot be unpacked ({exc}); save the "
+                                     "workbook again from Excel and send it again") from None
+            pending = inflater.unconsumed_tail
+            if out:
+                produced += len(out)
+                if produced > declared:
+                    raise _too_large_member(info, produced)
+                yield out
+            if inflater.eof:
+                return
+            if not pending:
+                break
+        if not remaining:
+            raise _truncated(info)
+
+
+def _with_head(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The same bytes, but the first chunk holds at least HEAD_BYTES (or the whole member).
+
+    The DOCTYPE check and the dimension look at the first chunk only; a deflate stream can be
+    made to hand out its first bytes in tiny pieces, so they are gathered first.
+    """
+    head = b""
+    for chunk in chunks:
+        if head is None:
+            yield chunk
+            continue
+        head += chunk
+        if len(head) >= HEAD_BYTES:
+            yield head
+            head = None
+    if head:
+        yield head
+
+
+def _truncated(info: zipfile.ZipInfo) -> _MemberProblem:
+    return _MemberProblem("unreadable-file", f"the file is damaged or incomplete: part "
+                          f"'{info.filename}' ends too early; save the workbook again from Excel "
+                          "and send it again")
+
+
+def _too_large_member(info: zipfile.ZipInfo, produced: int) -> _MemberProblem:
+    return _MemberProblem("too-large", f"part '{info.filename}' unpacks to more than the "
+                          f"{info.file_size:,} bytes it declares (at least {produced:,}): the "
+                          "file was built to mislead readers (a 'zip bomb') or is damaged, so "
+                          "xlplan does not read it", value=info.filename)
+
+
+class _Prefetch:
+    """Iterate a chunk generator, optionally inflating ahead in a helper thread.
+
+    zlib releases the GIL while it inflates, so a helper thread unpacks chunk n+1 while the
+    caller scans chunk n: the check of a large sheet costs about the time of the inflation
+    alone. At most two chunks wait in the queue (bounded memory). Exceptions raised by the
+    generator are re-raised in the caller; leaving the ``with`` block early stops the helper.
+    """
+
+    _DONE = object()
+
+    def __init__(self, gen: Iterator[bytes], threaded: bool):
+        self.gen, self.threaded = gen, threaded
+        self.stop = threading.Event()
+        self.queue: queue.Queue = queue.Queue(maxsize=2)
+        self.thread: threading.Thread | None = None
+
+    def __enter__(self) -> Iterator[bytes]:
+        if not self.threaded:
+            return iter(self.gen)
+        self.thread = threading.Thread(target=self._produce, daemon=True)
+        self.thread.start()
+        return self._consume()
+
+    def _produce(self) -> None:
+        try:
+            for chunk in self.gen:
+                if not self._put(("chunk", chunk)):
+                    return
+            self._put(("done", None))
+        except BaseException as exc:  # noqa: BLE001 -- handed to the consumer
+            self._put(("error", exc))
+        finally:
+            self.gen.close()
+
+    def _put(self, item) -> bool:
+        while not self.stop.is_set():
+            try:
+                self.queue.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _consume(self) -> Iterator[bytes]:
+        while True:
+            kind, payload = self.queue.get()
+            if kind == "chunk":
+                yield payload
+            elif kind == "error":
+                raise payload
+            else:
+                return
+
+    def __exit__(self, *exc) -> None:
+        if self.thread is not None:
+            self.stop.set()
+            self.thread.join()
+        else:
+            self.gen.close()
+
+
+# ----------------------------------------------------------------------------------------------
+# Worksheet scan
+# ----------------------------------------------------------------------------------------------
+
+@dataclass
+class _SheetState:
+    """What the scan of one worksheet found (1-based rows and columns, 0 when none)."""
+
+    cell_rows: int = 0
+    cell_cols: int = 0
+    row_ref: str = ""            # a reference that has the largest row
+    col_ref: str = ""            # a reference that has the largest column
+    cell_count: int = 0
+    dim_ref: str = ""            # the <dimension ref> as written, if any
+    dim_rows: int = 0
+    dim_cols: int = 0
+    partial: bool = False        # the exact scan stopped early: the sheet reaches at least this
+
+    @property
+    def rows(self) -> int:
+        return max(self.cell_rows, self.dim_rows)
+
+    @property
+    def cols(self) -> int:
+        return max(self.cell_cols, self.dim_cols)
+
+    def see(self, row: int, col: int, ref: str) -> None:
+        if row > self.cell_rows:
+            self.cell_rows, self.row_ref = row, ref
+        if col > self.cell_cols:
+            self.cell_cols, self.col_ref = col, ref
+
+
+class _NotCanonical(Exception):
+    """The fast scan met a form it does not handle; rescan the member exactly."""
+
+
+def _scan_sheet_member(open_chunks, threaded: bool, limits: Limits) -> _SheetState:
+    """Scan a worksheet part: fast path first, exact tokenizer if the XML is unusual."""
+    state = _SheetState()
+    try:
+        with _Prefetch(open_chunks(), threaded) as chunks:
+            _scan_chunks_fast(chunks, state, limits)
+        return state
+    except _NotCanonical:
+        pass
+    state = _SheetState()
+    with _Prefetch(open_chunks(), threaded) as chunks:
+        _ExactScanner(state, limits).run(chunks)
+    return state
+
+
+_DIM_RE = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?dimension\b([^>]*)>")
+_REF_ATTR_RE = re.compile(rb"""\sref\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_CELL_REF_RE = re.compile(rb"([A-Za-z]*)([0-9]*)")
+
+
+def _parse_ref(ref: bytes) -> tuple[int, int] | None:
+    """(row, col), 1-based, as python-calamine reads a cell reference; None if it would refuse.
+
+    calamine accepts letters (either case) followed by digits, nothing else; leading zeros are
+    harmless. Python integers do not overflow, so a huge reference is seen as huge.
+    """
+    m = _CELL_REF_RE.fullmatch(ref)
+    if not m or not m.group(1) or not m.group(2):
+        return None
+    row = int(m.group(2))
+    if row < 1:
+        return None
+    col = 0
+    for ch in m.group(1).upper():
+        col = col * 26 + ch - 64
+    return row, col
+
+
+def _parse_dimension(first: bytes, state: _SheetState) -> None:
+    """Record the <dimension ref="A1:N60001"> found before <sheetData>, if any."""
+    stop = first.find(b"sheetData")
+    region = first if stop < 0 else first[:stop]
+    m = _DIM_RE.search(region)
+    if not m:
+        return
+    a = _REF_ATTR_RE.search(b" " + m.group(1))
+    if not a:
+        return
+    ref = (a.group(1) if a.group(1) is not None else a.group(2)).strip()
+    parts = [_parse_ref(p) for p in ref.split(b":")]
+    if not parts or len(parts) > 2 or any(p is None for p in parts):
+        return  # calamine refuses such a dimension with a (catchable) error
+    state.dim_ref = ref.decode("ascii", "replace")[:40]
+    state.dim_rows = max(p[0] for p in parts)
+    state.dim_cols = max(p[1] for p in parts)
+
+
+# Constants for the SWAR scan of 8-byte words (little-endian: byte 0 is the first character).
+_U = np.uint64
+_K_LTC = np.uint16(int.from_bytes(b"<c", "little"))
+_K_COLC = np.uint16(int.from_bytes(b":c", "little"))
+_K_CELL = _U(int.from_bytes(b'<c r="', "little"))
+_Q = _U(0x2222222222222222)
+_ONES = _U(0x0101010101010101)
+_HIGH = _U(0x8080808080808080)
+_BIT6 = _U(0x4040404040404040)
+_BIT5 = _U(0x2020202020202020)
+_UPPER = _U(0xDFDFDFDFDFDFDFDF)
+_DELIM_TABLE = np.zeros(256, dtype=bool)                     # bytes that may end a tag name
+_DELIM_TABLE[[0x20, 0x09, 0x0A, 0x0D, 0x3E, 0x2F]] = True
+_PAD = 48        # bytes of overlap kept between chunks (a reference never straddles unseen)
+_LONG_REF = 64   # a reference longer than this is hostile: leave it to the exact scanner
+
+
+_SCRATCH = threading.local()
+
+
+def _scratch(n: int) -> np.ndarray:
+    """A reusable boolean buffer of at least n elements (one per thread).
+
+    Fresh multi-megabyte temporaries are mapped and unmapped by malloc on every chunk, and the
+    page faults cost as much as the comparisons themselves; reusing one buffer avoids them.
+    """
+    buf = getattr(_SCRATCH, "buf", None)
+    if buf is None or len(buf) < n:
+        buf = _SCRATCH.buf = np.empty(max(n, 1 << 20), dtype=bool)
+    return buf[:n]
+
+
+def _aligned_views(buf: bytes, lo: int, hi: int, dtype: str, width: int):
+    """(view, first position) for each byte offset: the aligned words starting in [lo, hi).
+
+    numpy compares aligned arrays several times faster than a byte-strided view, so a pattern
+    of ``width`` bytes is searched as ``width`` aligned comparisons, one per offset.
+    """
+    for off in range(width):
+        i0 = max(0, (lo - off + width - 1) // width)
+        i1 = (hi - off + width - 1) // width
+        if i1 > i0:
+            yield np.frombuffer(buf, dtype, count=i1 - i0, offset=width * i0 + off), width * i0 + off
+
+
+def _aligned_hits(buf: bytes, lo: int, hi: int, key, dtype: str, width: int) -> np.ndarray:
+    """Sorted-by-offset positions p in [lo, hi) where the ``width`` bytes at p equal ``key``."""
+    out = []
+    for view, first in _aligned_views(buf, lo, hi, dtype, width):
+        mask = np.equal(view, key, out=_scratch(len(view)))
+        out.append(np.flatnonzero(mask) * width + first)
+    return np.concatenate(out) if out else np.empty(0, np.intp)
+
+
+def _count_aligned(buf: bytes, lo: int, hi: int, key, dtype: str, width: int) -> int:
+    total = 0
+    for view, _first in _aligned_views(buf, lo, hi, dtype, width):
+        total += int(np.count_nonzero(np.equal(view, key, out=_scratch(len(view)))))
+    return total
+
+
+def _scan_chunks_fast(chunks: Iterator[bytes], state: _SheetState, limits: Limits) -> None:
+    """The usual form: every cell written ``<c r="B7" ...>`` (Excel, xlsxwriter, openpyxl...).
+
+    In that form cell references alone fix every position python-calamine will use (the
+    ``<row r>`` attribute only matters for cells without a reference), so the scan looks at
+    cells only. Each chunk is processed over the positions [24, len-24) of ``carry + chunk``,
+    so that every position is looked at exactly once and has 24 bytes of context on either
+    side. Raises :class:`_NotCanonical` for anything else.
+    """
+    half = _PAD // 2
+    carry = b" " * _PAD
+    first = True
+    for chunk in chunks:
+        if first:
+            first = False
+            problem = _xml_hazard(chunk[:HEAD_BYTES], whole=False)
+            if problem:
+                raise _MemberProblem("unsafe-xml", problem)
+            _parse_dimension(chunk[:HEAD_BYTES], state)
+        buf = carry + chunk
+        _scan_buffer(buf, half, len(buf) - half, state, limits)
+        carry = buf[-_PAD:]
+    _scan_buffer(carry + b"\0" * _PAD, half, _PAD + half, state, limits)
+
+
+def _scan_buffer(buf: bytes, lo: int, hi: int, state: _SheetState, limits: Limits) -> None:
+    """Cells whose ``<c`` starts in [lo, hi): check the form, then find the largest references.
+
+    Finding the tags is one aligned comparison per byte offset; everything after works on one
+    8-byte word per tag (a few numpy operations per chunk, no Python loop per cell).
+    """
+    a = np.frombuffer(buf, np.uint8)
+    words = np.ndarray((len(buf) - 7,), "<u8", buffer=buf, strides=(1,))
+    starts = _aligned_hits(buf, lo, hi, _K_LTC, "<u2", 2)          # every "<c..." tag
+    head = words[starts]
+    is_cell = _DELIM_TABLE[(head >> _U(16)) & _U(0xFF)]            # "<c" + space, ">" or "/"
+    canonical = (head & _U(0xFFFFFFFFFFFF)) == _K_CELL              # exactly '<c r="'
+    count = int(np.count_nonzero(canonical))
+    if int(np.count_nonzero(is_cell)) != count:
+        raise _NotCanonical  # a cell without a reference, or with r elsewhere: exact scan
+    if _count_aligned(buf, lo, hi, _K_COLC, "<u2", 2):
+        # ":c" in text ("Status:complete") or prefixed tags (<x:c>): any prefixed cell start
+        # tag sends the sheet to the exact scanner, which understands prefixes.
+        found = _aligned_hits(buf, lo, hi, _K_COLC, "<u2", 2)
+        found = found[_DELIM_TABLE[a[found + 2]]]
+        if len(found) > 2000 or _prefixed_cell_starts(buf, found.tolist()):
+            raise _NotCanonical
+    if not count:
+        return
+    state.cell_count += count
+    if state.cell_count > limits.max_cells:
+        return  # reported by the caller; no need to look further at values
+    cells = starts[canonical] + 6                                  # first byte of each reference
+
+    # The 8 bytes of each reference, as one little-endian word: e.g. b'N60001" s'.
+    # In-place operations throughout: fewer temporaries, fewer page faults (see _scratch).
+    ref = words[cells]
+    t = ref ^ _Q                                          # bytes equal to '"' become 0
+    q = t - _ONES
+    np.bitwise_and(q, ~t, out=q)
+    np.bitwise_and(q, _HIGH, out=q)                       # high bit of the first '"' (+junk above)
+    np.bitwise_and(q, _U(0) - q, out=q)                   # keep the lowest: the first quote
+    long_ref = q == 0                                     # no quote in 8 bytes: 8+ characters
+    np.right_shift(q, _U(7), out=q)
+    np.subtract(q, _U(1), out=q)                          # 0xFF on each byte before the quote
+    np.bitwise_and(ref, q, out=ref)
+    ref_len = np.bitwise_count(q).astype(_U)              # 8 x characters before the quote
+    letters = np.bitwise_and(ref, _BIT6, out=q)
+    np.right_shift(letters, _U(6), out=letters)
+    np.multiply(letters, _U(0xFF), out=letters)           # 0xFF on letter bytes (bit 6 set)
+    digits = np.right_shift(ref, _U(1), out=t)
+    np.bitwise_and(digits, _BIT5, out=digits)
+    np.bitwise_xor(digits, _BIT5, out=digits)             # bit 5 where bit 6 is clear
+    np.bitwise_and(digits, ref, out=digits)               # ... and bit 5 set: a digit
+    np.right_shift(digits, _U(5), out=digits)
+    np.multiply(digits, _U(0xFF), out=digits)
+    np.bitwise_and(digits, ~letters, out=digits)
+    n_digits = np.bitwise_count(digits).astype(_U)        # 8 x the number of digits
+    n_letters = np.bitwise_count(letters).astype(_U)      # 8 x the number of letters
+    # "A007" has more digits than "A99" but a smaller row: such references, and any of eight
+    # characters or more, are left out of the keys and read one by one (rare in real files).
+    odd = ((ref >> n_letters) & _U(0xFF)) == _U(0x30)
+    np.logical_or(odd, long_ref, out=odd)
+    # Largest row: more digits wins, then the digits compared as a right-aligned number.
+    shift = np.subtract(_U(64), ref_len, out=ref_len)
+    np.minimum(shift, _U(63), out=shift)
+    row_key = np.bitwise_and(ref, digits, out=digits).byteswap()
+    np.right_shift(row_key, shift, out=row_key)
+    np.bitwise_or(row_key, n_digits << _U(53), out=row_key)
+    # Largest column: more letters wins, then the letters (upper-cased) compared left-aligned.
+    col_key = np.bitwise_and(ref, letters, out=letters)
+    np.bitwise_and(col_key, _UPPER, out=col_key)
+    col_key = col_key.byteswap()
+    np.right_shift(col_key, _U(8), out=col_key)
+    np.bitwise_or(col_key, n_letters << _U(55), out=col_key)
+    row_key[odd] = 0
+    col_key[odd] = 0
+    for idx in {int(row_key.argmax()), int(col_key.argmax())}:
+        _see_ref_at(buf, int(cells[idx]), state)
+    if odd.any():
+        odd_pos = cells[odd]
+        if len(odd_pos) > 50_000:
+            raise _NotCanonical
+        for p in odd_pos.tolist():
+            _see_ref_at(buf, p, state)
+
+
+_NAME_CHARS = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+
+
+def _prefixed_cell_starts(buf: bytes, colons: list[int]) -> int:
+    """How many of these ":c" are the start tag of a prefixed cell (``<x:c ...``)."""
+    starts = 0
+    for p in colons:
+        q = p - 1
+        while q >= 0 and p - q < 64 and buf[q] in _NAME_CHARS:
+            q -= 1
+        if q >= 0 and q < p - 1 and buf[q] == 0x3C:  # '<' then a prefix: a start tag
+            starts += 1
+    return starts
+
+
+def _see_ref_at(buf: bytes, start: int, state: _SheetState) -> None:
+    end = buf.find(b'"', start, start + _LONG_REF)
+    if end < 0:
+        raise _NotCanonical  # absurdly long (leading zeros?) or cut by the chunk: scan exactly
+    ref = buf[start:end]
+    parsed = _parse_ref(ref)
+    if parsed:
+        state.see(parsed[0], parsed[1], ref.decode("ascii"))
+
+
+class _ExactScanner:
+    """Tag-by-tag scan that reproduces python-calamine's positions for any sheet XML.
+
+    calamine matches element local names whatever their prefix; a ``<row r>`` sets the row
+    index, ``</row>`` advances it and resets the column; a ``<c>`` with an ``r`` attribute takes
+    its position from it, one without takes (row index, column index); each cell advances the
+    column. Slower (Python per tag), so it only runs on files the fast scan hands over, and
+    it stops as soon as a limit is exceeded.
+    """
+
+    TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.\-]*:)?(row|c)(?=[\s/>])([^>]*)>")
+    R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+    MAX_CARRY = 1 << 20
+
+    def __init__(self, state: _SheetState, limits: Limits):
+        self.state, self.limits = state, limits
+        self.row_index = 0   # 0-based, as calamine keeps it
+        self.col_index = 0
+
+    def run(self, chunks: Iterator[bytes]) -> None:
+        carry = b""
+        first = True
+        for chunk in chunks:
+            if first:
+                first = False
+                problem = _xml_hazard(chunk[:HEAD_BYTES], whole=False)
+                if problem:
+                    raise _MemberProblem("unsafe-xml", problem)
+                _parse_dimension(chunk[:HEAD_BYTES], self.state)
+            data = carry + chunk
+            cut = data.rfind(b"<")
+            if cut >= 0 and data.find(b">", cut) < 0:
+                carry, data = data[cut:], data[:cut]
+                if len(carry) > self.MAX_CARRY:
+                    raise _MemberProblem("too-large", "a single XML tag in this sheet is longer "
+                                         "than 1 MB: the file was built to mislead readers or is "
+                                         "damaged, so xlplan does not read it")
+            else:
+                carry = b""
+            if self._tokens(data):
+                return
+        if carry:
+            self._tokens(carry)
+
+    def _tokens(self, data: bytes) -> bool:
+        """Process the tags in ``data``; True once a limit is exceeded (no need to go on)."""
+        st, lim = self.state, self.limits
+        for m in self.TAG.finditer(data):
+            closing, name, attrs = m.group(1), m.group(2), m.group(3)
+            self_closing = attrs.endswith(b"/")
+            if name == b"row":
+                if closing:
+                    self.row_index += 1
+                    self.col_index = 0
+                    continue
+                r = self._r(attrs)
+                if r is not None:
+                    mm = _CELL_REF_RE.fullmatch(r)
+                    if mm and mm.group(2) and int(mm.group(2)) >= 1:
+                        self.row_index = int(mm.group(2)) - 1
+                if self_closing:
+                    self.row_index += 1
+                    self.col_index = 0
+                continue
+            if closing:
+                continue
+            r = self._r(attrs)
+            if r is not None:
+                parsed = _parse_ref(r)
+                if parsed is None:
+                    continue  # calamine refuses the sheet with a catchable error
+                row, col = parsed
+                self.col_index = col - 1
+                ref = r.decode("ascii", "replace")[:40]
+            else:
+                row, col = self.row_index + 1, self.col_index + 1
+                ref = f"{col_letter(col - 1)}{row}" if col <= 1 << 20 else f"column {col}"
+            self.col_index += 1
+            st.cell_count += 1
+            st.see(row, col, ref)
+            if (st.cell_rows > lim.max_rows or st.cell_cols > lim.max_columns
+                    or st.cell_rows * st.cell_cols > lim.max_cells
+                    or st.cell_count > lim.max_cells):
+                st.partial = True
+                return True
+        return False
+
+    def _r(self, attrs: bytes) -> bytes | None:
+        m = self.R_ATTR.search(attrs)
+        if not m:
+            return None
+        return m.group(1) if m.group(1) is not None else m.group(2)
+
+
+# ----------------------------------------------------------------------------------------------
+# XML hazards
+# ----------------------------------------------------------------------------------------------
+
+_HAZARD_RE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.DOTALL)
+_REL_RE = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?Relationship\b([^>]*)>")
+_SHEET_RE = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?sheet\b([^>]*)>")
+_ATTR_RE = re.compile(rb"""([\w:.\-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _attrs(text: bytes) -> dict[str, str]:
+    """Attributes of one tag as a dict with lower-case names (values unescaped)."""
+    return {k.decode("ascii", "replace").lower():
+            html.unescape((dq if dq is not None else sq).decode("utf-8", "replace"))
+            for k, dq, sq in ((m.group(1), m.group(2), m.group(3))
+                              for m in _ATTR_RE.finditer(text))}
+
+
+def _xml_like(name: str, data: bytes) -> bool:
+    if name.lower().endswith((".xml", ".rels", ".vml")):
+        return True
+    head = data[:64].lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n")
+    return head.startswith(b"<")
+
+
+def _decode_head(data: bytes) -> bytes:
+    """The bytes to search, as UTF-8-compatible text: UTF-16/32 parts are decoded first."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        enc = "utf-32"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        enc = "utf-16"
+    elif data.startswith(b"<\x00\x00\x00") or data.startswith(b"\x00\x00\x00<"):
+        enc = "utf-32-le" if data[0] == 0x3C else "utf-32-be"
+    elif data.startswith(b"<\x00"):
+        enc = "utf-16-le"
+    elif data.startswith(b"\x00<"):
+        enc = "utf-16-be"
+    else:
+        return data
+    return data.decode(enc, "replace").encode("utf-8", "replace")
+
+
+def _xml_hazard(data: bytes, whole: bool) -> str | None:
+    """Why this XML must not be parsed (a DTD or entity declaration), or None.
+
+    A DOCTYPE may only appear before the root element, so for a large part the head is enough,
+    provided the root element starts within it; a prolog padded past the head (comments or
+    processing instructions) is itself refused. ``whole`` parts are searched end to end.
+    """
+    text = _decode_head(data)
+    m = _HAZARD_RE.search(text if whole else text[:HEAD_BYTES])
+    if m:
+        what = m.group(1).upper().decode()
+        return (f"the workbook's XML contains a {what} declaration (entities can make a reader "
+                "expand text without end or read files from the computer opening it); xlplan "
+                "never parses such files: open the workbook in Excel, save it as a new .xlsx and "
+                "send that")
+    if whole or len(text) < HEAD_BYTES:
+        return None  # everything there is was searched
+    pos = 3 if text.startswith(b"\xef\xbb\xbf") else 0
+    while True:  # skip the prolog: XML declaration, comments, processing instructions
+        m = _PROLOG_ITEM.match(text, pos)
+        if not m or m.end() == pos:
+            break
+        pos = m.end()
+    while pos < len(text) and text[pos] in b" \t\r\n":
+        pos += 1
+    if pos >= len(text) or text.startswith((b"<?", b"<!"), pos):
+        return ("the workbook's XML starts with an unusually long preamble, which xlplan does "
+                "not parse; open the workbook in Excel, save it as a new .xlsx and send that")
+    return None
+
+
+# ----------------------------------------------------------------------------------------------
+# OLE2 containers (encrypted workbooks, .xls)
+# ----------------------------------------------------------------------------------------------
+
+_ENDOFCHAIN, _FREESECT, _NOSTREAM = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFF
+
+
+def _ole_stream_names(fh, size: int) -> list[str]:
+    """Names of the entries in an OLE2 compound file's directory.
+
+    A small reader of the directory only (header, FAT, directory chain), with every loop
+    bounded, so a corrupt or hostile container cannot hang it. When the structure does not
+    hold together it falls back to searching the bytes for the UTF-16 names it cares about.
+    """
+    try:
+        names = _ole_directory(fh, size)
+        if names:
+            return names
+    except (struct.error, ValueError, IndexError, OSError, UnicodeDecodeError):
+        pass
+    found = []
+    wanted = ["EncryptionInfo", "EncryptedPackage", "Workbook", "Book"]
+    patterns = {w: w.encode("utf-16-le") + b"\x00\x00" for w in wanted}
+    fh.seek(0)
+    tail = b""
+    while True:
+        block = fh.read(4 << 20)
+        if not block:
+            break
+        data = tail + block
+        for w, p in patterns.items():
+            if w not in found and p in data:
+                found.append(w)
+        tail = data[-64:]
+    return found
+
+
+def _ole_directory(fh, size: int) -> list[str]:
+    fh.seek(0)
+    header = fh.read(512)
+    if len(header) < 512:
+        raise ValueError("short OLE header")
+    sector_shift = struct.unpack("<H", header[0x1E:0x20])[0]
+    if sector_shift not in (9, 12):
+        raise ValueError("bad sector size")
+    ssize = 1 << sector_shift
+    n_fat = struct.unpack("<I", header[0x2C:0x30])[0]
+    first_dir = struct.unpack("<I", header[0x30:0x34])[0]
+    first_difat = struct.unpack("<I", header[0x44:0x48])[0]
+    n_difat = struct.unpack("<I", header[0x48:0x4C])[0]
+    max_sectors = size // ssize + 1
+    if n_fat > max_sectors:
+        raise ValueError("bad FAT count")
+
+    def read_sector(sid: int) -> bytes:
+        if sid >= max_sectors:
+            raise ValueError("sector out of range")
+        fh.seek((sid + 1) * ssize)
+        data = fh.read(ssize)
+        if len(data) < ssize:
+            raise ValueError("short sector")
+        return data
+
+    fat_sids = list(struct.unpack("<109I", header[0x4C:0x200]))
+    sid, guard = first_difat, 0
+    while sid not in (_ENDOFCHAIN, _FREESECT) and guard < min(n_difat, max_sectors) + 1:
+        block = read_sector(sid)
+        ids = struct.unpack(f"<{ssize // 4}I", block)
+        fat_sids.extend(ids[:-1])
+        sid, guard = ids[-1], guard + 1
+    fat_sids = [s for s in fat_sids if s not in (_ENDOFCHAIN, _FREESECT)][:n_fat]
+    fat: list[int] = []
+    for s in fat_sids:
+        fat.extend(struct.unpack(f"<{ssize // 4}I", read_sector(s)))
+    names, sid, seen = [], first_dir, set()
+    while sid not in (_ENDOFCHAIN, _FREESECT) and sid not in seen and len(seen) < 4096:
+        seen.add(sid)
+        block = read_sector(sid)
+        for off in range(0, ssize, 128):
+            entry = block[off:off + 128]
+            name_len = struct.unpack("<H", entry[64:66])[0]
+            if entry[66] == 0 or not 2 <= name_len <= 64:
+                continue
+            names.append(entry[:name_len - 2].decode("utf-16-le", "replace"))
+        if sid >= len(fat):
+            break
+        sid = fat[sid]
+    return names
+
+
+# ----------------------------------------------------------------------------------------------
+# Files that are not zips: say what they are
+# ----------------------------------------------------------------------------------------------
+
+def _sniff_message(head: bytes, suffix: str) -> str:
+    """A plain explanation of what a non-zip file is, from its first bytes."""
+    kind = _sniff_kind(head)
+    if kind == "Excel 2003 XML":
+        return (f"this is an Excel 2003 XML spreadsheet with an {suffix} name, not an Excel "
+                "workbook; open it in Excel and save it as .xlsx (File > Save As > Excel "
+                "Workbook), then send it again")
+    if kind in ("CSV", "HTML", "text"):
+        article = "an" if kind == "HTML" else "a"
+        return (f"this is {article} {kind} file with an {suffix} name, not an Excel workbook; "
+                "open it in Excel and save it as .xlsx (File > Save As > Excel Workbook), then "
+                "send it again")
+    if kind:
+        return (f"this is {kind}, not an Excel workbook, although its name ends in {suffix}; "
+                "send the workbook saved as .xlsx")
+    return ("this file is not an Excel workbook (its contents are not in any format xlplan "
+            f"recognises, although its name ends in {suffix}); open it in Excel and save it as "
+            ".xlsx, or send the right file")
+
+
+_MAGIC_KINDS = [
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a picture (PNG)"),
+    (b"\xff\xd8\xff", "a picture (JPEG)"),
+    (b"GIF8", "a picture (GIF)"),
+    (b"{\\rtf", "a Rich Text (RTF) document"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"\x1f\x8b", "a gzip archive"),
+]
+
+
+def _sniff_kind(head: bytes) -> str | None:
+    for magic, kind in _MAGIC_KINDS:
+        if head.startswith(magic):
+            return kind
+    text = _as_text(head)
+    if text is None:
+        return None
+    lowered = text.lstrip("\ufeff \t\r\n").lower()
+    if lowered.startswith("<"):
+        if "urn:schemas-microsoft-com:office:spreadsheet" in lowered or "<workbook" in lowered:
+            return "Excel 2003 XML"
+        if any(tag in lowered for tag in ("<html", "<!doctype html", "<table", "<body", "<head")):
+            return "HTML"
+        return "text"
+    lines = [ln for ln in lowered.splitlines() if ln.strip()][:20]
+    for sep in (",", ";", "\t", "|"):
+        if lines and sum(1 for ln in lines if sep in ln) >= max(1, len(lines) * 0.6):
+            return "CSV"
+    return "text"
+
+
+def _as_text(head: bytes) -> str | None:
+    """The head decoded as text, or None when it looks binary."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    elif len(head) >= 4 and head[1] == 0 and head[3] == 0:
+        candidates = ["utf-16-le"]
+    elif len(head) >= 4 and head[0] == 0 and head[2] == 0:
+        candidates = ["utf-16-be"]
+    else:
+        candidates = ["utf-8-sig", "cp1252"]
+    for enc in candidates:
+        sample = head[: len(head) - (len(head) % 2)] if enc.startswith("utf-16") else head
+        try:
+            text = sample.decode(enc, "strict" if enc != "utf-8-sig" else "ignore")
+        except UnicodeDecodeError:
+            continue
+        if not text:
+            return None
+        printable = sum(1 for ch in text if ch.isprintable() or ch in "\t\r\n")
+        if printable / len(text) >= 0.95:
+            return text
+    return None
+
+
+def _not_workbook_message(by_name: dict, zf: zipfile.ZipFile, suffix: str) -> str:
+    """Why a zip is not a workbook, naming what it is where that is recognisable."""
+    if "xl/workbook.bin" in by_name:
+        return ("this is an Excel binary workbook (.xlsb), which xlplan does not read; open it in "
+                "Excel and save it as .xlsx (File > Save As > Excel Workbook), then send it again")
+    mimetype = b""
+    info = by_name.get("mimetype")
+    if info is not None and info.file_size < 200:
+        try:
+            mimetype = zf.read(info.filename)
+        except Exception:  # noqa: BLE001 -- only used for a friendlier message
+            mimetype = b""
+    if b"opendocument.spreadsheet" in mimetype:
+        return ("this is an OpenDocument spreadsheet (.ods, LibreOffice), which xlplan does not "
+                "read; open it and save it as .xlsx (Excel 2007-365), then send it again")
+    if "word/document.xml" in by_name:
+        kind = "a Word document"
+    elif "ppt/presentation.xml" in by_name:
+        kind = "a PowerPoint presentation"
+    else:
+        kind = "a zip archive"
+    return (f"this is {kind}, not an Excel workbook, although its name ends in {suffix}; send "
+            "the workbook saved as .xlsx")
+
+
+def _mb(n: int) -> str:
+    if n >= 2**30:
+        return f"{n / 2**30:,.1f} GB"
+    if n >= 2**20:
+        return f"{n / 2**20:,.1f} MB"
+    return f"{n / 2**10:,.1f} KB"
