@@ -48,6 +48,8 @@ CODES: dict[str, str] = {
     "review-overdue": WARNING,
     "above-appetite": WARNING,
     "bad-value": WARNING,
+    "unknown-polarity": WARNING,
+    "trend-mismatch": WARNING,
     "missing-submission": WARNING,
     "carried-forward": WARNING,
     "overdue": WARNING,

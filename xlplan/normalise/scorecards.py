@@ -1,0 +1,620 @@
+"""Stage 3 for performance scorecards: a located sheet -> tidy rows, one per indicator.
+
+What real scorecards do (seed 003, Appendix 3, "Integrated Health & Wellbeing System Performance
+Scorecard"), and what happens to it here:
+
+* Indicators sit under **strategy headings** ("6. WELLBEING", "CHILDREN AND YOUNG PEOPLE", ...)
+  and **objective banners** ("Keep our Children and Young People Safe: ..."): one-cell rows,
+  often merged across the table. They become the ``strategy`` / ``objective`` of the rows below
+  (a Strategy column, where there is one, wins). A strategy heading just above the header row
+  counts for the first group, as in the seed, where each table has its heading above it.
+* The **series of values** comes from period columns -- any header cell that reads as a period
+  ("Dec-17", "Apr 2018", a date, "2017/18 Q3", "Q3 17/18", "2017/18") -- taken in time order;
+  without them from "First Value of Graph" and "Last Value of Graph". The last value belongs to
+  the "Most Recent Period"; the first value's period is not written anywhere (the seed's graph
+  shows "where possible the latest six values"), so it is labelled :data:`FIRST_VALUE` rather
+  than guessed.
+* Values are kept **as written** (``values_text``: "84.36%", "1,387", "0.36") and **parsed**
+  (``values``: floats, ``None`` for a blank, "N/A" or unreadable cell) by
+  :func:`xlplan.schema.scorecard.parse_measure_value`. A cell Excel stores as a fraction with a
+  percentage format (typed ``84.8%``, stored 0.848) is read as 84.8, the way it is shown, so that
+  typed and formatted percentages make one series.
+* **Polarity** ("High is good" / "Low is good") is read from a Polarity column, else from
+  Comments (where the seed keeps it), else from the Trend cell (where the seed's Community table
+  repeats it).
+* The **trend RAG** is computed with :func:`~xlplan.schema.scorecard.trend_rag`; what the sheet
+  itself states -- a RAG word in the Trend cell, or the cell's fill colour, which is how the seed
+  shows it ("indicators highlighted dark green ...") -- is kept beside it for the validator.
+* The **benchmark RAG** is the colour the sheet states (a significance-tested indicator carries
+  its own), else :func:`~xlplan.schema.scorecard.benchmark_rag` of the latest value against a
+  numeric benchmark, else blank (the seed's "white / N/A").
+* Columns the schema does not know are kept under their own header. Every row keeps its
+  provenance and a stable key: the Ref when there is one, else a hash of the indicator text.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import Iterable
+
+import pandas as pd
+
+from ..issues import col_index, col_letter
+from ..locate import Located
+from ..read import RawSheet
+from ..schema.columns import header_key
+from ..schema.scorecard import benchmark_rag, parse_measure_value, parse_polarity, trend_rag
+from ..text import cell_text, clean_text, match_key
+from .common import PROVENANCE, SheetContext, check_cell_text, extra_columns, wide_merge_rows
+
+__all__ = [
+    "SCORECARD_COLUMNS",
+    "FIRST_VALUE",
+    "LATEST_VALUE",
+    "STRATEGIES",
+    "Period",
+    "parse_period",
+    "period_of_month",
+    "label_sort_key",
+    "strategy_name",
+    "stated_trend",
+    "normalise_scorecard",
+]
+
+#: Label of the seed's "First Value of Graph": its period is not written on the sheet.
+FIRST_VALUE = "First value"
+#: Label of a latest value whose period the sheet does not give (no Most Recent Period).
+LATEST_VALUE = "Latest value"
+
+SCORECARD_COLUMNS = (
+    *PROVENANCE, "key", "ref", "strategy", "objective", "indicator", "measure", "unit", "period",
+    "benchmark", "benchmark_value", "polarity", "polarity_text", "comments",
+    "values", "values_text", "value_labels", "value_cells", "latest_value",
+    "trend_rag", "trend_text", "trend_stated", "trend_stated_source",
+    "benchmark_rag", "benchmark_stated", "benchmark_stated_source",
+)
+
+# ------------------------------------------------------------------------------ rules as data
+
+#: The four commissioning strategies (seed 003, in the seed's order) and the spellings of their
+#: headings, compared after :func:`_fold_heading`. A programme adds its own with
+#: ``[scorecard] strategies = ["Mental Health", ...]``.
+STRATEGIES: dict[str, tuple[str, ...]] = {
+    "Wellbeing": ("wellbeing", "well being", "wellbeing and prevention", "health and wellbeing"),
+    "Children and Young People": ("children and young people", "children young people", "cyp",
+                                  "children young people and families", "children and families"),
+    "Community": ("community", "community care", "community services"),
+    "Enhanced and Specialist": ("enhanced and specialist", "enhanced and specialised",
+                                "enhanced specialist", "enhanced and specialist care",
+                                "enhanced and specialised care"),
+}
+
+#: Words a Trend cell may state a RAG with (folded: lower case, punctuation as spaces).
+TREND_WORDS: dict[str, str] = {
+    "dark green": "Dark Green", "dg": "Dark Green", "darkgreen": "Dark Green",
+    "green": "Green", "g": "Green",
+    "amber": "Amber", "a": "Amber", "yellow": "Amber",
+    "red": "Red", "r": "Red",
+    "dark red": "Dark Red", "dr": "Dark Red", "darkred": "Dark Red",
+}
+
+#: Words a Benchmark cell may state its colour with (PHOF / CYP benchmarking tool wording too).
+BENCHMARK_WORDS: dict[str, str] = {
+    "green": "Green", "g": "Green", "better": "Green", "significantly better": "Green",
+    "amber": "Amber", "a": "Amber", "similar": "Amber", "not significantly different": "Amber",
+    "red": "Red", "r": "Red", "worse": "Red", "significantly worse": "Red",
+}
+
+#: Fill colours read as a trend RAG: Excel's standard and theme greens/reds, its Good / Neutral
+#: / Bad styles, and the colours xlplan's Scorecard sheet uses. Nearest within the tolerance.
+TREND_FILLS: tuple[tuple[str, str], ...] = (
+    ("006100", "Dark Green"), ("00703C", "Dark Green"), ("375623", "Dark Green"),
+    ("548235", "Dark Green"), ("008000", "Dark Green"), ("00602B", "Dark Green"),
+    ("00B050", "Green"), ("92D050", "Green"), ("00FF00", "Green"), ("C6EFCE", "Green"),
+    ("70AD47", "Green"), ("A9D08E", "Green"),
+    ("FFC000", "Amber"), ("FFBF00", "Amber"), ("FFEB9C", "Amber"), ("FFFF00", "Amber"),
+    ("FF9900", "Amber"), ("FFD966", "Amber"),
+    ("FF0000", "Red"), ("FFC7CE", "Red"), ("FF5050", "Red"), ("E6B8B7", "Red"),
+    ("C00000", "Dark Red"), ("9C0006", "Dark Red"), ("990000", "Dark Red"), ("800000", "Dark Red"),
+    ("8B0000", "Dark Red"),
+)
+#: Fill colours read as a benchmark RAG (white and no fill are the seed's "no comparison").
+BENCHMARK_FILLS: tuple[tuple[str, str], ...] = (
+    ("00B050", "Green"), ("92D050", "Green"), ("00FF00", "Green"), ("C6EFCE", "Green"),
+    ("70AD47", "Green"), ("A9D08E", "Green"), ("006100", "Green"), ("548235", "Green"),
+    ("FFC000", "Amber"), ("FFBF00", "Amber"), ("FFEB9C", "Amber"), ("FFFF00", "Amber"),
+    ("FF9900", "Amber"), ("FFD966", "Amber"),
+    ("FF0000", "Red"), ("FFC7CE", "Red"), ("FF5050", "Red"), ("E6B8B7", "Red"), ("C00000", "Red"),
+)
+FILL_TOLERANCE = 60.0
+
+#: A one-cell row at least this long is an objective banner, not an indicator without data.
+OBJECTIVE_MIN_LENGTH = 60
+_OBJECTIVE_PREFIX = re.compile(r"^(?:objective|aim|outcome|priority|goal)\s*\d*\s*[:.\-\u2013]",
+                               re.IGNORECASE)
+_NUMBERING = re.compile(r"^\(?\d+(?:\.\d+)*[.)]?\s+")
+_PERCENT_MEASURE = re.compile(r"percent|%", re.IGNORECASE)
+
+# ------------------------------------------------------------------------------ periods
+
+_MONTHS = {"jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
+           "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8,
+           "august": 8, "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10,
+           "nov": 11, "november": 11, "dec": 12, "december": 12}
+_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_FY = r"(?P<y1>\d{4}|\d{2})\s*[/\-]\s*(?P<y2>\d{4}|\d{2})"
+_QTR = r"(?:q|qtr|quarter)\s*(?P<q>[1-4])"
+#: How a period is written, tried in order: (kind, pattern over the folded text).
+PERIOD_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
+    # 2017/18 Q3, 2017/18 - Q3
+    ("quarter", re.compile(rf"^(?:fy\s*)?{_FY}\s*[-:,]?\s*{_QTR}$")),
+    # Q3 17/18, Quarter 3 2017-18
+    ("quarter", re.compile(rf"^{_QTR}\s*[-:,]?\s*(?:fy\s*)?{_FY}$")),
+    ("year", re.compile(rf"^(?:fy\s*)?{_FY}$")),                            # 2017/18, FY 2017-18
+    ("month", re.compile(r"^(?P<mon>[a-z]{3,9})\.?\s*[-/' ]?\s*(?P<yr>\d{4}|\d{2})$")),  # Dec-17
+    ("month", re.compile(r"^(?P<yr>\d{4})\s*[-/]\s*(?P<mn>\d{1,2})$")),     # 2017-12
+)
+_KIND_RANK = {"month": 0, "quarter": 1, "year": 2}
+
+
+@dataclass(frozen=True)
+class Period:
+    """A reporting period a value belongs to, with one canonical label per period.
+
+    Month "Dec-17", financial-year quarter "2017/18 Q3", financial year "2017/18". ``end`` is
+    the (year, month) of its last month, which orders periods of any kind on one time line.
+    """
+
+    kind: str
+    label: str
+    end: tuple[int, int]
+
+    @property
+    def sort_key(self) -> tuple:
+        return (*self.end, _KIND_RANK[self.kind], "")
+
+
+def _year(text: str) -> int:
+    return int(text) if len(text) == 4 else 2000 + int(text)
+
+
+def _fy_start(y1: str, y2: str) -> int | None:
+    """The starting year of a financial year written 'y1/y2', if the years are consecutive."""
+    first = _year(y1)
+    second = int(y2) if len(y2) == 4 else first // 100 * 100 + int(y2)
+    if second == first + 1 or (len(y2) == 2 and int(y2) == (first + 1) % 100):
+        return first
+    return None
+
+
+def _add_months(year: int, month: int, n: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + n
+    return index // 12, index % 12 + 1
+
+
+def period_of_month(year: int, month: int) -> Period:
+    return Period("month", f"{_MONTH_ABBR[month - 1]}-{year % 100:02d}", (year, month))
+
+
+def _fy_label(start: int) -> str:
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def parse_period(value: object, fy_start_month: int = 4) -> Period | None:
+    """The period a header or "Most Recent Period" cell names, or None.
+
+    Months ("Dec-17", "Dec 2017", "December 2017", "2017-12", or a date cell), financial-year
+    quarters ("2017/18 Q3", "2017/18 - Q3", "Q3 17/18", "Quarter 3 2017-18") and financial
+    years ("2017/18"). A quarter is of the programme's financial year (April start by default),
+    so "2017/18 Q3" ends in December 2017. Two-digit years are 20xx. "Q3 2017" is refused: it
+    could be a calendar or a financial quarter, and guessing would misplace the value.
+    """
+    if isinstance(value, dt.datetime):
+        return period_of_month(value.year, value.month)
+    if isinstance(value, dt.date):
+        return period_of_month(value.year, value.month)
+    if not isinstance(value, str):
+        return None
+    text = " ".join(clean_text(value).lower().replace("\u2013", "-").replace("\u2014", "-").split())
+    if not text or len(text) > 40:
+        return None
+    for kind, pattern in PERIOD_PATTERNS:
+        m = pattern.match(text)
+        if not m:
+            continue
+        if kind == "month":
+            if m.groupdict().get("mon") is not None:
+                month = _MONTHS.get(m.group("mon"))
+            else:
+                month = int(m.group("mn"))
+            if not month or not 1 <= month <= 12:
+                continue
+            return period_of_month(_year(m.group("yr")), month)
+        start = _fy_start(m.group("y1"), m.group("y2"))
+        if start is None:
+            continue
+        if kind == "quarter":
+            q = int(m.group("q"))
+            end = _add_months(start, fy_start_month, 3 * q - 1)
+            return Period("quarter", f"{_fy_label(start)} Q{q}", end)
+        return Period("year", _fy_label(start), _add_months(start, fy_start_month, 11))
+    return None
+
+
+def label_sort_key(label: str, fy_start_month: int = 4) -> tuple:
+    """Time order of value labels: the graph's first value first, periods by their last month,
+    a latest value of unknown period after them, any other label last (alphabetically)."""
+    if label == FIRST_VALUE:
+        return (0, 0, 0, "")
+    period = parse_period(label, fy_start_month)
+    if period is not None:
+        return period.sort_key
+    if label == LATEST_VALUE:
+        return (9999, 98, 0, "")
+    return (9999, 99, 0, label)
+
+
+# ------------------------------------------------------------------------------ small readers
+
+def _fold_heading(text: str) -> str:
+    key = _NUMBERING.sub("", header_key(text))
+    key = re.sub(r"^(?:strategy|section)\s+", "", key)
+    return re.sub(r"\s+strategy$", "", key).strip()
+
+
+def strategy_name(text: object, extra: Iterable[str] = ()) -> str | None:
+    """The canonical strategy a heading names ("6. WELLBEING" -> "Wellbeing"), or None."""
+    if not isinstance(text, str) or len(text) > 80:
+        return None
+    key = _fold_heading(text)
+    for name, spellings in STRATEGIES.items():
+        if key in spellings or key == header_key(name):
+            return name
+    for name in extra:
+        if key == _fold_heading(str(name)):
+            return str(name)
+    return None
+
+
+def stated_trend(text: object) -> str | None:
+    """The trend RAG a Trend cell states in words ("Green", "DG", "dark red"), or None."""
+    if not isinstance(text, str):
+        return None
+    return TREND_WORDS.get(" ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split()))
+
+
+def _stated_benchmark(text: str) -> str | None:
+    return BENCHMARK_WORDS.get(" ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split()))
+
+
+def nearest_fill(hex6: str, table: tuple[tuple[str, str], ...]) -> str | None:
+    """The value whose reference colour is nearest to a fill, within :data:`FILL_TOLERANCE`
+    (the "redmean" distance :func:`xlplan.schema.rag.colour_to_rag` uses)."""
+    try:
+        r1, g1, b1 = (int(hex6[i:i + 2], 16) for i in (0, 2, 4))
+    except ValueError:
+        return None
+    best, best_d = None, FILL_TOLERANCE
+    for ref, value in table:
+        r2, g2, b2 = (int(ref[i:i + 2], 16) for i in (0, 2, 4))
+        rmean = (r1 + r2) / 2
+        d = ((2 + rmean / 256) * (r1 - r2) ** 2 + 4 * (g1 - g2) ** 2
+             + (2 + (255 - rmean) / 256) * (b1 - b2) ** 2) ** 0.5 / 3
+        if d < best_d:
+            best, best_d = value, d
+    return best
+
+
+def _blank(v: object) -> bool:
+    return v is None or v == "" or (isinstance(v, str) and not v.strip())
+
+
+# ------------------------------------------------------------------------------ layout
+
+def period_columns(header: list, loc: Located, fy_start_month: int) -> list[tuple[int, Period]]:
+    """Header cells that name a period and no schema column: the value columns, in time order
+    (a sheet written newest-first still gives an oldest-first series). A period written twice
+    counts once, at its first column; the second stays an extra column."""
+    mapped = set(loc.columns.values())
+    found: dict[str, tuple[int, Period]] = {}
+    for c, value in enumerate(header):
+        if c in mapped:
+            continue
+        period = parse_period(value, fy_start_month)
+        if period is not None and period.label not in found:
+            found[period.label] = (c, period)
+    return sorted(found.values(), key=lambda cp: (cp[1].sort_key, cp[0]))
+
+
+def _strategy_above(sheet: RawSheet, header_row: int, extra: Iterable[str]) -> str:
+    """A strategy heading in the rows just above the header (the seed's "6. WELLBEING")."""
+    for r in range(header_row - 1, max(-1, header_row - 6), -1):
+        for v in sheet.rows[r] if r < len(sheet.rows) else ():
+            name = strategy_name(v, extra)
+            if name:
+                return name
+    return ""
+
+
+def _percent_cells(ctx: SheetContext, columns: set[int]) -> dict[tuple[int, int], int]:
+    """(row 1-based, col 0-based) -> decimals of cells in ``columns`` with a percentage number
+    format. Excel stores a typed "84.8%" as 0.848; the number format is the only sign of it,
+    and python-calamine does not report formats, so they are read from the package here."""
+    if ctx.path is None or not columns:
+        return {}
+    from lxml import etree
+
+    from ..styles import sheet_members
+
+    parser = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    with zipfile.ZipFile(ctx.path) as zf:
+        member = sheet_members(zf).get(ctx.sheet)
+        names = {n.lower(): n for n in zf.namelist()}
+        styles_name = names.get("xl/styles.xml")
+        if not member or not styles_name:
+            return {}
+        root = etree.fromstring(zf.read(styles_name), etree.XMLParser(**parser))
+        ns = {"m": root.nsmap.get(None, "")}
+        codes = {9: "0%", 10: "0.00%"}
+        for fmt in root.findall("m:numFmts/m:numFmt", ns):
+            codes[int(fmt.get("numFmtId", "-1"))] = fmt.get("formatCode", "")
+        xf_decimals: dict[int, int] = {}
+        for i, xf in enumerate(root.findall("m:cellXfs/m:xf", ns)):
+            code = re.sub(r'"[^"]*"|\\.', "", codes.get(int(xf.get("numFmtId", "0")), ""))
+            if "%" in code:
+                section = code.split(";")[0]
+                decimals = section.split(".", 1)[1] if "." in section else ""
+                xf_decimals[i] = sum(1 for ch in decimals.split("%")[0] if ch in "0#")
+        if not xf_decimals:
+            return {}
+        out: dict[tuple[int, int], int] = {}
+        ref = re.compile(r"([A-Z]+)(\d+)")
+        with zf.open(member) as fh:
+            for _, el in etree.iterparse(fh, events=("end",), tag="{*}c", **parser):
+                s, r = el.get("s"), el.get("r")
+                if s is not None and s.isdigit() and r and int(s) in xf_decimals:
+                    m = ref.match(r)
+                    if m and col_index(m.group(1)) in columns:
+                        out[(int(m.group(2)), col_index(m.group(1)))] = xf_decimals[int(s)]
+                el.clear()
+    return out
+
+
+def _fills(ctx: SheetContext, columns: set[int]) -> dict[tuple[int, int], str]:
+    """Fill colours of the Trend and Benchmark cells (the seed states both as colours)."""
+    if ctx.path is None or not columns:
+        return {}
+    from ..styles import read_sheet_styles
+
+    try:
+        return read_sheet_styles(ctx.path, ctx.sheet, columns=columns, want_formulas=False).fills
+    except Exception:  # a style part we cannot read only costs the colour
+        return {}
+
+
+def _value(v: object, percent_decimals: int | None) -> tuple[str, float | None]:
+    """A value cell as written and as a number (None: blank, "N/A", or not a number)."""
+    if _blank(v):
+        return "", None
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        if percent_decimals is not None:
+            number = round(float(v) * 100, 10)
+            return f"{number:.{percent_decimals}f}%", number
+        return cell_text(v), float(v)
+    text = clean_text(cell_text(v))
+    try:
+        return text, parse_measure_value(text)
+    except ValueError:
+        return text, None
+
+
+# ------------------------------------------------------------------------------ the normaliser
+
+@dataclass
+class _Layout:
+    """Where one sheet keeps each part of an indicator row."""
+
+    value_cols: list[tuple[int, Period]]
+    extras: dict[int, str]
+    percent: dict[tuple[int, int], int]
+    fills: dict[tuple[int, int], str]
+    banner_rows: set[int]
+    strategies: tuple[str, ...]
+    fy_start_month: int
+
+
+def _layout(sheet: RawSheet, ctx: SheetContext) -> _Layout:
+    loc = ctx.loc
+    fy = ctx.programme.financial_year_start_month
+    header = sheet.rows[loc.header_row] if loc.header_row < len(sheet.rows) else []
+    value_cols = period_columns(header, loc, fy)
+    skip = {c for c, _ in value_cols}
+    extras = {c: name for c, name in extra_columns(sheet, loc).items() if c not in skip}
+    if value_cols:  # period columns win; First/Last columns are then kept as extras, not lost
+        for name in ("first_value", "last_value"):
+            c = loc.columns.get(name)
+            if c is not None:
+                extras[c] = clean_text(cell_text(header[c])) or name
+    numeric_cols = skip | {loc.columns[n] for n in ("first_value", "last_value", "benchmark")
+                           if n in loc.columns}
+    has_numbers = any(isinstance(row[c], (int, float)) and not isinstance(row[c], bool)
+                      for row in sheet.rows[loc.header_row + 1:] for c in numeric_cols
+                      if c < len(row))
+    try:
+        percent = _percent_cells(ctx, numeric_cols) if has_numbers else {}
+    except Exception:  # an unreadable style part: numbers are taken as stored
+        percent = {}
+    fill_cols = {loc.columns[n] for n in ("trend", "benchmark") if n in loc.columns}
+    strategies = tuple(str(s) for s in ctx.programme.scorecard.get("strategies", ()))
+    return _Layout(value_cols, dict(sorted(extras.items())), percent, _fills(ctx, fill_cols),
+                   wide_merge_rows(sheet), strategies, fy)
+
+
+def _banner(text: str, c: int, r: int, lay: _Layout, loc: Located) -> tuple[str, str] | None:
+    """("strategy", name) or ("objective", text) for a one-cell row that is a heading."""
+    name = strategy_name(text, lay.strategies)
+    if name:
+        return "strategy", name
+    wide = r in lay.banner_rows
+    if wide and text.isupper() and len(text) <= OBJECTIVE_MIN_LENGTH:
+        return "strategy", _NUMBERING.sub("", text).title()
+    in_text_column = c <= loc.columns.get("indicator", 0)
+    if wide or (in_text_column and (len(text) >= OBJECTIVE_MIN_LENGTH
+                                    or _OBJECTIVE_PREFIX.match(text))):
+        return "objective", text
+    return None
+
+
+def _is_repeated_header(row: list, header_keys: dict[int, str], loc: Located) -> bool:
+    c = loc.columns.get("indicator")
+    if c is None or c >= len(row) or not isinstance(row[c], str):
+        return False
+    same = sum(1 for col, key in header_keys.items()
+               if col < len(row) and isinstance(row[col], str) and header_key(row[col]) == key)
+    return header_key(row[c]) == header_keys.get(c) and same >= 2
+
+
+def normalise_scorecard(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
+    """Tidy rows of a scorecard sheet (columns :data:`SCORECARD_COLUMNS` plus extras)."""
+    loc = ctx.loc
+    lay = _layout(sheet, ctx)
+    header = sheet.rows[loc.header_row] if loc.header_row < len(sheet.rows) else []
+    header_keys = {c: header_key(v) for c, v in enumerate(header)
+                   if isinstance(v, str) and v.strip()}
+    strategy = _strategy_above(sheet, loc.header_row, lay.strategies)
+    objective = ""
+    records: list[dict] = []
+    for r in range(loc.header_row + 1, len(sheet.rows)):
+        row = sheet.rows[r]
+        own = [(c, v) for c, v in enumerate(row) if not _blank(v)]
+        if not own or _is_repeated_header(row, header_keys, loc):
+            continue
+        for c, v in own:
+            check_cell_text(ctx, r + 1, c, v)
+        if len(own) == 1 and isinstance(own[0][1], str):
+            banner = _banner(clean_text(own[0][1]), own[0][0], r, lay, loc)
+            if banner is not None:
+                kind, text = banner
+                if kind == "strategy":
+                    strategy, objective = text, ""
+                else:
+                    objective = text
+                continue
+        rec = _indicator(row, r + 1, ctx, lay)
+        if "strategy" in loc.columns and rec["strategy"]:
+            strategy = rec["strategy"]  # a Strategy column carries down like a heading
+        rec["strategy"] = rec["strategy"] or strategy
+        rec["objective"] = objective
+        records.append(rec)
+    _assign_keys(records)
+    df = pd.DataFrame.from_records(records, columns=[*SCORECARD_COLUMNS, *lay.extras.values()])
+    df.attrs["extra_columns"] = list(lay.extras.values())
+    return df
+
+
+def _indicator(row: list, excel_row: int, ctx: SheetContext, lay: _Layout) -> dict:
+    """One indicator row as a tidy record (strategy and objective are filled by the caller)."""
+    cols = ctx.loc.columns
+
+    def raw(name: str) -> object:
+        c = cols.get(name)
+        return row[c] if c is not None and c < len(row) else ""
+
+    def text(name: str) -> str:
+        return clean_text(cell_text(raw(name)))
+
+    period_raw = raw("period")
+    period = parse_period(period_raw, lay.fy_start_month)
+    period_text = period.label if isinstance(period_raw, dt.date) and period else text("period")
+    if lay.value_cols:
+        cells = [(c, p.label) for c, p in lay.value_cols]
+    else:
+        cells = [(cols[n], label) for n, label in
+                 (("first_value", FIRST_VALUE),
+                  ("last_value", period.label if period else LATEST_VALUE)) if n in cols]
+    texts, values, labels, addresses = [], [], [], []
+    for c, label in cells:
+        written, number = _value(row[c] if c < len(row) else "", lay.percent.get((excel_row, c)))
+        texts.append(written)
+        values.append(number)
+        labels.append(label)
+        addresses.append(f"{col_letter(c)}{excel_row}")
+    latest = next((v for v in reversed(values) if v is not None), None)
+    if not period_text and latest is not None and lay.value_cols:
+        period_text = labels[max(i for i, v in enumerate(values) if v is not None)]
+
+    measure, comments, trend_text = text("measure"), text("comments"), text("trend")
+    polarity, polarity_text = _polarity(text("polarity"), comments, trend_text, "polarity" in cols)
+    unit = "%" if _PERCENT_MEASURE.search(measure) or any(t.endswith("%") for t in texts) else ""
+
+    trend_stated, trend_source = _stated(trend_text, stated_trend, excel_row, cols.get("trend"),
+                                         lay.fills, TREND_FILLS)
+    bench_raw = raw("benchmark")
+    bench_text, bench_value = _value(bench_raw, lay.percent.get((excel_row, cols["benchmark"]))
+                                     if "benchmark" in cols else None)
+    bench_stated, bench_source = _stated(bench_text, _stated_benchmark, excel_row,
+                                         cols.get("benchmark"), lay.fills, BENCHMARK_FILLS)
+    computed_trend = trend_rag(values, polarity) if polarity else None
+    computed_bench = (benchmark_rag(latest, bench_value, polarity)
+                      if polarity and latest is not None and bench_value is not None else None)
+    rec = {
+        "file": ctx.file, "sheet": ctx.sheet, "source_row": excel_row, "key": "",
+        "ref": text("ref"), "strategy": strategy_name(text("strategy"), lay.strategies)
+        or text("strategy"), "objective": "",
+        "indicator": text("indicator"), "measure": measure, "unit": unit, "period": period_text,
+        "benchmark": bench_text, "benchmark_value": bench_value,
+        "polarity": polarity, "polarity_text": polarity_text, "comments": comments,
+        "values": values, "values_text": texts, "value_labels": labels, "value_cells": addresses,
+        "latest_value": latest, "trend_rag": computed_trend or "", "trend_text": trend_text,
+        "trend_stated": trend_stated, "trend_stated_source": trend_source,
+        "benchmark_rag": bench_stated or computed_bench or "", "benchmark_stated": bench_stated,
+        "benchmark_stated_source": bench_source,
+    }
+    for c, name in lay.extras.items():
+        v = row[c] if c < len(row) else ""
+        rec[name] = clean_text(v) if isinstance(v, str) else ("" if v is None else v)
+    return rec
+
+
+def _polarity(own: str, comments: str, trend_text: str, has_column: bool) -> tuple[str, str]:
+    """('high' | 'low' | '', the text it was read from). A Polarity column's text is reported
+    even when unreadable, so the validator can quote it."""
+    for source in (own, comments, trend_text):
+        found = parse_polarity(source)
+        if found:
+            return found, source
+    return "", own if has_column else ""
+
+
+def _stated(text: str, words, excel_row: int, col: int | None,
+            fills: dict[tuple[int, int], str], table) -> tuple[str, str]:
+    """(RAG the cell states, 'text' | 'fill' | ''): its words first, else its fill colour."""
+    level = words(text) if text else None
+    if level:
+        return level, "text"
+    hex6 = fills.get((excel_row, col)) if col is not None else None
+    level = nearest_fill(hex6, table) if hex6 else None
+    return (level, "fill") if level else ("", "")
+
+
+def indicator_key(indicator: str) -> str:
+    """A key for an indicator without a Ref, stable while its text is (numbering, case and
+    spacing do not count): how next month's row finds this month's."""
+    text = _NUMBERING.sub("", match_key(indicator))
+    return "S-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10].upper()
+
+
+def _assign_keys(records: list[dict]) -> None:
+    seen: dict[str, int] = {}
+    for rec in records:
+        if rec["ref"]:
+            rec["key"] = rec["ref"]
+            continue
+        key = indicator_key(rec["indicator"]) if rec["indicator"] else \
+            indicator_key(f"{rec['sheet']} row {rec['source_row']}")
+        n = seen.get(key, 0) + 1
+        seen[key] = n
+        rec["key"] = key if n == 1 else f"{key}-{n}"

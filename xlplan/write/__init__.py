@@ -1,0 +1,259 @@
+"""Stage 6: a merged month -> the one consolidated workbook for the programme board.
+
+:func:`write_consolidated` writes the sheets of :data:`SHEETS` in order, each from its own
+module, with xlsxwriter set never to turn text into formulas, links or numbers (every input text
+cell goes through ``write_string``), every formula carrying the value it computes, and fixed
+document properties and zip timestamps so that the same :class:`~xlplan.merge.Merged` always
+gives the same bytes. The file is written next to the target and renamed into place: a reader
+never sees half a workbook, and a failed write leaves nothing behind.
+
+Adding a sheet is one line in :data:`SHEETS`: a writer ``fn(wb, merged, fmts)`` that adds its
+worksheet (named from :mod:`xlplan.consolidated`) and a condition on the merged month. Write cells
+with :func:`xlplan.write.formats.put` / ``put_text`` (text stays text; long text is cut to
+Excel's limit and recorded) and formulas with ``formats.formula`` (value cached).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ..consolidated import ACTIONS, action_layout
+from ..issues import Issue, at
+from .actions import write_actions
+from .changes import write_changes
+from .dashboard import write_dashboard
+from .exceptions import has_exceptions, write_exceptions
+from .formats import EXCEL_MAX_TEXT, Formats, utf16_len
+from .history import write_history
+from .issues_sheet import write_issues
+from .meta import write_meta
+from .scorecard import write_scorecard
+from .submissions import write_submissions
+
+__all__ = ["OutputError", "SHEETS", "SheetSpec", "Written", "write_consolidated"]
+
+#: xlsxwriter must never reinterpret text: see FIELD-NOTES "Text that looks like a formula".
+WORKBOOK_OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "in_memory": True,  # no temp files elsewhere; zip members dated 1980-01-01 (deterministic)
+}
+
+
+class OutputError(ValueError):
+    """The consolidated workbook cannot be written there; the message says why, plainly."""
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """One sheet of the consolidated workbook: its name, its writer, when it is written."""
+
+    name: str
+    write: Callable  # fn(wb, merged, fmts) -> worksheet
+    when: Callable[[object], bool] = lambda merged: True
+
+
+def _has_previous(merged) -> bool:
+    return bool(merged.previous_path)
+
+
+def _has_history(merged) -> bool:
+    return merged.history is not None and not merged.history.empty
+
+
+#: The sheets, in workbook order. Risks, Heatmap and Scorecard slot in after Changes, e.g.
+#: ``SheetSpec("Risks", write_risks, lambda m: not m.risks.empty)`` with
+#: ``from .risks import write_risks``.
+SHEETS: list[SheetSpec] = [
+    SheetSpec("Dashboard", write_dashboard),
+    SheetSpec("Actions", write_actions),
+    SheetSpec("Exceptions", write_exceptions, has_exceptions),
+    SheetSpec("Changes", write_changes, _has_previous),
+    # --- Risks, Heatmap, Scorecard: register here (one line each) ---
+    SheetSpec("Scorecard", write_scorecard, lambda m: m.scorecards is not None
+              and not m.scorecards.empty),
+    SheetSpec("Submissions", write_submissions),
+    SheetSpec("Issues", write_issues),
+    SheetSpec("History", write_history, _has_history),
+    SheetSpec("xlplan", write_meta),
+]
+
+
+class Written(type(Path())):  # type: ignore[misc]
+    """The path written, plus what had to give way to Excel's limits.
+
+    ``truncated`` lists every (sheet, cell) of the output whose text was cut to Excel's 32,767
+    characters; ``issues`` holds a ``text-truncated`` warning per cut Actions cell, pointing at
+    the source file's row (these are already on the workbook's Issues sheet).
+    """
+
+    truncated: tuple[tuple[str, str], ...] = ()
+    issues: tuple[Issue, ...] = ()
+
+
+# ------------------------------------------------------------------------------ the target path
+def _check_target(path: Path, inputs: Iterable[str | os.PathLike]) -> Path:
+    if path.suffix.lower() != ".xlsx":
+        raise OutputError(f"the consolidated workbook must be an .xlsx file, not '{path.name}'")
+    folder = path.parent
+    if not folder.exists():
+        raise OutputError(f"cannot write {path}: the folder {folder} does not exist")
+    if not folder.is_dir():
+        raise OutputError(f"cannot write {path}: {folder} is not a folder")
+    if path.is_dir():
+        raise OutputError(f"cannot write {path}: a folder of that name is already there")
+    target = path.resolve()
+    for item in inputs:
+        p = Path(item)
+        same = False
+        try:
+            same = p.resolve() == target or (path.exists() and p.exists()
+                                             and os.path.samefile(p, path))
+        except OSError:
+            same = False
+        if same:
+            raise OutputError(f"the output {path.name} is one of the input files; choose "
+                              "another name so that the input is never overwritten")
+    for lock, app in ((folder / f"~${path.name}", "Excel"),
+                      (folder / f".~lock.{path.name}#", "LibreOffice")):
+        if lock.exists():
+            raise OutputError(f"{path.name} is open in {app} (the lock file {lock.name} is "
+                              f"next to it): close it in {app} first, then run again (if it "
+                              f"is not open, delete {lock.name})")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write {path}: the folder {folder} is not writable")
+    return target
+
+
+def _file_mode(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+# ---------------------------------------------------------------------------- text to be cut
+def truncation_issues(merged) -> list[Issue]:
+    """A ``text-truncated`` warning for each Actions cell longer than Excel allows."""
+    df = merged.actions
+    out: list[Issue] = []
+    if df is None or df.empty:
+        return out
+    layout = action_layout(df, list(merged.extra_columns))
+    known = set(merged.issues)
+    for header, tidy in layout:
+        if tidy not in df.columns:
+            continue
+        col = df[tidy]
+        for i, v in enumerate(col.tolist()):
+            if isinstance(v, str) and len(v) * 2 > EXCEL_MAX_TEXT and \
+                    utf16_len(v) > EXCEL_MAX_TEXT:
+                rec = df.iloc[i]
+                src = rec.get("source_row", None)
+                row = int(src) if str(src).isdigit() else None
+                issue = at("text-truncated",
+                           f"the {header} text is {utf16_len(v):,} characters long, more than an "
+                           f"Excel cell holds ({EXCEL_MAX_TEXT:,}): it is cut short in the "
+                           f"consolidated workbook (sheet {ACTIONS}, row {i + 2}); the full text "
+                           "stays in the source file", file=str(rec.get("file", "") or ""),
+                           sheet=(str(rec.get("sheet", "")) or None), row=row,
+                           value=v[:80] + "...")
+                if issue not in known:
+                    out.append(issue)
+    return out
+
+
+# -------------------------------------------------------------------------------------- writing
+def _period_start(period: str) -> dt.datetime:
+    try:
+        return dt.datetime.strptime(period, "%Y-%m")
+    except (TypeError, ValueError):
+        return dt.datetime(2000, 1, 1)
+
+
+def _properties(merged) -> dict:
+    from .. import __version__
+
+    name = merged.programme.name
+    return {
+        "title": f"{name} - consolidated {merged.period}",
+        "subject": f"Action plans and risk registers, {merged.period}",
+        "author": "xlplan",
+        "manager": "",
+        "company": "",
+        "category": "Programme board report",
+        "keywords": "xlplan, action plan, RAG",
+        "comments": f"Written by xlplan {__version__} from {len(merged.files)} file(s).",
+        "created": _period_start(merged.period),
+    }
+
+
+def build_workbook(merged, target: str | os.PathLike) -> Formats:
+    """Write every sheet into a new workbook at ``target`` (no atomic rename, no checks)."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(os.fspath(target), WORKBOOK_OPTIONS)
+    wb.set_properties(_properties(merged))
+    wb.set_size(1600, 1000)
+    fmts = Formats(wb, merged.programme.rag)
+    fmts.extra_issues = truncation_issues(merged)
+    for spec in SHEETS:
+        if spec.when(merged):
+            spec.write(wb, merged, fmts)
+    wb.close()  # only now is anything written (in_memory): a failed sheet writes nothing
+    return fmts
+
+
+def write_consolidated(merged, path: str | os.PathLike, *,
+                       inputs: Iterable[str | os.PathLike] = ()) -> Written:
+    """Write the consolidated workbook for ``merged`` to ``path`` (``.xlsx``), atomically.
+
+    Refuses, with :class:`OutputError`, a path that is one of ``inputs``, a workbook open in
+    Excel (its ``~$`` lock file is beside it) or LibreOffice, and a missing or read-only folder.
+    Returns the path as a :class:`Written`, whose ``truncated`` lists the (sheet, cell) of
+    every text cut to Excel's 32,767 characters and ``issues`` the matching ``text-truncated``
+    warnings (already on the Issues sheet; add them to your report).
+    """
+    path = Path(path)
+    _check_target(path, inputs)
+    folder = path.parent
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=".xlsx.tmp",
+                                        dir=folder)
+    except OSError as exc:
+        raise OutputError(f"cannot write in the folder {folder}: "
+                          f"{exc.strerror or exc}") from None
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        try:
+            fmts = build_workbook(merged, tmp)
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        except Exception as exc:
+            if type(exc).__name__ == "FileCreateError":
+                raise OutputError(f"cannot write {path}: {exc}") from None
+            raise
+        os.chmod(tmp, _file_mode(path))
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise OutputError(f"cannot replace {path} (is it open in Excel? close it first): "
+                              f"{exc.strerror or exc}") from None
+    finally:
+        if tmp.exists():
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+    written = Written(path)
+    written.truncated = tuple((t.sheet, t.cell) for t in fmts.truncated)
+    written.issues = tuple(fmts.extra_issues)
+    return written

@@ -1,0 +1,554 @@
+"""The Dashboard: the board's first page.
+
+Every figure is a formula over the Actions (and Issues) sheet, written with the value it
+computes, so the numbers show in any reader and follow when someone edits Actions in Excel.
+
+Layout (Excel rows and columns; A is wide, B:I are the number columns):
+
+* A1 programme name, A2 the reporting month, A3 what it was generated from.
+* Headline figures: labels in row 5, values in row 6, columns B:I, in this order (a figure
+  whose RAG level is not on the programme's scale is left out and the rest move left):
+  Actions, % complete, Red, Amber/Red, Overdue, Worsened, Not reported, Errors (the error
+  issues on the Issues sheet). :attr:`DashboardLayout.headline` maps 'actions',
+  'pct_complete', 'red', 'amber_red', 'overdue', 'worsened', 'not_reported', 'errors' to the
+  value cells (B6...); the layout is on ``fmts.dashboard`` for sheets written after it.
+* Overall RAG table: header in row 9 (A9 ``RAG``, B9 ``Actions``, C9 ``Share``), one row per
+  level of the scale from row 10, then ``Not reported``, then ``Total``. A doughnut chart of
+  it sits at E8.
+* RAG by theme, then RAG by SRO: a heading row, a header row (``Theme``/``SRO``, one column
+  per level label, ``Not reported``, ``Total``), one row per theme/SRO in the order they first
+  appear on Actions; a stacked bar chart under each table. Column A shows a short label (an
+  SRO's name without the job title); the exact text the SUMPRODUCT formulas match is in the
+  hidden column K. Their rows depend on the number of levels and themes:
+  :attr:`DashboardLayout.by_theme` / ``by_sro`` give the ranges. A section that would not fit
+  on the printed page starts a new one (manual page breaks).
+* RAG trend (when History has two periods or more): a stacked column chart over History.
+* Then any section registered in :data:`DASHBOARD_SECTIONS` (e.g. a risk heat-map summary).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..consolidated import DASHBOARD, HISTORY, ISSUES, NOT_REPORTED, TOTAL
+from ..issues import ERROR, col_letter
+from ..merge import WORSENED
+from ..schema.rag import AMBER_RED, COMPLETE, RED
+from .actions import ActionsTable, actions_table
+from .formats import BLUE, ERROR_FONT, GREY, LIGHT_BLUE, LIGHT_GREY, MID_GREY, NAVY, \
+    NOT_REPORTED_FILL, Formats, cell_ref, excel_string, formula, put_text, range_ref, row_height
+
+NAME_WIDTH = 46
+NUMBER_WIDTH = 11.5
+NUMBER_COLUMNS = 8  # B:I
+FULL_TEXT_COL = NUMBER_COLUMNS + 2  # K, hidden: the exact theme/SRO text the formulas match
+SHORT_LABEL = 48
+
+HEADLINE_LABEL_ROW = 4   # Excel row 5
+HEADLINE_VALUE_ROW = 5   # Excel row 6
+OVERALL_HEADING_ROW = 7  # Excel row 8
+OVERALL_HEADER_ROW = 8   # Excel row 9
+ROW_PX = 20
+#: Printable height of an A4 landscape page (8.27 in less 0.35 in margins top and bottom) at
+#: 96 px an inch; the Dashboard prints at 100% (its columns fit the width).
+PAGE_PX = 724
+
+#: Extra Dashboard sections, each ``fn(ws, merged, fmts, row) -> next free row`` (0-based),
+#: called in order after the built-in ones (e.g. ``DASHBOARD_SECTIONS.append(risk_summary)``).
+DASHBOARD_SECTIONS: list[Callable] = []
+
+
+@dataclass
+class TableRange:
+    """One Dashboard table: 0-based header row, first/last data rows, the row labels."""
+
+    header_row: int
+    first_row: int
+    last_row: int
+    labels: list[str] = field(default_factory=list)
+    last_col: int = NUMBER_COLUMNS  # 0-based: the Total column
+
+    def a1(self) -> str:
+        """The table, header included ('A25:I28')."""
+        return f"A{self.header_row + 1}:{col_letter(self.last_col)}{self.last_row + 1}"
+
+
+class Pager:
+    """Where the Dashboard's rows fall on printed pages, so that a section (a table and its
+    chart) starts on a new page instead of being cut in two."""
+
+    def __init__(self, ws, page_px: int = PAGE_PX):
+        self.ws = ws
+        self.page_px = page_px
+        self.heights: dict[int, float] = {}
+        self.breaks: list[int] = []
+        self.page_top = 0
+
+    def set_row(self, row: int, points: float) -> None:
+        self.ws.set_row(row, points)
+        self.heights[row] = points * 4 / 3
+
+    def px(self, first: int, stop: int) -> float:
+        return sum(self.heights.get(r, ROW_PX) for r in range(first, stop))
+
+    def keep(self, row: int, height_px: float) -> bool:
+        """Start a new page at ``row`` unless ``height_px`` more fits on this one."""
+        if row > self.page_top and self.px(self.page_top, row) + height_px > self.page_px:
+            self.breaks.append(row)
+            self.page_top = row
+            return True
+        return False
+
+    def finish(self, last_row: int) -> None:
+        """Page breaks, and every row's height set explicitly, so that LibreOffice (whose
+        default row is shorter than Excel's 15 pt) lays the page out as Excel does."""
+        for r in range(last_row + 1):
+            if r not in self.heights:
+                self.ws.set_row(r, ROW_PX * 3 / 4)
+        if self.breaks:
+            self.ws.set_h_pagebreaks(self.breaks)
+
+
+@dataclass
+class DashboardLayout:
+    """Where things are on the Dashboard (0-based rows; ``headline`` gives A1 cells)."""
+
+    #: 'actions', 'pct_complete', 'red', 'amber_red', 'overdue', 'worsened', 'not_reported',
+    #: 'errors' -> value cell ('B6'...); labels are in the row above.
+    headline: dict[str, str] = field(default_factory=dict)
+    overall: TableRange | None = None
+    by_theme: TableRange | None = None
+    by_sro: TableRange | None = None
+    trend_row: int | None = None
+    next_row: int = 0
+    pager: Pager | None = None
+
+
+# ------------------------------------------------------------------- what Excel will compute
+def _key(value) -> str:
+    """Excel compares text without regard to case."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    return str(value).lower()
+
+
+def count_equal(values: list, text: str) -> int:
+    k = text.lower()
+    return sum(1 for v in values if _key(v) == k)
+
+
+def countif_criteria(text: str) -> str:
+    """COUNTIF criteria matching exactly ``text``: '=' first (so '<5' is no operator), wildcards
+    escaped, as a quoted formula string."""
+    esc = text.replace("~", "~~").replace("*", "~*").replace("?", "~?")
+    return excel_string("=" + esc)
+
+
+def _nonblank(values: list) -> int:
+    return sum(1 for v in values if _key(v) != "")
+
+
+#: Where a job title starts when an SRO cell has no comma before it.
+_TITLE_WORDS = re.compile(r"\s+(?=(?:Head|Director|Deputy|Chief|Chair|Strategic|Interim|Manager|"
+                          r"Lead|Assistant|Associate|Programme)\b)")
+
+
+def short_labels(texts: list[str], *, people: bool = False, limit: int = SHORT_LABEL
+                 ) -> list[str]:
+    """Labels short enough for a chart axis, unique. An SRO cell "Craig McArdle, Director of
+    Integrated Commissioning, PCC" becomes "Craig McArdle" (each line's part before the first
+    comma, joined with ' / '); other long text is cut with an ellipsis."""
+    out: list[str] = []
+    for text in texts:
+        flat = " ".join(text.split())
+        label = flat
+        if people and len(flat) > 30:
+            heads = [_TITLE_WORDS.split(ln.split(",")[0].strip())[0].strip()
+                     for ln in text.splitlines() if ln.strip()]
+            label = " / ".join(h for h in heads if h) or flat
+        if len(label) > limit:
+            label = label[: limit - 1].rstrip() + "\u2026"
+        out.append(label)
+    seen: dict[str, int] = {}
+    for i, label in enumerate(out):
+        k = label.lower()
+        seen[k] = seen.get(k, 0) + 1
+        if seen[k] > 1:
+            out[i] = f"{label} ({seen[k]})"
+    return out
+
+
+def overall_rows(levels) -> tuple[int, int, int]:
+    """0-based rows of the overall RAG table: first level, Not reported, Total."""
+    first = OVERALL_HEADER_ROW + 1
+    return first, first + len(levels), first + len(levels) + 1
+
+
+# ---------------------------------------------------------------------------------- the sheet
+def write_dashboard(wb, merged, fmts: Formats):
+    ws = wb.add_worksheet(DASHBOARD)
+    ws.hide_gridlines(2)
+    ws.set_column(0, 0, NAME_WIDTH)
+    ws.set_column(1, NUMBER_COLUMNS, NUMBER_WIDTH)
+    ws.set_column(NUMBER_COLUMNS + 1, NUMBER_COLUMNS + 1, 2)
+    ws.set_column(FULL_TEXT_COL, FULL_TEXT_COL, 40, None, {"hidden": True})
+    table = actions_table(merged, fmts)
+    layout = DashboardLayout(pager=Pager(ws))
+    fmts.dashboard = layout
+
+    _titles(ws, merged, fmts, layout.pager)
+    _headline(ws, merged, fmts, table, layout)
+    row = _overall(ws, merged, fmts, table, layout)
+    row = _breakdown(ws, fmts, table, layout, row, "theme", "Theme", "RAG by theme",
+                     "(no theme)")
+    row = _breakdown(ws, fmts, table, layout, row, "sro", "SRO", "RAG by SRO", "(no SRO)")
+    row = _trend(wb, ws, merged, fmts, layout, row)
+    for section in DASHBOARD_SECTIONS:
+        row = section(ws, merged, fmts, row)
+    layout.next_row = row
+    layout.pager.finish(row)
+
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.35, bottom=0.35)
+    ws.print_area(0, 0, max(row, 1), NUMBER_COLUMNS)
+    ws.set_footer(f"&L{merged.programme.name.replace('&', '&&')[:120]}"
+                  f" - {merged.period}&RPage &P of &N", {"margin": 0.12})
+    ws.activate()
+    return ws
+
+
+def _month(period: str) -> str:
+    try:
+        return dt.datetime.strptime(period, "%Y-%m").strftime("%B %Y")
+    except ValueError:
+        return period
+
+
+def _titles(ws, merged, fmts: Formats, pager: Pager) -> None:
+    files = merged.files
+    n_ok = sum(1 for f in files if f.status in ("ok", "errors"))
+    n_failed = sum(1 for f in files if f.status == "failed")
+    n_skipped = sum(1 for f in files if f.status == "skipped")
+    pager.set_row(0, 28)
+    pager.set_row(3, 6)
+    put_text(ws, fmts, 0, 0, merged.programme.name,
+             fmts.get(bold=True, font_size=20, font_color=NAVY, valign="vcenter"))
+    put_text(ws, fmts, 1, 0, f"Action plan report for {_month(merged.period)}",
+             fmts.get(font_size=13, font_color=BLUE))
+    parts = [f"Generated from {len(files)} file{'s' if len(files) != 1 else ''}: "
+             f"{n_ok} merged"]
+    if n_failed:
+        parts.append(f"{n_failed} failed")
+    if n_skipped:
+        parts.append(f"{n_skipped} skipped")
+    line = ", ".join(parts) + "."
+    if merged.previous_path:
+        from pathlib import PurePath
+
+        line += f" Compared with {PurePath(merged.previous_path).name}."
+    line += " Figures are formulas over the Actions sheet."
+    put_text(ws, fmts, 2, 0, line, fmts.get(italic=True, font_color=GREY))
+
+
+def _headline(ws, merged, fmts: Formats, table: ActionsTable, layout: DashboardLayout) -> None:
+    key_rng, rag_rng = table.ref("key"), table.ref("rag")
+    rags = table.values("rag")
+    total = _nonblank(table.values("key"))
+    levels = fmts.levels
+    issues_last = max(1, len(merged.issues) + len(fmts.extra_issues))
+    n_errors = sum(1 for i in merged.issues if i.severity == ERROR)
+    complete_label = fmts.label(COMPLETE) if COMPLETE in levels else COMPLETE
+    n_complete = count_equal(rags, complete_label)
+
+    tiles: list[tuple[str, str, str, object, dict]] = [
+        ("actions", "Actions", f"=COUNTA({key_rng})", total, {"num_format": "#,##0"}),
+        ("pct_complete", "% complete",
+         f"=IFERROR(COUNTIF({rag_rng},{countif_criteria(complete_label)})/COUNTA({key_rng}),0)",
+         (n_complete / total) if total else 0, {"num_format": "0%"}),
+    ]
+    for key, level, colour in (("red", RED, "#C00000"), ("amber_red", AMBER_RED, "#C55A11")):
+        if level in levels:
+            label = fmts.label(level)
+            tiles.append((key, label, f"=COUNTIF({rag_rng},{countif_criteria(label)})",
+                          count_equal(rags, label), {"font_color": colour}))
+    statuses = table.values("status")
+    tiles.append(("overdue", "Overdue", f"=COUNTIF({table.ref('status')},\"*Overdue*\")",
+                  sum(1 for s in statuses if "overdue" in _key(s)), {"font_color": ERROR_FONT}))
+    tiles.append(("worsened", "Worsened",
+                  f"=COUNTIF({table.ref('movement')},{countif_criteria(WORSENED)})",
+                  count_equal(table.values("movement"), WORSENED), {"font_color": ERROR_FONT}))
+    n_levels = sum(count_equal(rags, fmts.label(lv)) for lv in levels)
+    _, nr_row, _ = overall_rows(levels)
+    tiles.append(("not_reported", NOT_REPORTED, f"={cell_ref(nr_row, 1)}", total - n_levels,
+                  {"font_color": GREY}))
+    tiles.append(("errors", "Errors",
+                  f"=COUNTIF({range_ref(ISSUES, 1, 0, issues_last)},\"=error\")", n_errors,
+                  {"font_color": ERROR_FONT}))
+    tiles = tiles[:NUMBER_COLUMNS]
+
+    put_text(ws, fmts, HEADLINE_LABEL_ROW, 0, "Headline figures",
+             fmts.get(bold=True, font_size=13, font_color=NAVY, valign="bottom"))
+    put_text(ws, fmts, HEADLINE_VALUE_ROW, 0, "this month, across every action row",
+             fmts.get(italic=True, font_color=GREY, valign="top"))
+    layout.pager.set_row(HEADLINE_LABEL_ROW, 26)
+    layout.pager.set_row(HEADLINE_VALUE_ROW, 32)
+    layout.pager.set_row(HEADLINE_VALUE_ROW + 1, 8)
+    label_fmt = fmts.get(bold=True, font_size=9, font_color="#FFFFFF", bg_color=NAVY,
+                         align="center", valign="vcenter", text_wrap=True, border=1,
+                         border_color="#FFFFFF")
+    zero = fmts.get(font_color="#A6A6A6")
+    for i, (key, name, text, value, style) in enumerate(tiles):
+        c = 1 + i
+        layout.headline[key] = cell_ref(HEADLINE_VALUE_ROW, c, absolute=False)
+        put_text(ws, fmts, HEADLINE_LABEL_ROW, c, name, label_fmt)
+        props = dict(bold=True, font_size=20, font_color=style.get("font_color", NAVY),
+                     bg_color=LIGHT_BLUE, align="center", valign="vcenter", border=1,
+                     border_color="#FFFFFF", num_format=style.get("num_format", "#,##0"))
+        formula(ws, HEADLINE_VALUE_ROW, c, text, value, fmts.get(**props))
+        if key not in ("actions", "pct_complete"):  # a zero needs no attention: grey it
+            ws.conditional_format(HEADLINE_VALUE_ROW, c, HEADLINE_VALUE_ROW, c, {
+                "type": "cell", "criteria": "equal to", "value": 0, "format": zero})
+
+
+def _overall(ws, merged, fmts: Formats, table: ActionsTable, layout: DashboardLayout) -> int:
+    rag_rng, key_rng = table.ref("rag"), table.ref("key")
+    rags = table.values("rag")
+    total = _nonblank(table.values("key"))
+    levels = fmts.levels
+    put_text(ws, fmts, OVERALL_HEADING_ROW, 0, "RAG status of all actions",
+             fmts.get(bold=True, font_size=13, font_color=NAVY))
+    head = fmts.get(bold=True, font_color="#FFFFFF", bg_color=NAVY, border=1,
+                    border_color=MID_GREY)
+    head_num = fmts.get(bold=True, font_color="#FFFFFF", bg_color=NAVY, border=1,
+                        border_color=MID_GREY, align="center")
+    put_text(ws, fmts, OVERALL_HEADER_ROW, 0, "RAG", head)
+    put_text(ws, fmts, OVERALL_HEADER_ROW, 1, "Actions", head_num)
+    put_text(ws, fmts, OVERALL_HEADER_ROW, 2, "Share", head_num)
+    first, nr_row, total_row = overall_rows(levels)
+    total_ref = cell_ref(total_row, 1)
+    num = fmts.get(num_format="#,##0", align="center", border=1, border_color=MID_GREY)
+    pct = fmts.get(num_format="0%", align="center", border=1, border_color=MID_GREY,
+                   font_color=GREY)
+    counts = []
+    for i, level in enumerate(levels):
+        r = first + i
+        label = fmts.label(level)
+        n = count_equal(rags, label)
+        counts.append(n)
+        put_text(ws, fmts, r, 0, label, fmts.rag_static(level, bold=True, border=1,
+                                                        border_color="#FFFFFF"))
+        formula(ws, r, 1, f"=COUNTIF({rag_rng},{countif_criteria(label)})", n, num)
+        formula(ws, r, 2, f"=IFERROR({cell_ref(r, 1, absolute=False)}/{total_ref},0)",
+                (n / total) if total else 0, pct)
+    not_reported = total - sum(counts)
+    put_text(ws, fmts, nr_row, 0, NOT_REPORTED,
+             fmts.get(bg_color=NOT_REPORTED_FILL, bold=True, border=1, border_color="#FFFFFF"))
+    formula(ws, nr_row, 1, f"={total_ref}-SUM({cell_ref(first, 1)}:{cell_ref(nr_row - 1, 1)})",
+            not_reported, num)
+    formula(ws, nr_row, 2, f"=IFERROR({cell_ref(nr_row, 1, absolute=False)}/{total_ref},0)",
+            (not_reported / total) if total else 0, pct)
+    put_text(ws, fmts, total_row, 0, TOTAL, fmts.get(bold=True, top=2, bottom=1))
+    formula(ws, total_row, 1, f"=COUNTA({key_rng})", total,
+            fmts.get(num_format="#,##0", align="center", bold=True, top=2, bottom=1))
+    formula(ws, total_row, 2, f"=IFERROR({cell_ref(total_row, 1, absolute=False)}/{total_ref},0)",
+            1 if total else 0, fmts.get(num_format="0%", align="center", bold=True, top=2,
+                                        bottom=1, font_color=GREY))
+    layout.overall = TableRange(OVERALL_HEADER_ROW, first, total_row,
+                                [*fmts.labels(), NOT_REPORTED, TOTAL], 2)
+
+    chart_top = OVERALL_HEADING_ROW
+    chart_rows = max(total_row - OVERALL_HEADING_ROW + 1, 10)
+    if total:
+        wb = fmts.wb
+        chart = wb.add_chart({"type": "doughnut"})
+        points = [{"fill": {"color": fmts.level_fill(lv)},
+                   "border": {"color": "#FFFFFF", "width": 1.5}} for lv in levels]
+        points.append({"fill": {"color": NOT_REPORTED_FILL},
+                       "border": {"color": "#FFFFFF", "width": 1.5}})
+        custom = [{"font": {"color": fmts.level_font(lv), "bold": True}} for lv in levels]
+        custom.append({"font": {"color": "#000000", "bold": True}})
+        chart.add_series({
+            "name": "Actions by RAG",
+            "categories": [DASHBOARD, first, 0, nr_row, 0],
+            "values": [DASHBOARD, first, 1, nr_row, 1],
+            "points": points,
+            "data_labels": {"value": True, "num_format": "#,##0;-#,##0;;", "custom": custom},
+        })
+        chart.set_hole_size(55)
+        chart.set_rotation(0)
+        chart.set_title({"none": True})  # the section heading names it
+        chart.set_legend({"position": "right", "font": {"size": 10}})
+        chart.set_chartarea({"border": {"none": True}})
+        width = _px(NUMBER_WIDTH) * 5
+        chart.set_size({"width": width, "height": chart_rows * ROW_PX - 4})
+        ws.insert_chart(chart_top, 4, chart, {"x_offset": 8, "y_offset": 2,
+                                               "object_position": 1})
+    return chart_top + chart_rows + 1
+
+
+def _px(width_chars: float) -> int:
+    """Column width in characters -> pixels, as Excel draws it at 100%."""
+    return int(width_chars * 7 + 0.5) + 5
+
+
+def _breakdown(ws, fmts: Formats, table: ActionsTable, layout: DashboardLayout, row: int,
+               tidy: str, title: str, heading: str, blank_label: str) -> int:
+    values = table.values(tidy)
+    if not values:
+        return row
+    groups: dict[str, str] = {}  # lower-case key -> first spelling seen
+    members: dict[str, list[int]] = {}
+    for j, v in enumerate(values):
+        k = _key(v)
+        if k not in groups:
+            groups[k] = "" if v is None else str(v)
+            members[k] = []
+        members[k].append(j)
+    rag_keys = [_key(v) for v in table.values("rag")]
+    levels = fmts.levels
+    labels = fmts.labels()
+    col_rng = table.ref(tidy)
+    rag_rng = table.ref("rag")
+    pager = layout.pager
+    names = short_labels([text or blank_label for text in groups.values()],
+                         people=(tidy == "sro"))
+    name_heights = [row_height([(name, NAME_WIDTH)], line_pt=14, max_lines=3)
+                    for name in names]
+    table_px = 20 + 40 + sum((h * 4 / 3) if h else ROW_PX for h in name_heights)
+    chart_height = max(150, 70 + 30 * len(groups))
+    pager.keep(row, table_px + 2 * ROW_PX + chart_height)
+
+    put_text(ws, fmts, row, 0, heading, fmts.get(bold=True, font_size=13, font_color=NAVY))
+    header_row = row + 1
+    head = fmts.get(bold=True, font_color="#FFFFFF", bg_color=NAVY, border=1,
+                    border_color=MID_GREY, valign="vcenter")
+    put_text(ws, fmts, header_row, 0, title, head)
+    for i, level in enumerate(levels):
+        put_text(ws, fmts, header_row, 1 + i, labels[i],
+                 fmts.rag_static(level, bold=True, align="center", valign="vcenter",
+                                 text_wrap=True, border=1, border_color="#FFFFFF"))
+    nr_col = 1 + len(levels)
+    total_col = nr_col + 1
+    put_text(ws, fmts, header_row, nr_col, NOT_REPORTED,
+             fmts.get(bold=True, bg_color=NOT_REPORTED_FILL, align="center", valign="vcenter",
+                      text_wrap=True, border=1, border_color="#FFFFFF"))
+    put_text(ws, fmts, header_row, total_col, TOTAL,
+             fmts.get(bold=True, font_color="#FFFFFF", bg_color=NAVY, align="center",
+                      valign="vcenter", border=1, border_color=MID_GREY))
+    pager.set_row(header_row, 30)
+
+    name_fmt = [fmts.get(text_wrap=True, valign="vcenter", border=1, border_color=MID_GREY,
+                         bg_color=bg) for bg in ("#FFFFFF", LIGHT_GREY)]
+    num_fmt = [fmts.get(num_format="#,##0;-#,##0;\"\"", align="center", valign="vcenter",
+                        border=1, border_color=MID_GREY, bg_color=bg)
+               for bg in ("#FFFFFF", LIGHT_GREY)]
+    tot_fmt = [fmts.get(num_format="#,##0", align="center", valign="vcenter", bold=True,
+                        border=1, border_color=MID_GREY, bg_color=bg)
+               for bg in ("#FFFFFF", LIGHT_GREY)]
+    first = header_row + 1
+    shown = []
+    for i, (k, text) in enumerate(groups.items()):
+        r = first + i
+        band = i % 2
+        shown.append(names[i])
+        put_text(ws, fmts, r, 0, names[i], name_fmt[band])
+        if name_heights[i]:
+            pager.set_row(r, name_heights[i])
+        # The exact text the formulas match sits in the hidden column K.
+        put_text(ws, fmts, r, FULL_TEXT_COL, text)
+        match = f"({col_rng}={cell_ref(r, FULL_TEXT_COL)})" if k else f"({col_rng}=\"\")"
+        in_group = members[k]
+        n_total = len(in_group)
+        tally = Counter(rag_keys[j] for j in in_group)
+        n_levels = 0
+        for li, level in enumerate(levels):
+            n = tally.get(labels[li].lower(), 0)
+            n_levels += n
+            hdr = f"{col_letter(1 + li)}${header_row + 1}"
+            formula(ws, r, 1 + li, f"=SUMPRODUCT({match}*({rag_rng}={hdr}))", n, num_fmt[band])
+        formula(ws, r, total_col, f"=SUMPRODUCT(--{match})", n_total, tot_fmt[band])
+        formula(ws, r, nr_col,
+                f"={cell_ref(r, total_col, absolute=False)}"
+                f"-SUM({cell_ref(r, 1, absolute=False)}:{cell_ref(r, nr_col - 1, absolute=False)})",
+                n_total - n_levels, num_fmt[band])
+    last = first + len(groups) - 1
+    rng = TableRange(header_row, first, last, shown, total_col)
+    setattr(layout, "by_theme" if tidy == "theme" else "by_sro", rng)
+
+    # A stacked bar chart under the table: one bar per theme/SRO, one colour per level.
+    wb = fmts.wb
+    chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
+    series_cols = [(1 + i, lv) for i, lv in enumerate(levels)] + [(nr_col, None)]
+    for c, level in series_cols:
+        fill = fmts.level_fill(level) if level else NOT_REPORTED_FILL
+        font = fmts.level_font(level) if level else "#000000"
+        chart.add_series({
+            "name": [DASHBOARD, header_row, c],
+            "categories": [DASHBOARD, first, 0, last, 0],
+            "values": [DASHBOARD, first, c, last, c],
+            "fill": {"color": fill},
+            "border": {"color": "#FFFFFF", "width": 0.75},
+            "gap": 40,
+            "data_labels": {"value": True, "num_format": "#,##0;-#,##0;;",
+                            "font": {"color": font, "size": 8}},
+        })
+    chart.set_title({"name": f"{heading}", "name_font": {"size": 12, "bold": True,
+                                                          "color": NAVY}})
+    chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": {"size": 9},
+                      "line": {"none": True}})
+    chart.set_x_axis({"major_gridlines": {"visible": True, "line": {"color": MID_GREY}},
+                      "num_font": {"size": 8}, "min": 0, "line": {"none": True}})
+    chart.set_legend({"position": "bottom", "font": {"size": 9}})
+    chart.set_chartarea({"border": {"none": True}})
+    height = chart_height
+    width = _px(NAME_WIDTH) + _px(NUMBER_WIDTH) * NUMBER_COLUMNS
+    chart.set_size({"width": width, "height": height})
+    chart_row = last + 2
+    pager.keep(chart_row, height)
+    ws.insert_chart(chart_row, 0, chart, {"x_offset": 0, "y_offset": 0, "object_position": 1})
+    return chart_row + math.ceil(height / ROW_PX) + 2
+
+
+def _trend(wb, ws, merged, fmts: Formats, layout: DashboardLayout, row: int) -> int:
+    hist = merged.history
+    if hist is None or len(hist) < 2:
+        return row
+    n = len(hist)
+    height = 300
+    layout.pager.keep(row, 2 * ROW_PX + height)
+    put_text(ws, fmts, row, 0, "RAG trend by month",
+             fmts.get(bold=True, font_size=13, font_color=NAVY))
+    put_text(ws, fmts, row + 1, 0, f"From the {HISTORY} sheet: one column per reporting month.",
+             fmts.get(italic=True, font_color=GREY))
+    chart = wb.add_chart({"type": "column", "subtype": "stacked"})
+    levels = fmts.levels
+    for i, level in enumerate([*levels, None]):
+        c = 1 + i
+        chart.add_series({
+            "name": [HISTORY, 0, c],
+            "categories": [HISTORY, 1, 0, n, 0],
+            "values": [HISTORY, 1, c, n, c],
+            "fill": {"color": fmts.level_fill(level) if level else NOT_REPORTED_FILL},
+            "border": {"color": "#FFFFFF", "width": 0.75},
+            "gap": 60,
+        })
+    chart.set_title({"name": "RAG trend by month", "name_font": {"size": 12, "bold": True,
+                                                                 "color": NAVY}})
+    chart.set_y_axis({"major_gridlines": {"visible": True, "line": {"color": MID_GREY}},
+                      "num_font": {"size": 9}, "min": 0, "line": {"none": True}})
+    chart.set_x_axis({"num_font": {"size": 9}})
+    chart.set_legend({"position": "bottom", "font": {"size": 9}})
+    chart.set_chartarea({"border": {"none": True}})
+    chart.set_size({"width": _px(NAME_WIDTH) + _px(NUMBER_WIDTH) * NUMBER_COLUMNS,
+                    "height": height})
+    ws.insert_chart(row + 2, 0, chart, {"object_position": 1})
+    layout.trend_row = row
+    return row + 2 + math.ceil(height / ROW_PX) + 2

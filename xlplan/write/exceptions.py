@@ -1,0 +1,94 @@
+"""The Exceptions sheet: the rows a board discusses -- Red and Amber/Red, overdue milestones,
+RAG worsened since last month -- each with the reason it is here.
+
+A table named ``Exceptions`` from A1: Reason, Key, Ref, Theme, Action, Sub action, SRO, Due, RAG,
+Previous RAG, Movement, Updates, Risks/Issues, Source file, Source row. Rows are ordered Red,
+Amber/Red, worsened, overdue (a row with several reasons is listed once, under its first), in
+the Actions order within each group. The sheet is left out when there is no exception.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from ..consolidated import EXCEPTIONS, TABLE_EXCEPTIONS, action_col
+from ..merge import WORSENED
+from ..schema.rag import AMBER_RED, RED
+from .actions import actions_table
+from .formats import ERROR_FONT, Formats
+from .tables import write_table
+
+COLUMNS: tuple[tuple[str, str, float], ...] = (
+    ("Reason", "", 30), ("Key", "key", 14), ("Ref", "ref", 8), ("Theme", "theme", 26),
+    ("Action", "action", 40), ("Sub action", "sub_action", 45), ("SRO", "sro", 26),
+    ("Due", "due", 12), ("RAG", "rag", 12), ("Previous RAG", "previous_rag", 12),
+    ("Movement", "movement", 11), ("Updates", "updates", 55),
+    ("Risks/Issues", "risks_issues", 40), ("Source file", "file", 30),
+    ("Source row", "source_row", 8),
+)
+
+
+def exception_rows(merged, fmts: Formats) -> list[tuple[int, str, list]]:
+    """(priority, reason, Actions row values) of every exception, in sheet order."""
+    table = actions_table(merged, fmts)
+    due_c, mov_c = action_col("due"), action_col("movement")
+    prev_c, rag_c = action_col("previous_rag"), action_col("rag")
+    out = []
+    for i, row in enumerate(table.rows):
+        reasons: list[tuple[int, str]] = []
+        level = table.levels[i]
+        if level == RED:
+            reasons.append((0, f"RAG {fmts.label(RED)}"))
+        elif level == AMBER_RED:
+            reasons.append((1, f"RAG {fmts.label(AMBER_RED)}"))
+        if row[mov_c] == WORSENED:
+            before = row[prev_c] or "blank"
+            reasons.append((2, f"Worsened from {before} to {row[rag_c] or 'blank'}"))
+        if table.overdue[i]:
+            due = row[due_c]
+            when = due.strftime("%d %b %Y") if isinstance(due, dt.date) else str(due)
+            reasons.append((3, f"Overdue (due {when})" if when else "Overdue"))
+        if reasons:
+            out.append((reasons[0][0], "; ".join(r for _, r in reasons), row))
+    out.sort(key=lambda t: t[0])  # stable: Actions order within a group
+    return out
+
+
+def write_exceptions(wb, merged, fmts: Formats):
+    found = exception_rows(merged, fmts)
+    ws = wb.add_worksheet(EXCEPTIONS)
+    rows = []
+    for _, reason, arow in found:
+        rows.append([reason, *(arow[action_col(t)] for _, t, _ in COLUMNS[1:])])
+    wrap = fmts.text()
+    reason_fmt = fmts.text(bold=True, font_color=ERROR_FONT)
+    due_fmt = fmts.date()
+
+    def cell_format(i, c, value):
+        if c == 0:
+            return reason_fmt
+        if COLUMNS[c][1] == "due" and isinstance(value, dt.date):
+            return due_fmt
+        if COLUMNS[c][1] in ("rag", "previous_rag", "movement", "source_row"):
+            return fmts.text(align="center")
+        return wrap
+
+    rag_cols = [i for i, (_, t, _) in enumerate(COLUMNS) if t in ("rag", "previous_rag")]
+    write_table(ws, fmts, name=TABLE_EXCEPTIONS, headers=[h for h, _, _ in COLUMNS], rows=rows,
+                widths=[w for _, _, w in COLUMNS],
+                title=f"{merged.programme.name} - Exceptions {merged.period}",
+                cell_format=cell_format, rag_columns=rag_cols)
+    return ws
+
+
+def has_exceptions(merged) -> bool:
+    a = merged.actions
+    if a is None or a.empty:
+        return False
+    rag = a["rag"] if "rag" in a.columns else None
+    if rag is not None and rag.isin([RED, AMBER_RED]).any():
+        return True
+    if "movement" in a.columns and (a["movement"] == WORSENED).any():
+        return True
+    if "overdue" in a.columns and a["overdue"].fillna(False).astype(bool).any():
+        return True
+    return False
