@@ -6,6 +6,7 @@ and only renders what they return.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -198,8 +199,42 @@ def read_many(paths: Iterable[str | Path], programme: Programme | None = None, *
     for path, display in collect_paths(paths):
         if progress:
             progress(display)
-        subs.append(read_submission(path, programme, display=display))
+        subs.append(read_bounded(path, programme, display))
     return subs, programme
+
+
+def read_bounded(path: Path, programme: Programme, display: str) -> Submission:
+    """:func:`read_submission`, in a child process bounded in time and memory when the file
+    inflates to more than ``limits.isolate_above_bytes`` (see :mod:`xlplan.isolate`)."""
+    from .isolate import declared_size, run_bounded
+
+    limits = programme.limits
+    if declared_size(path) <= limits.isolate_above_bytes:
+        return read_submission(path, programme, display=display)
+    status, payload = run_bounded(partial(read_submission, display=display), (path, programme),
+                                  seconds=limits.file_seconds,
+                                  memory_bytes=limits.file_memory_bytes)
+    if status == "ok":
+        return payload
+    info = FileInfo(path=display, status="failed")
+    try:
+        from .read import file_info
+
+        info = file_info(path, display)
+        info.status = "failed"
+    except OSError:
+        pass
+    why = {"timeout": f"reading it took longer than {limits.file_seconds:g} s",
+           "memory": f"reading it needed more than {limits.file_memory_bytes // 2**20} MB",
+           "crash": "the reader stopped on it"}.get(status, f"it could not be read ({payload})")
+    code = "too-large" if status in ("timeout", "memory", "crash") else "unreadable-file"
+    issue = at(code, f"this workbook was set aside: {why}; split it into smaller workbooks or "
+               "check it in Excel", file=display)
+    handlers = _kind_handlers()
+    return Submission(info, _empty(handlers[ACTION_PLAN][2]),
+                      _empty(handlers[RISK_REGISTER][2]) if RISK_REGISTER in handlers else
+                      _empty(()), _empty(handlers[SCORECARD][2]) if SCORECARD in handlers else
+                      _empty(()), [issue])
 
 
 def combine(subs: list[Submission], programme: Programme) -> Result:

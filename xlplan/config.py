@@ -31,6 +31,11 @@ class Limits:
     max_ratio: float = 100.0
     max_rows: int = 524_288
     max_columns: int = 1024
+    #: files whose declared uncompressed size is above this are read in a child process ...
+    isolate_above_bytes: int = 64 * 2**20
+    #: ... with this deadline and this much memory (see :mod:`xlplan.isolate`).
+    file_seconds: float = 120.0
+    file_memory_bytes: int = 2048 * 2**20
 
 
 @dataclass
@@ -122,6 +127,9 @@ def programme_from_dict(data: dict, source: str = "") -> Programme:
         max_ratio=float(lim.get("max_ratio", 100)),
         max_rows=int(lim.get("max_rows", 524_288)),
         max_columns=int(lim.get("max_columns", 1024)),
+        isolate_above_bytes=int(float(lim.get("isolate_above_mb", 64)) * 2**20),
+        file_seconds=float(lim.get("file_seconds", 120)),
+        file_memory_bytes=int(float(lim.get("file_memory_mb", 2048)) * 2**20),
     )
     fy = prog.get("financial_year")
     return Programme(

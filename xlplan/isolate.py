@@ -1,0 +1,86 @@
+"""A time and memory bound per file, so one pathological workbook cannot stall a folder.
+
+The safety checks (:mod:`xlplan.safety`) stop zip bombs and absurd cell references before any
+parser runs, but a file inside those limits can still be big enough to take minutes or
+gigabytes (a legitimate-looking sheet that inflates to hundreds of megabytes of XML). Such
+files -- and only such files, judged by their declared uncompressed size, so the common small
+workbook pays nothing -- are read in a forked child process with an address-space limit and a
+deadline. A child that runs out of either is killed, and the file becomes one ``too-large``
+issue while the rest of the folder is merged.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import zipfile
+from pathlib import Path
+from typing import Any, Callable
+
+
+def declared_size(path: Path) -> int:
+    """Sum of the declared uncompressed sizes of a zip's members (0 when it is not a zip)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 0
+
+
+def _vm_size() -> int:
+    """This process's current virtual memory size in bytes (the baseline for RLIMIT_AS)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _child(conn, fn: Callable, args: tuple, memory_bytes: int) -> None:
+    import faulthandler
+
+    faulthandler.disable()  # a crash here is expected and reported by the parent
+    try:
+        if memory_bytes:
+            limit = _vm_size() + memory_bytes
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        result = fn(*args)
+        conn.send(("ok", result))
+    except MemoryError:
+        conn.send(("memory", None))
+    except BaseException as exc:  # anything else is the file's problem, reported by the parent
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+        os._exit(0)  # skip atexit/finalisers inherited from the parent
+
+
+def run_bounded(fn: Callable, args: tuple, *, seconds: float, memory_bytes: int
+                ) -> tuple[str, Any]:
+    """Run ``fn(*args)`` in a forked child: ('ok', result), or ('timeout' | 'memory' | 'crash' |
+    'error', detail) when it ran out of time or memory, died, or raised."""
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(send, fn, args, memory_bytes), daemon=True)
+    proc.start()
+    send.close()
+    try:
+        if not receive.poll(seconds):
+            proc.kill()
+            return "timeout", None
+        try:
+            status, payload = receive.recv()
+        except (EOFError, OSError):
+            proc.join(5)
+            code = proc.exitcode
+            return "crash", code
+        return status, payload
+    finally:
+        receive.close()
+        proc.join(5)
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
