@@ -279,7 +279,8 @@ def _xfd_row() -> str:
 
 def _xxe() -> bytes:
     return (f'{XML_DECL}<!DOCTYPE sst [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-            f'<sst xmlns="{MAIN_NS}" count="1" uniqueCount="1"><si><t>&xxe;</t></si></sst>').encode()
+            f'<sst xmlns="{MAIN_NS}" count="1" uniqueCount="1"><si><t>&xxe;</t></si></sst>'
+            ).encode()
 
 
 def _billion_laughs() -> bytes:

@@ -24,13 +24,15 @@ What is checked, cheapest first, stopping as soon as the verdict is certain:
 
 Speed (the reason for the slightly unusual code in the worksheet scan): a legitimate
 100,000-row sheet is 35-115 MB of XML. Inflating it costs ~2 ns a byte, and each pure-Python
-pass over it (``bytes.count``, a regex) costs 0.7-16 ns a byte, against python-calamine's
-~20-45 ns a byte for the whole read. So the scan finds the ``" r=\\""`` attributes of all cells
-with a handful of numpy operations, and compares the references with SWAR bit tricks on 8-byte
-words (``_scan_fast``), while a helper thread inflates the next chunk (zlib releases the GIL).
-Files written in an unusual form (cells without references, attributes in another order, tag
-prefixes such as ``<x:c>``) are scanned by an exact, slower tokenizer that follows
-python-calamine's own rules for positions (``_ExactScanner``).
+pass over it costs 0.7 (``bytes.count``) to 16 (a regex with alternatives) ns a byte, against
+python-calamine's ~15-45 ns a byte for the whole read. So the scan finds every ``<c`` tag with
+one aligned numpy comparison per byte offset, reads the 8 bytes after ``<c r="`` as one
+integer, and finds the largest row and column of a whole chunk with SWAR bit tricks
+(``_scan_buffer``: no Python loop per cell), while a helper thread inflates the next chunk
+(zlib releases the GIL). Files written in an unusual form (cells without references, the
+reference not the first attribute, tag prefixes such as ``<x:c>``) go to an exact, slower
+tokenizer that follows python-calamine's own rules for positions (``_ExactScanner``); tests
+check the fast scan against it and it against python-calamine.
 
 Anything unexpected inside the checker becomes an ``unreadable-file`` issue, never an
 exception: a check that crashed would defeat its purpose.
@@ -64,13 +66,14 @@ class Limits:
     """What a workbook may be before xlplan refuses to parse it.
 
     The defaults leave a wide margin over any real action plan or risk register (a 60,000-row
-    plan is ~5 MB on disk, ~24:1 compressed) and stay far below what makes python-calamine
-    allocate gigabytes.
+    plan is 5-10 MB on disk and unpacks to 7-25 times that) and stay far below what makes
+    python-calamine allocate gigabytes. ``max_members`` and ``ratio_floor_bytes`` were added to
+    the fields the rest of xlplan sets; their defaults suit every programme.
     """
 
     max_file_bytes: int = 200 * 2**20          # on disk
     max_uncompressed_bytes: int = 1 * 2**30   # sum of declared sizes of all members
-    max_ratio: float = 100.0                  # overall uncompressed/compressed; legit ~24:1, bombs ~258:1+
+    max_ratio: float = 100.0                  # unpacked/on disk; real plans ~5-30:1, bombs 258:1+
     max_rows: int = 1_048_576 // 2            # largest row reference / dimension allowed
     max_columns: int = 16384 // 16            # largest column allowed (1024 = AMJ)
     max_cells: int = 20_000_000               # rows x columns of the used area (from A1)
@@ -112,6 +115,8 @@ ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 RAW_READ = 64 << 10          # compressed bytes inflated at a time (small: see _member_chunks)
 OUT_CHUNK = 512 << 10        # decompressed bytes handed to a scanner at a time (cache-sized)
 THREAD_MIN = 1 << 20         # members with more compressed bytes than this inflate in a thread
+#: The helper thread only pays off when a second CPU is free to run it (one CPU: ~10% slower).
+THREADS_HELP = (os.cpu_count() or 1) > 1
 HEAD_BYTES = 64 << 10        # how much of each XML part is checked for a DOCTYPE
 SMALL_XML = 1 << 20          # XML parts up to this size are searched whole for <!ENTITY
 META_CAP = 8 << 20           # workbook.xml, its rels and [Content_Types].xml read whole up to this
@@ -224,9 +229,10 @@ class _Context:
         try:
             zf = zipfile.ZipFile(fh)
             infos = zf.infolist()
-        except Exception as exc:  # noqa: BLE001 -- any failure here means a damaged package
+        except Exception as exc:  # noqa: BLE001 -- any failure here: a damaged package
             self.add("unreadable-file", f"the file is damaged or incomplete and cannot be opened "
-                     f"as a workbook ({exc}); save it again from Excel and send it again", stop=True)
+                     f"as a workbook ({exc}); save it again from Excel and send it again",
+                     stop=True)
             return
         by_name = {i.filename.lower(): i for i in reversed(infos)}  # first wins, as in calamine
         if "xl/workbook.xml" not in by_name:
@@ -377,15 +383,6 @@ class _Context:
             self._member_issue(info, problem)
             return
         self.check.sheet_dimensions[info.filename] = (state.rows, state.cols)
-        if state.dim_ref and (state.dim_rows > lim.max_rows or state.dim_cols > lim.max_columns
-                              or state.dim_rows * state.dim_cols > lim.max_cells):
-            self.add("too-large", f"{where} declares its used area as {state.dim_ref} "
-                     f"({state.dim_rows:,} rows by {state.dim_cols:,} columns); xlplan reads at "
-                     f"most {lim.max_rows:,} rows, {lim.max_columns:,} columns (up to column "
-                     f"{col_letter(lim.max_columns - 1)}) and {lim.max_cells:,} cells a sheet. "
-                     "In Excel, delete the empty rows and columns below and to the right of the "
-                     "table, save and send it again", sheet=sheet, value=state.dim_ref)
-            return
         rows, cols = state.cell_rows, state.cell_cols
         if rows > lim.max_rows:
             self.add("too-large", f"{where} has a cell in row {rows:,} ({state.row_ref}); xlplan "
@@ -393,23 +390,34 @@ class _Context:
                      "formatting far below the table: press Ctrl+End in Excel to find it, delete "
                      "those rows, save and send it again", sheet=sheet, value=state.row_ref)
         elif cols > lim.max_columns:
+            last = col_letter(lim.max_columns - 1)
             self.add("too-large", f"{where} has a cell in column {col_letter(cols - 1)} "
                      f"({state.col_ref}, column {cols:,}); xlplan reads at most "
-                     f"{lim.max_columns:,} columns (up to column {col_letter(lim.max_columns - 1)})."
-                     " It is usually a stray value far to the right of the table: press Ctrl+End "
-                     "in Excel to find it, delete those columns, save and send it again",
+                     f"{lim.max_columns:,} columns (up to column {last}). It is usually a stray "
+                     "value far to the right of the table: press Ctrl+End in Excel to find it, "
+                     "delete those columns, save and send it again",
                      sheet=sheet, value=state.col_ref)
         elif rows * cols > lim.max_cells:
             corner = f"{col_letter(cols - 1)}{rows}"
             least = "at least " if state.partial else ""
-            self.add("too-large", f"{where} uses {least}the area A1:{corner}, {rows:,} rows by {cols:,} "
-                     f"columns ({rows * cols:,} cells); xlplan reads at most {lim.max_cells:,} "
-                     "cells a sheet. Press Ctrl+End in Excel to find stray content, delete the "
-                     "extra rows or columns, save and send it again", sheet=sheet,
-                     value=f"A1:{corner}")
+            self.add("too-large", f"{where} uses {least}the area A1:{corner}, {rows:,} rows by "
+                     f"{cols:,} columns ({rows * cols:,} cells); xlplan reads at most "
+                     f"{lim.max_cells:,} cells a sheet. Press Ctrl+End in Excel to find stray "
+                     "content, delete the extra rows or columns, save and send it again",
+                     sheet=sheet, value=f"A1:{corner}")
         elif state.cell_count > lim.max_cells:
             self.add("too-large", f"{where} holds {state.cell_count:,} cells; xlplan reads at "
                      f"most {lim.max_cells:,} cells a sheet", sheet=sheet, value=state.cell_count)
+        elif state.dim_ref and (state.dim_rows > lim.max_rows or state.dim_cols > lim.max_columns
+                                or state.dim_rows * state.dim_cols > lim.max_cells):
+            # The cells are fine but the sheet says otherwise; calamine reads the dimension
+            # first and may reserve memory by it, so a false one is refused too.
+            self.add("too-large", f"{where} declares its used area as {state.dim_ref} "
+                     f"({state.dim_rows:,} rows by {state.dim_cols:,} columns); xlplan reads at "
+                     f"most {lim.max_rows:,} rows, {lim.max_columns:,} columns (up to column "
+                     f"{col_letter(lim.max_columns - 1)}) and {lim.max_cells:,} cells a sheet. "
+                     "In Excel, delete the empty rows and columns below and to the right of the "
+                     "table, save and send it again", sheet=sheet, value=state.dim_ref)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -446,7 +454,11 @@ def _member_chunks(fh, info: zipfile.ZipInfo, disk_size: int) -> Iterator[bytes]
 
     Reads the raw data at the local header itself (rather than through ``ZipFile.open``) so
     that it controls how much is inflated: never more than the declared size plus one byte,
-    which is enough to prove a lie. Raises :class:`_MemberProblem`.
+    which is enough to prove a lie. Compressed input goes in 64 KB at a time: with a capped
+    output, zlib hands back the unused input as a new bytes object on every call, and a large
+    input block would be copied over and over. CRCs are not verified here (it would cost ~15%
+    more); the parsers verify them and raise an ordinary, catchable error.
+    Raises :class:`_MemberProblem`.
     """
     fh.seek(info.header_offset)
     local = fh.read(30)
@@ -499,10 +511,12 @@ def _member_chunks(fh, info: zipfile.ZipInfo, disk_size: int) -> Iterator[bytes]
                 yield out
             if inflater.eof:
                 return
-            if not pending:
+            # Needs more input -- unless all input is in, when zlib may still hold output
+            # (a capped call can leave some behind): drain it with empty calls.
+            if not pending and (remaining or not out):
                 break
         if not remaining:
-            raise _truncated(info)
+            raise _truncated(info)  # all the input is used and the stream has not ended
 
 
 def _with_head(chunks: Iterator[bytes]) -> Iterator[bytes]:
@@ -546,10 +560,8 @@ class _Prefetch:
     generator are re-raised in the caller; leaving the ``with`` block early stops the helper.
     """
 
-    _DONE = object()
-
     def __init__(self, gen: Iterator[bytes], threaded: bool):
-        self.gen, self.threaded = gen, threaded
+        self.gen, self.threaded = gen, threaded and THREADS_HELP
         self.stop = threading.Event()
         self.queue: queue.Queue = queue.Queue(maxsize=2)
         self.thread: threading.Thread | None = None
@@ -656,47 +668,54 @@ _REF_ATTR_RE = re.compile(rb"""\sref\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _CELL_REF_RE = re.compile(rb"([A-Za-z]*)([0-9]*)")
 
 
-def _parse_ref(ref: bytes) -> tuple[int, int] | None:
-    """(row, col), 1-based, as python-calamine reads a cell reference; None if it would refuse.
+class _DimensionFinder:
+    """Reads every ``<dimension ref="A1:N60001">`` before ``<sheetData>``, across chunks.
 
-    calamine accepts letters (either case) followed by digits, nothing else; leading zeros are
-    harmless. Python integers do not overflow, so a huge reference is seen as huge.
+    python-calamine reads the dimension before the cells (and may reserve memory by it), so a
+    false one is as dangerous as a far cell; it is normally in the first few hundred bytes,
+    but nothing stops a hostile file from padding what comes before it.
     """
-    m = _CELL_REF_RE.fullmatch(ref)
-    if not m or not m.group(1) or not m.group(2):
-        return None
-    row = int(m.group(2))
-    if row < 1:
-        return None
-    col = 0
-    for ch in m.group(1).upper():
-        col = col * 26 + ch - 64
-    return row, col
 
+    def __init__(self, state: _SheetState):
+        self.state, self.done, self.carry = state, False, b""
 
-def _parse_dimension(first: bytes, state: _SheetState) -> None:
-    """Record the <dimension ref="A1:N60001"> found before <sheetData>, if any."""
-    stop = first.find(b"sheetData")
-    region = first if stop < 0 else first[:stop]
-    m = _DIM_RE.search(region)
-    if not m:
-        return
-    a = _REF_ATTR_RE.search(b" " + m.group(1))
-    if not a:
-        return
-    ref = (a.group(1) if a.group(1) is not None else a.group(2)).strip()
-    parts = [_parse_ref(p) for p in ref.split(b":")]
-    if not parts or len(parts) > 2 or any(p is None for p in parts):
-        return  # calamine refuses such a dimension with a (catchable) error
-    state.dim_ref = ref.decode("ascii", "replace")[:40]
-    state.dim_rows = max(p[0] for p in parts)
-    state.dim_cols = max(p[1] for p in parts)
+    def feed(self, chunk: bytes) -> None:
+        if self.done:
+            return
+        data = self.carry + chunk
+        stop = data.find(b"sheetData")
+        region = data if stop < 0 else data[:stop]
+        for m in _DIM_RE.finditer(region):
+            self._record(m.group(1))
+        if stop >= 0:
+            self.done = True
+            return
+        cut = data.rfind(b"<")
+        self.carry = data[cut:] if cut >= 0 and data.find(b">", cut) < 0 else b""
+        if len(self.carry) > _ExactScanner.MAX_CARRY:
+            raise _MemberProblem("too-large", "a single XML tag in this sheet is longer than "
+                                 "1 MB: the file was built to mislead readers or is damaged, "
+                                 "so xlplan does not read it")
+
+    def _record(self, attrs: bytes) -> None:
+        a = _REF_ATTR_RE.search(b" " + attrs)
+        if not a:
+            return
+        ref = (a.group(1) if a.group(1) is not None else a.group(2)).strip()
+        parts = [_parse_ref(p) for p in ref.split(b":")]
+        if not parts or len(parts) > 2 or any(p is None for p in parts):
+            return  # calamine refuses such a dimension with a (catchable) error
+        rows, cols = max(p[0] for p in parts), max(p[1] for p in parts)
+        st = self.state
+        if rows * cols >= st.dim_rows * st.dim_cols or rows > st.dim_rows or cols > st.dim_cols:
+            st.dim_ref = ref.decode("ascii", "replace")[:40]
+        st.dim_rows, st.dim_cols = max(rows, st.dim_rows), max(cols, st.dim_cols)
 
 
 # Constants for the SWAR scan of 8-byte words (little-endian: byte 0 is the first character).
 _U = np.uint64
-_K_LTC = np.uint16(int.from_bytes(b"<c", "little"))
-_K_COLC = np.uint16(int.from_bytes(b":c", "little"))
+_U16_SIX = np.uint16(0x0006)
+_K_ANY_C = np.uint16(int.from_bytes(b">c", "little"))
 _K_CELL = _U(int.from_bytes(b'<c r="', "little"))
 _Q = _U(0x2222222222222222)
 _ONES = _U(0x0101010101010101)
@@ -704,6 +723,13 @@ _HIGH = _U(0x8080808080808080)
 _BIT6 = _U(0x4040404040404040)
 _BIT5 = _U(0x2020202020202020)
 _UPPER = _U(0xDFDFDFDFDFDFDFDF)
+_HIGH_NIBBLES = _U(0xF0F0F0F0F0F0F0F0)
+_LOW_NIBBLES = _U(0x0F0F0F0F0F0F0F0F)
+_THREES = _U(0x3030303030303030)
+_SIXES = _U(0x0606060606060606)
+_FIVES = _U(0x0505050505050505)
+_LOW5 = _U(0x1F1F1F1F1F1F1F1F)
+_BIT4 = _U(0x1010101010101010)
 _DELIM_TABLE = np.zeros(256, dtype=bool)                     # bytes that may end a tag name
 _DELIM_TABLE[[0x20, 0x09, 0x0A, 0x0D, 0x3E, 0x2F]] = True
 _PAD = 48        # bytes of overlap kept between chunks (a reference never straddles unseen)
@@ -713,45 +739,48 @@ _LONG_REF = 64   # a reference longer than this is hostile: leave it to the exac
 _SCRATCH = threading.local()
 
 
-def _scratch(n: int) -> np.ndarray:
-    """A reusable boolean buffer of at least n elements (one per thread).
+def _scratch(n: int, dtype=bool) -> np.ndarray:
+    """A reusable buffer of at least n elements of ``dtype`` (one per thread and type).
 
     Fresh multi-megabyte temporaries are mapped and unmapped by malloc on every chunk, and the
     page faults cost as much as the comparisons themselves; reusing one buffer avoids them.
     """
-    buf = getattr(_SCRATCH, "buf", None)
+    key = np.dtype(dtype).str
+    bufs = getattr(_SCRATCH, "bufs", None)
+    if bufs is None:
+        bufs = _SCRATCH.bufs = {}
+    buf = bufs.get(key)
     if buf is None or len(buf) < n:
-        buf = _SCRATCH.buf = np.empty(max(n, 1 << 20), dtype=bool)
+        buf = bufs[key] = np.empty(max(n, 1 << 20), dtype=dtype)
     return buf[:n]
+
+
+def _tag_hits(buf: bytes, lo: int, hi: int) -> np.ndarray:
+    """Positions in [lo, hi) of ``<c`` and ``:c`` (plus harmless extras ``>c`` and ``8c``).
+
+    One comparison finds all four: OR-ing 0x06 into the first byte maps ``<`` (3C), ``:``
+    (3A), ``8`` (38) and ``>`` (3E), and nothing else, to 3E. The caller sorts them out.
+    """
+    out = []
+    for view, first in _aligned_views(buf, lo, hi, "<u2", 2):
+        merged = np.bitwise_or(view, _U16_SIX, out=_scratch(len(view), np.uint16))
+        mask = np.equal(merged, _K_ANY_C, out=_scratch(len(view)))
+        out.append(np.flatnonzero(mask) * 2 + first)
+    return np.concatenate(out) if out else np.empty(0, np.intp)
 
 
 def _aligned_views(buf: bytes, lo: int, hi: int, dtype: str, width: int):
     """(view, first position) for each byte offset: the aligned words starting in [lo, hi).
 
-    numpy compares aligned arrays several times faster than a byte-strided view, so a pattern
-    of ``width`` bytes is searched as ``width`` aligned comparisons, one per offset.
+    numpy compares aligned arrays several times faster than a byte-strided view, so a
+    pattern of ``width`` bytes is searched as ``width`` aligned comparisons, one per offset.
     """
     for off in range(width):
         i0 = max(0, (lo - off + width - 1) // width)
         i1 = (hi - off + width - 1) // width
         if i1 > i0:
-            yield np.frombuffer(buf, dtype, count=i1 - i0, offset=width * i0 + off), width * i0 + off
-
-
-def _aligned_hits(buf: bytes, lo: int, hi: int, key, dtype: str, width: int) -> np.ndarray:
-    """Sorted-by-offset positions p in [lo, hi) where the ``width`` bytes at p equal ``key``."""
-    out = []
-    for view, first in _aligned_views(buf, lo, hi, dtype, width):
-        mask = np.equal(view, key, out=_scratch(len(view)))
-        out.append(np.flatnonzero(mask) * width + first)
-    return np.concatenate(out) if out else np.empty(0, np.intp)
-
-
-def _count_aligned(buf: bytes, lo: int, hi: int, key, dtype: str, width: int) -> int:
-    total = 0
-    for view, _first in _aligned_views(buf, lo, hi, dtype, width):
-        total += int(np.count_nonzero(np.equal(view, key, out=_scratch(len(view)))))
-    return total
+            first = width * i0 + off
+            yield np.frombuffer(buf, dtype, count=i1 - i0, offset=first), first
 
 
 def _scan_chunks_fast(chunks: Iterator[bytes], state: _SheetState, limits: Limits) -> None:
@@ -766,13 +795,14 @@ def _scan_chunks_fast(chunks: Iterator[bytes], state: _SheetState, limits: Limit
     half = _PAD // 2
     carry = b" " * _PAD
     first = True
+    dimension = _DimensionFinder(state)
     for chunk in chunks:
         if first:
             first = False
             problem = _xml_hazard(chunk[:HEAD_BYTES], whole=False)
             if problem:
                 raise _MemberProblem("unsafe-xml", problem)
-            _parse_dimension(chunk[:HEAD_BYTES], state)
+        dimension.feed(chunk)
         buf = carry + chunk
         _scan_buffer(buf, half, len(buf) - half, state, limits)
         carry = buf[-_PAD:]
@@ -787,18 +817,20 @@ def _scan_buffer(buf: bytes, lo: int, hi: int, state: _SheetState, limits: Limit
     """
     a = np.frombuffer(buf, np.uint8)
     words = np.ndarray((len(buf) - 7,), "<u8", buffer=buf, strides=(1,))
-    starts = _aligned_hits(buf, lo, hi, _K_LTC, "<u2", 2)          # every "<c..." tag
+    hits = _tag_hits(buf, lo, hi)
+    first_byte = a[hits]
+    starts = hits[first_byte == 0x3C]                              # every "<c..." tag
+    colons = hits[first_byte == 0x3A]                              # every ":c"
     head = words[starts]
     is_cell = _DELIM_TABLE[(head >> _U(16)) & _U(0xFF)]            # "<c" + space, ">" or "/"
     canonical = (head & _U(0xFFFFFFFFFFFF)) == _K_CELL              # exactly '<c r="'
     count = int(np.count_nonzero(canonical))
     if int(np.count_nonzero(is_cell)) != count:
         raise _NotCanonical  # a cell without a reference, or with r elsewhere: exact scan
-    if _count_aligned(buf, lo, hi, _K_COLC, "<u2", 2):
+    if len(colons):
         # ":c" in text ("Status:complete") or prefixed tags (<x:c>): any prefixed cell start
         # tag sends the sheet to the exact scanner, which understands prefixes.
-        found = _aligned_hits(buf, lo, hi, _K_COLC, "<u2", 2)
-        found = found[_DELIM_TABLE[a[found + 2]]]
+        found = colons[_DELIM_TABLE[a[colons + 2]]]
         if len(found) > 2000 or _prefixed_cell_starts(buf, found.tolist()):
             raise _NotCanonical
     if not count:
@@ -812,36 +844,38 @@ def _scan_buffer(buf: bytes, lo: int, hi: int, state: _SheetState, limits: Limit
     # In-place operations throughout: fewer temporaries, fewer page faults (see _scratch).
     ref = words[cells]
     t = ref ^ _Q                                          # bytes equal to '"' become 0
-    q = t - _ONES
-    np.bitwise_and(q, ~t, out=q)
-    np.bitwise_and(q, _HIGH, out=q)                       # high bit of the first '"' (+junk above)
-    np.bitwise_and(q, _U(0) - q, out=q)                   # keep the lowest: the first quote
-    long_ref = q == 0                                     # no quote in 8 bytes: 8+ characters
-    np.right_shift(q, _U(7), out=q)
-    np.subtract(q, _U(1), out=q)                          # 0xFF on each byte before the quote
-    np.bitwise_and(ref, q, out=ref)
-    ref_len = np.bitwise_count(q).astype(_U)              # 8 x characters before the quote
-    letters = np.bitwise_and(ref, _BIT6, out=q)
+    inside = t - _ONES
+    np.bitwise_and(inside, ~t, out=inside)
+    np.bitwise_and(inside, _HIGH, out=inside)             # high bit of the first '"' (+junk above)
+    np.bitwise_and(inside, _U(0) - inside, out=inside)    # keep the lowest: the first quote
+    long_ref = inside == 0                                # no quote in 8 bytes: 8+ characters
+    np.right_shift(inside, _U(7), out=inside)
+    np.subtract(inside, _U(1), out=inside)                # 0xFF on each byte before the quote
+    np.bitwise_and(ref, inside, out=ref)
+    letters = np.bitwise_and(ref, _BIT6, out=t)
     np.right_shift(letters, _U(6), out=letters)
     np.multiply(letters, _U(0xFF), out=letters)           # 0xFF on letter bytes (bit 6 set)
-    digits = np.right_shift(ref, _U(1), out=t)
-    np.bitwise_and(digits, _BIT5, out=digits)
-    np.bitwise_xor(digits, _BIT5, out=digits)             # bit 5 where bit 6 is clear
-    np.bitwise_and(digits, ref, out=digits)               # ... and bit 5 set: a digit
-    np.right_shift(digits, _U(5), out=digits)
-    np.multiply(digits, _U(0xFF), out=digits)
-    np.bitwise_and(digits, ~letters, out=digits)
-    n_digits = np.bitwise_count(digits).astype(_U)        # 8 x the number of digits
-    n_letters = np.bitwise_count(letters).astype(_U)      # 8 x the number of letters
-    # "A007" has more digits than "A99" but a smaller row: such references, and any of eight
-    # characters or more, are left out of the keys and read one by one (rare in real files).
+    digits = np.bitwise_xor(inside, letters, out=inside)  # the other bytes before the quote
+    n_digits = np.bitwise_count(digits)                   # 8 x the number of digits
+    n_letters = np.bitwise_count(letters)                 # 8 x the number of letters
+    # Left out of the keys and read one by one (rare in real files): references of eight
+    # characters or more; "A007" (more digits than "A99" but a smaller row); and those whose
+    # "digits" are not all 0-9, such as "$A$1234", which would otherwise outrank the real
+    # largest row (calamine refuses them, openpyxl does not).
     odd = ((ref >> n_letters) & _U(0xFF)) == _U(0x30)
     np.logical_or(odd, long_ref, out=odd)
+    d = ref & digits
+    bad = (d & _HIGH_NIBBLES) ^ (digits & _THREES)        # digits: high nibble 3 ...
+    bad |= ((d & _LOW_NIBBLES) + _SIXES) & _BIT4 & digits  # ... and low nibble 0-9
+    bad |= letters & (letters + _U(1))                    # letters: all before the digits ...
+    low5 = (ref & letters & _LOW5) | ~letters             # ... and A-Z: low 5 bits 1-26
+    bad |= (low5 + _FIVES) & _BIT5 & letters              # 27-31: [ \ ] ^ _ { | } ~
+    bad |= (low5 - _ONES) & ~low5 & _HIGH                 # 0: @ and `
+    np.logical_or(odd, bad != 0, out=odd)
+    np.logical_or(odd, n_letters == 0, out=odd)           # no column at all
     # Largest row: more digits wins, then the digits compared as a right-aligned number.
-    shift = np.subtract(_U(64), ref_len, out=ref_len)
-    np.minimum(shift, _U(63), out=shift)
     row_key = np.bitwise_and(ref, digits, out=digits).byteswap()
-    np.right_shift(row_key, shift, out=row_key)
+    np.right_shift(row_key, _U(64) - n_digits - n_letters, out=row_key)
     np.bitwise_or(row_key, n_digits << _U(53), out=row_key)
     # Largest column: more letters wins, then the letters (upper-cased) compared left-aligned.
     col_key = np.bitwise_and(ref, letters, out=letters)
@@ -896,7 +930,10 @@ class _ExactScanner:
     it stops as soon as a limit is exceeded.
     """
 
-    TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.\-]*:)?(row|c)(?=[\s/>])([^>]*)>")
+    #: groups: "/" of a </row>; "row" of a <row ...> and its attributes; a <c ...>'s attributes.
+    #: Cell end tags are not matched at all: they change nothing calamine counts.
+    TAG = re.compile(rb"<(?:(/)(?:[A-Za-z_][\w.\-]*:)?row\s*>"
+                     rb"|(?:[A-Za-z_][\w.\-]*:)?(?:(row)|c)(?=[\s/>])([^>]*)>)")
     R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
     MAX_CARRY = 1 << 20
 
@@ -908,13 +945,14 @@ class _ExactScanner:
     def run(self, chunks: Iterator[bytes]) -> None:
         carry = b""
         first = True
+        dimension = _DimensionFinder(self.state)
         for chunk in chunks:
             if first:
                 first = False
                 problem = _xml_hazard(chunk[:HEAD_BYTES], whole=False)
                 if problem:
                     raise _MemberProblem("unsafe-xml", problem)
-                _parse_dimension(chunk[:HEAD_BYTES], self.state)
+            dimension.feed(chunk)
             data = carry + chunk
             cut = data.rfind(b"<")
             if cut >= 0 and data.find(b">", cut) < 0:
@@ -931,53 +969,98 @@ class _ExactScanner:
             self._tokens(carry)
 
     def _tokens(self, data: bytes) -> bool:
-        """Process the tags in ``data``; True once a limit is exceeded (no need to go on)."""
+        """Process the tags in ``data``; True once a limit is exceeded (no need to go on).
+
+        Written for speed (it may see a million cells): locals instead of attributes, one
+        ``findall``, and the usual ``r`` attribute read without a regex.
+        """
         st, lim = self.state, self.limits
-        for m in self.TAG.finditer(data):
-            closing, name, attrs = m.group(1), m.group(2), m.group(3)
-            self_closing = attrs.endswith(b"/")
-            if name == b"row":
-                if closing:
-                    self.row_index += 1
-                    self.col_index = 0
-                    continue
-                r = self._r(attrs)
-                if r is not None:
-                    mm = _CELL_REF_RE.fullmatch(r)
-                    if mm and mm.group(2) and int(mm.group(2)) >= 1:
-                        self.row_index = int(mm.group(2)) - 1
-                if self_closing:
-                    self.row_index += 1
-                    self.col_index = 0
-                continue
+        max_rows, max_cols, max_cells = lim.max_rows, lim.max_columns, lim.max_cells
+        row_index, col_index = self.row_index, self.col_index
+        rows, cols, count = st.cell_rows, st.cell_cols, st.cell_count
+        stopped = False
+        for closing, is_row, attrs in self.TAG.findall(data):
             if closing:
+                row_index += 1
+                col_index = 0
                 continue
-            r = self._r(attrs)
+            if is_row:
+                r = _r_attr(attrs)
+                if r is not None:
+                    m = _CELL_REF_RE.fullmatch(r)
+                    if m and m.group(2) and int(m.group(2)) >= 1:
+                        row_index = int(m.group(2)) - 1
+                if attrs.endswith(b"/"):
+                    row_index += 1
+                    col_index = 0
+                continue
+            r = _r_attr(attrs)
             if r is not None:
                 parsed = _parse_ref(r)
                 if parsed is None:
-                    continue  # calamine refuses the sheet with a catchable error
+                    count += 1  # calamine refuses the sheet with a catchable error
+                    continue
                 row, col = parsed
-                self.col_index = col - 1
-                ref = r.decode("ascii", "replace")[:40]
+                col_index = col - 1
             else:
-                row, col = self.row_index + 1, self.col_index + 1
-                ref = f"{col_letter(col - 1)}{row}" if col <= 1 << 20 else f"column {col}"
-            self.col_index += 1
-            st.cell_count += 1
-            st.see(row, col, ref)
-            if (st.cell_rows > lim.max_rows or st.cell_cols > lim.max_columns
-                    or st.cell_rows * st.cell_cols > lim.max_cells
-                    or st.cell_count > lim.max_cells):
-                st.partial = True
-                return True
-        return False
+                row, col = row_index + 1, col_index + 1
+            col_index += 1
+            count += 1
+            if row > rows or col > cols:
+                ref = (r.decode("ascii", "replace")[:40] if r is not None
+                       else f"{col_letter(col - 1)}{row}" if col <= 1 << 20 else f"column {col}")
+                if row > rows:
+                    rows, st.row_ref = row, ref
+                if col > cols:
+                    cols, st.col_ref = col, ref
+                if rows > max_rows or cols > max_cols or rows * cols > max_cells:
+                    stopped = True
+                    break
+            if count > max_cells:
+                stopped = True
+                break
+        self.row_index, self.col_index = row_index, col_index
+        st.cell_rows, st.cell_cols, st.cell_count = rows, cols, count
+        st.partial = st.partial or stopped
+        return stopped
 
-    def _r(self, attrs: bytes) -> bytes | None:
-        m = self.R_ATTR.search(attrs)
-        if not m:
-            return None
-        return m.group(1) if m.group(1) is not None else m.group(2)
+
+def _r_attr(attrs: bytes) -> bytes | None:
+    """The value of the ``r`` attribute in a tag's attribute text, or None."""
+    if attrs.startswith(b' r="'):
+        end = attrs.find(b'"', 4)
+        if end > 0:
+            return attrs[4:end]
+    m = _ExactScanner.R_ATTR.search(attrs)
+    if not m:
+        return None
+    return m.group(1) if m.group(1) is not None else m.group(2)
+
+
+_COLUMNS: dict[bytes, int] = {}
+
+
+def _parse_ref(ref: bytes) -> tuple[int, int] | None:
+    """(row, col), 1-based, as python-calamine reads a cell reference; None if it would refuse.
+
+    calamine accepts letters (either case) followed by digits, nothing else; leading zeros are
+    harmless. Python integers do not overflow, so a huge reference is seen as huge.
+    """
+    m = _CELL_REF_RE.fullmatch(ref)
+    if not m or not m.group(1) or not m.group(2):
+        return None
+    row = int(m.group(2))
+    if row < 1:
+        return None
+    letters = m.group(1)
+    col = _COLUMNS.get(letters)
+    if col is None:
+        col = 0
+        for ch in letters.upper():
+            col = col * 26 + ch - 64
+        if len(_COLUMNS) < 4096:
+            _COLUMNS[letters] = col
+    return row, col
 
 
 # ----------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ _HTML_TAG = re.compile(r"</?(?:p|br|div|span|i|b|u|em|strong|li|ul|ol|font|td|tr
                        re.IGNORECASE)
 _PARA_BREAK = re.compile(r"</(?:p|div|li)>\s*<(?:p|div|li)\b[^>]*>|<br\s*/?>", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u00a0\u2007\u202f\u2009\u200b\ufeff]+")
+_ODD_SPACES = ("\u00a0", "\u2007", "\u202f", "\u2009", "\u200b", "\ufeff")  # as in _SPACES
 _BLANK_LINES = re.compile(r"\n{3,}")
 _FORMULA_START = re.compile(r"^(?:=|\+|@|\{=|-(?![\s\d.]))")
 
@@ -27,8 +28,8 @@ def clean_text(value: object) -> str:
     if not isinstance(value, str):
         return cell_text(value)
     s = value
-    if s.isascii() and "  " not in s and "\t" not in s and "\n" not in s and "\r" not in s \
-            and "<" not in s:
+    if "  " not in s and "\t" not in s and "\n" not in s and "\r" not in s and "<" not in s \
+            and (s.isascii() or not any(ch in s for ch in _ODD_SPACES)):
         return s.strip()  # most cells: nothing to clean but the ends (the same result, faster)
     if "<" in s and _HTML_TAG.search(s):
         s = _PARA_BREAK.sub("\n", s)

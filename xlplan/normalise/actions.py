@@ -36,6 +36,12 @@ ACTION_COLUMNS = (*PROVENANCE, "key", "ref", "theme", "aim", "action", "sub_acti
                   *MARKER_COLUMNS, "timeframe", "updates", "risks_issues", "rag", "rag_text",
                   "rag_source", "due", "due_date", "due_cell", "complete")
 
+#: Every canonical field a plan row reads (a schema column not mapped on a sheet reads blank).
+FIELDS = ("ref", "theme", "aim", "action", "sub_action", "sro", *MARKER_COLUMNS, "timeframe",
+          "updates", "risks_issues", "rag")
+#: Fields whose numbers and dates are read as a person would write them (cell_text) first.
+CELL_TEXT_FIELDS = frozenset({"ref", "timeframe", *MARKER_COLUMNS, "rag"})
+
 BANNER = re.compile(r"^(?:theme|aim|aims|goal|strategic goal|objective|priority|strategy|"
                     r"workstream|work stream|section|programme|outcome)\b\s*[\dA-Za-z]{0,3}\s*[:.\-\u2013]",
                     re.IGNORECASE)
@@ -80,7 +86,10 @@ def normalise_actions(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
     fragment_cols = {cols[n]: n for n in FRAGMENT_COLUMNS if n in cols}
     structural = {cols[n] for n in ("action", "sub_action", "ref") if n in cols}
 
+    col_items = list(cols.items())
+    blank = dict.fromkeys(FIELDS, "")
     records: list[dict] = []
+    markers: dict = {}  # marker text -> parse_marker(text): it is a pure function
     theme = aim = ""
     carry = {"action": "", "sro": ""}
     carry_row = {"sro": -1}
@@ -92,15 +101,6 @@ def normalise_actions(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
                if v is not None and v != "" and not (isinstance(v, str) and not v.strip())]
         if not own:
             continue
-
-        def raw(name: str):
-            c = cols.get(name)
-            if c is None:
-                return ""
-            v = row[c] if c < len(row) else ""
-            if (v == "" or v is None) and (r, c) in merges:
-                v = sheet.value(*merges[(r, c)])
-            return v
 
         for c, v in own:
             check_cell_text(ctx, excel_row, c, v)
@@ -128,21 +128,36 @@ def normalise_actions(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
                           row=excel_row, col=c, value=text)
                 continue
 
-        ref = clean_text(cell_text(raw("ref")))
-        if letter_banners and _LETTER_REF.match(ref) and not clean_text(raw("sub_action")):
-            title = clean_text(raw("action")) or clean_text(raw("updates"))
+        # Each mapped cell's value (merged-down included) and its cleaned text, once per row;
+        # unmapped fields are blank.
+        n = len(row)
+        vals = dict(blank)
+        text = dict(blank)
+        for name, c in col_items:
+            v = row[c] if c < n else ""
+            if (v == "" or v is None) and (r, c) in merges:
+                v = sheet.value(*merges[(r, c)])
+            if v == "" or v is None:
+                vals[name] = v
+                continue
+            vals[name] = v
+            text[name] = clean_text(cell_text(v)) if name in CELL_TEXT_FIELDS else clean_text(v)
+
+        ref = text["ref"]
+        if letter_banners and _LETTER_REF.match(ref) and not text["sub_action"]:
+            title = text["action"] or text["updates"]
             theme, aim = (f"{ref}: {title}" if title else ref), ""
             carry = {"action": "", "sro": ""}
             continue
 
-        own_action = clean_text(raw("action"))
-        own_sro = clean_text(raw("sro"))
+        own_action = text["action"]
+        own_sro = text["sro"]
         if own_action:
             carry["action"] = own_action
         if own_sro:
             carry["sro"] = own_sro
             carry_row["sro"] = len(records)
-        sub_action = clean_text(raw("sub_action"))
+        sub_action = text["sub_action"]
         if not own_action and not sub_action:
             where = "sub_action" if "sub_action" in cols else "action"
             ctx.issue("missing-value", "this row has content but neither an action nor a "
@@ -150,21 +165,28 @@ def normalise_actions(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
 
         rec: dict = {
             "file": ctx.file, "sheet": ctx.sheet, "source_row": excel_row, "key": "",
-            "ref": ref, "theme": theme, "aim": clean_text(raw("aim")) or aim,
+            "ref": ref, "theme": theme, "aim": text["aim"] or aim,
             "action": carry["action"], "sub_action": sub_action, "sro": carry["sro"],
-            "timeframe": clean_text(cell_text(raw("timeframe"))),
-            "updates": clean_text(raw("updates")),
-            "risks_issues": clean_text(raw("risks_issues")),
+            "timeframe": text["timeframe"],
+            "updates": text["updates"],
+            "risks_issues": text["risks_issues"],
         }
-        if "theme" in cols and clean_text(raw("theme")):
-            rec["theme"] = clean_text(raw("theme"))
+        if text["theme"]:
+            rec["theme"] = text["theme"]
 
         # Milestones: the last marked quarter is when the row is due.
         due, due_date, due_cell, complete = "", None, "", False
         for name in MARKER_COLUMNS:
-            v = raw(name)
-            rec[name] = clean_text(cell_text(v))
-            m = parse_marker(v, start_month) if name in cols else None
+            rec[name] = text[name]
+            if name not in cols:
+                continue
+            v = vals[name]
+            if isinstance(v, str):  # the same few words ('X', 'Complete') on most rows
+                m = markers.get(v, markers)
+                if m is markers:
+                    m = markers[v] = parse_marker(v, start_month)
+            else:
+                m = parse_marker(v, start_month)
             if m is None:
                 continue
             due = "Later" if name == "later" else name.upper()
@@ -173,15 +195,14 @@ def normalise_actions(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
                 complete = True
             if m.kind in (DATE, QUARTER) and m.date:
                 due_date = m.date
-        tf = parse_timeframe(raw("timeframe"), start_month) if "timeframe" in cols else None
+        tf = parse_timeframe(vals["timeframe"], start_month) if "timeframe" in cols else None
         if tf is not None and tf.date and not due:
             due_date = tf.date
             due = tf.date.strftime("%b %Y")
             due_cell = f"{col_letter(cols['timeframe'])}{excel_row}"
         rec.update(due=due, due_date=due_date, due_cell=due_cell, complete=complete)
 
-        rag_raw = raw("rag")
-        rag_text = clean_text(cell_text(rag_raw))
+        rag_text = text["rag"]
         level = scale.normalise(rag_text)
         rec.update(rag=level or "", rag_text=rag_text, rag_source="text" if level else "")
         if level is None:

@@ -30,6 +30,7 @@ def validate_actions(df: pd.DataFrame, ctx: SheetContext) -> None:
     start_month = ctx.programme.financial_year_start_month
     has_rag = "rag" in cols
     markers = [name for name in MARKER_COLUMNS if name in cols]
+    parsed: dict = {}
     # Plain lists, column by column: itertuples over pandas string columns costs ~30x more.
     fields = ("source_row", "rag_source", "rag_text", "rag", "updates", "complete", "timeframe",
               *markers)
@@ -43,7 +44,9 @@ def validate_actions(df: pd.DataFrame, ctx: SheetContext) -> None:
                       row=row, column="rag")
         for name, text in zip(markers, marks):
             if text:
-                m = parse_marker(text, start_month)
+                m = parsed.get(text, parsed)
+                if m is parsed:  # the same few words on most rows; parse_marker is pure
+                    m = parsed[text] = parse_marker(text, start_month)
                 if m is not None and m.kind == UNKNOWN:
                     ctx.issue("unknown-marker", f"milestone '{text}' in {name.upper()} is not X, "
                               "Complete, a date or a quarter such as 'Q2 18/19'; kept as written",
