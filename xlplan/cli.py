@@ -134,6 +134,8 @@ def validate(paths: tuple[Path, ...], fmt: str, annotate_dir: Path | None,
             raise fail(f"cannot write annotated copies to {annotate_dir}: "
                        f"{exc.strerror or exc}") from None
         click.echo(f"Annotated {len(written)} file(s) into {annotate_dir}", err=True)
+        for name, reason in getattr(written, "skipped", ()):
+            click.echo(f"  not annotated: {name}: {reason}", err=True)
     if fmt == "json":
         click.echo(json.dumps(result.report(), indent=2, ensure_ascii=False, default=str))
     else:
@@ -290,6 +292,46 @@ def demo(out_dir: Path) -> None:
     click.echo(f"  xlplan merge \"{mar}\" -o out.xlsx --previous \"{prev_out}\" "
                f"--config \"{config_file}\"")
     raise click.exceptions.Exit(code)
+
+
+@main.command()
+@click.option("--from", "source", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Last month's consolidated workbook: one pre-filled workbook per SRO.")
+@click.option("--blank", is_flag=True, help="Write one empty template instead (for a new SRO).")
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
+              help="Folder (with --from) or .xlsx file (with --blank).")
+@click.option("--period", metavar="YYYY-MM",
+              help="Month the templates are for (default: the one after the workbook's).")
+@CONFIG_OPTION
+def template(source: Path | None, blank: bool, out: Path, period: str | None,
+             config_path: Path | None) -> None:
+    """Send SROs next month's workbooks: their own rows, dropdowns, last month's RAG to compare.
+
+    \b
+    Examples:
+      xlplan template --from "Consolidated 2018-03.xlsx" -o to-send/
+      xlplan template --blank -o "New SRO.xlsx"
+    Each workbook has an Instructions sheet, RAG and milestone dropdowns, locked key columns
+    (protection without a password: it guides, it does not secure) and a Ref on every row, so
+    next month's merge follows each row.
+    """
+    from .template import TemplateError, make_blank_template, make_templates
+
+    if bool(source) == blank:
+        raise fail("give either --from CONSOLIDATED.xlsx or --blank")
+    programme = load_programme(config_path) if config_path else None
+    try:
+        if blank:
+            written = make_blank_template(out, programme or load_programme(None),
+                                          period=period or "")
+            click.echo(f"Blank template written to {written}")
+        else:
+            paths = make_templates(source, out, programme, period=period)
+            click.echo(f"{len(paths)} template(s) written to {out}")
+    except TemplateError as exc:
+        raise fail(str(exc)) from None
+    except OSError as exc:
+        raise fail(f"cannot write {out}: {exc.strerror or exc}") from None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..config import Programme
 from ..issues import Issue, at, col_letter
 from ..locate import Located
+from ..schema.columns import TEMPLATE_REFERENCE_HEADERS, header_key
 from ..read import RawSheet
 from ..text import clean_text, looks_like_formula
 
@@ -26,6 +27,8 @@ class SheetContext:
     path: Path | None = None
     issues: list[Issue] = field(default_factory=list)
     formula_cells: set[tuple[int, int]] = field(default_factory=set)  # (row 1-based, col 0-based)
+    #: the sheet's styles (xlplan.styles.SheetStyles) when already read, e.g. the RAG fills
+    styles: object | None = None
 
     def issue(self, code: str, message: str, *, row: int | None = None,
               column: str | None = None, col: int | None = None, value: object = None) -> None:
@@ -60,8 +63,9 @@ def wide_merge_rows(sheet: RawSheet, min_width: int = 3) -> set[int]:
 def extra_columns(sheet: RawSheet, loc: Located) -> dict[int, str]:
     """Columns to carry as extras: the header's unknown columns, and headerless columns that hold
     data (named 'Column K'), so nothing an SRO typed is dropped."""
-    extras = dict(loc.extras)
-    known = set(loc.columns.values()) | set(extras)
+    reference = {header_key(h) for h in TEMPLATE_REFERENCE_HEADERS}
+    extras = {c: h for c, h in loc.extras.items() if header_key(h) not in reference}
+    known = set(loc.columns.values()) | set(loc.extras)
     width = max((len(r) for r in sheet.rows[loc.header_row + 1:]), default=0)
     for c in range(width):
         if c in known:

@@ -119,6 +119,24 @@ RISK_REGISTER_SCHEMA = SheetSchema(
         Column("inherent_rating", "Inherent rating", ("inherent risk rating", "inherent rating",
                                                       "inherent score", "inherent risk",
                                                       "gross risk rating", "gross score")),
+        # Split ratings (a likelihood and an impact column per rating); the score of a split
+        # rating sits in the rating's own column ("Previous score" -> previous_rating).
+        Column("inherent_likelihood", "Inherent likelihood", ("inherent likelihood",
+                                                              "gross likelihood",
+                                                              "inherent l", "gross l")),
+        Column("inherent_impact", "Inherent impact", ("inherent impact", "gross impact",
+                                                      "inherent consequence", "inherent i",
+                                                      "gross i", "inherent c")),
+        Column("previous_likelihood", "Previous likelihood", ("previous likelihood",
+                                                              "last likelihood",
+                                                              "previous l",
+                                                              "previous residual likelihood")),
+        Column("previous_impact", "Previous impact", ("previous impact", "last impact",
+                                                      "previous consequence", "previous i",
+                                                      "previous c", "previous residual impact")),
+        Column("target_likelihood", "Target likelihood", ("target likelihood", "target l")),
+        Column("target_impact", "Target impact", ("target impact", "target consequence",
+                                                  "target i", "target c")),
         Column("previous_rating", "Previous rating", ("previous residual risk rating",
                                                       "previous rating", "previous score",
                                                       "previous risk rating", "last rating")),
@@ -191,6 +209,11 @@ SCHEMAS: dict[str, SheetSchema] = {
     s.kind: s for s in (ACTION_PLAN_SCHEMA, RISK_REGISTER_SCHEMA, SCORECARD_SCHEMA)}
 
 QUARTERS = ("q1", "q2", "q3", "q4")
+
+#: Read-only reference columns xlplan's own templates carry (last month's values, shown to the
+#: SRO beside this month's). They are not data: the reader does not carry them as extras, since
+#: the consolidated workbook already holds last month's values.
+TEMPLATE_REFERENCE_HEADERS = ("Last month RAG", "Last month update")
 
 
 @dataclass
