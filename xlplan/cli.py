@@ -186,28 +186,31 @@ def run_merge(paths, out: Path | None, *, previous, period, report_json, strict,
         raise fail(str(exc)) from None
     finally:
         progress.close()
+    has_errors = any(i.severity == "error" for i in merged.issues)
+    written = None
+    if strict and has_errors:
+        render_text(merged, lambda s: click.echo(s, err=True))
+        click.echo("xlplan: --strict: errors were found, so no workbook was written.", err=True)
+    elif out is not None:
+        try:
+            result = write_consolidated(merged, out, inputs=inputs)
+        except OutputError as exc:
+            raise fail(str(exc)) from None
+        merged.issues.extend(getattr(result, "issues", ()))  # text cut to Excel's limit
+        written = out
     if report_json is not None:
         from .issues import report_dict
 
         report = report_dict(merged.files, merged.issues, __version__, period=merged.period,
-                             actions=len(merged.actions), risks=len(merged.risks))
+                             actions=len(merged.actions), risks=len(merged.risks),
+                             written=str(written) if written else None)
         try:
             report_json.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str),
                                    encoding="utf-8")
         except OSError as exc:
             raise fail(f"cannot write {report_json}: {exc.strerror or exc}") from None
-    has_errors = any(i.severity == "error" for i in merged.issues)
     if strict and has_errors:
-        render_text(merged, lambda s: click.echo(s, err=True))
-        click.echo("xlplan: --strict: errors were found, so no workbook was written.", err=True)
         return EXIT_FOUND
-    written = None
-    if out is not None:
-        try:
-            write_consolidated(merged, out, inputs=inputs)
-        except OutputError as exc:
-            raise fail(str(exc)) from None
-        written = out
     if not quiet:
         click.echo(summary_line(merged, written))
     failed = any(f.status == "failed" for f in merged.files)

@@ -567,12 +567,25 @@ def write_examples(folder: str | os.PathLike) -> dict:
     """Write the bundled examples into ``folder`` and return their paths.
 
     ``folder/2018-02/`` last month's returns, ``folder/2018-03/`` this month's, and
-    ``folder/plymouth-cqc-action-plan-2018-19.xlsx`` the whole plan. Returns
+    ``folder/plymouth-cqc-action-plan-2018-19.xlsx`` the whole plan. Each month also holds the
+    People Directorate risk register (seed 003, Appendix 4) and the Integrated Commissioning
+    scorecard (seed 003, Appendix 3: the December 2017 values last month, March 2018 this
+    month), so a merge shows every sheet of the consolidated workbook. Returns
     ``{"previous": [paths], "current": [paths], "plan": path}``.
     """
+    from .examples_risks import write_risk_register
+    from .examples_scorecard import write_scorecard_workbook
+
     folder = Path(folder)
-    return {
-        "previous": write_submissions(folder / PREVIOUS_PERIOD, PREVIOUS_PERIOD, variant="previous"),
-        "current": write_submissions(folder / CURRENT_PERIOD, CURRENT_PERIOD, variant="current"),
-        "plan": write_whole_plan(folder / PLAN_FILE),
-    }
+    months = {"previous": (PREVIOUS_PERIOD, "previous", "2017-12"),
+              "current": (CURRENT_PERIOD, "current", "2018-03")}
+    out: dict = {}
+    for key, (period, variant, scorecard_period) in months.items():
+        month = folder / period
+        paths = write_submissions(month, period, variant=variant)
+        paths.append(write_risk_register(month / f"{period} People Directorate risks.xlsx"))
+        paths.append(write_scorecard_workbook(month / f"{period} Integrated Scorecard.xlsx",
+                                              period=scorecard_period))
+        out[key] = paths
+    out["plan"] = write_whole_plan(folder / PLAN_FILE)
+    return out

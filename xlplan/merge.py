@@ -49,6 +49,16 @@ class Merged:
     extra_columns: list[str] = field(default_factory=list)
     previous_path: str | None = None
 
+    @property
+    def counts(self) -> dict[str, int]:
+        from .issues import count_by_severity
+
+        return count_by_severity(self.issues)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(i.severity == "error" for i in self.issues)
+
 
 def reporting_period(period: str | None, today: dt.date | None = None) -> tuple[str, dt.date]:
     """'YYYY-MM' and the period's first day (default: this month)."""

@@ -25,12 +25,14 @@ from ..consolidated import ACTIONS, action_layout
 from ..issues import Issue, at
 from .actions import write_actions
 from .changes import write_changes
-from .dashboard import write_dashboard
+from .dashboard import DASHBOARD_SECTIONS, write_dashboard
 from .exceptions import has_exceptions, write_exceptions
 from .formats import EXCEL_MAX_TEXT, Formats, utf16_len
 from .history import write_history
 from .issues_sheet import write_issues
+from .heatmap import dashboard_risk_block, write_heatmap
 from .meta import write_meta
+from .risks import write_risks
 from .scorecard import write_scorecard
 from .submissions import write_submissions
 
@@ -62,6 +64,18 @@ def _has_previous(merged) -> bool:
     return bool(merged.previous_path)
 
 
+def _has_risks(merged) -> bool:
+    return merged.risks is not None and not merged.risks.empty
+
+
+def _risk_section(ws, merged, fmts, row: int) -> int:
+    """Risk figures and a chart on the Dashboard (nothing when no register was read)."""
+    return row + dashboard_risk_block(fmts.wb, ws, merged, fmts, row, 0)
+
+
+DASHBOARD_SECTIONS.append(_risk_section)
+
+
 def _has_history(merged) -> bool:
     return merged.history is not None and not merged.history.empty
 
@@ -75,6 +89,8 @@ SHEETS: list[SheetSpec] = [
     SheetSpec("Exceptions", write_exceptions, has_exceptions),
     SheetSpec("Changes", write_changes, _has_previous),
     # --- Risks, Heatmap, Scorecard: register here (one line each) ---
+    SheetSpec("Risks", write_risks, _has_risks),
+    SheetSpec("Heatmap", write_heatmap, _has_risks),
     SheetSpec("Scorecard", write_scorecard, lambda m: m.scorecards is not None
               and not m.scorecards.empty),
     SheetSpec("Submissions", write_submissions),

@@ -1,0 +1,244 @@
+"""Stage 5 for risk registers: this month's risks (and last month's Risks sheet) -> one register.
+
+* **Every submission is kept.** A risk several partners submit (the same Ref, or without Refs
+  the same description) stays once per file; each row gets ``worst_score`` -- the highest
+  current score among them, which is what the board has to plan for -- and ``shared_ref`` /
+  ``submissions``. When the files give the same Ref *different descriptions*, they are not the
+  same risk: ``conflicting-ref`` error, both rows kept.
+* **Month to month.** ``previous_score`` becomes last month's score from the previous
+  consolidated workbook's Risks sheet (read back by header text, :func:`previous_risks`); a
+  risk not on last month's sheet keeps the previous rating its own register gives (kept as
+  ``register_previous_score`` in every case). ``movement`` is recomputed from it the way the
+  Risks sheet's Movement formula does: Up / Down / Same, New where there is no previous score.
+* **Nothing is lost.** A risk on last month's sheet that no file sent this month is carried
+  forward with its last known values, ``status`` 'Carried forward', and a ``carried-forward``
+  warning (one per risk when some register came in, one in all when none did: registers are
+  often quarterly).
+
+Scores here are the Risks sheet's (:func:`xlplan.write.risks.effective_score`: likelihood x
+impact where both are known), so the cached values of its formulas and these columns agree.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from .config import Programme
+from .issues import ERROR, Issue, at
+from .text import cell_text, clean_text, match_key
+
+__all__ = ["merge_risks", "previous_risks", "CARRIED", "READ_BACK"]
+
+CARRIED = "Carried forward"
+
+#: Risks sheet header (case-insensitive) -> tidy column, for reading last month's sheet back.
+READ_BACK: dict[str, str] = {
+    "ref": "ref", "owner": "owner", "category": "category", "description": "description",
+    "likelihood": "likelihood", "impact": "impact", "score": "score",
+    "previous score": "previous_score", "target score": "target_score",
+    "inherent score": "inherent_score", "review date": "review_date",
+    "action plan": "action_plan", "link to plan": "link", "controls": "controls",
+    "assurances": "assurances", "status": "status", "key": "key", "source file": "file",
+    "source sheet": "sheet", "source row": "source_row",
+}
+#: Headers the writer derives each month: read back but never carried as extra columns.
+DERIVED = frozenset({"rag", "movement", "worst score", "above appetite", "issues"})
+
+
+def _blank(v: object) -> bool:
+    return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
+
+
+def _whole(v: object) -> int | None:
+    from .write.risks import whole_number
+
+    return whole_number(v)
+
+
+# ------------------------------------------------------------------------------ read back
+def _header(rows: list[list]) -> tuple[int, list[str]] | None:
+    for i, row in enumerate(rows[:5]):
+        names = [clean_text(cell_text(v)).casefold() for v in row]
+        if "key" in names and "description" in names:
+            return i, names
+    return None
+
+
+def previous_risks(prev: Any) -> dict[str, dict] | None:
+    """Last month's risks by Key, from the Risks sheet xlplan wrote (cached formula values);
+    None when there is no previous workbook or it has no Risks sheet."""
+    sheets = getattr(prev, "sheets", None) or {}
+    rows = sheets.get("Risks")
+    if not rows:
+        return None
+    found = _header(rows)
+    if found is None:
+        return None
+    at_row, names = found
+    raw_headers = [clean_text(cell_text(v)) for v in rows[at_row]]
+    out: dict[str, dict] = {}
+    for row in rows[at_row + 1:]:
+        rec: dict = {}
+        for c, name in enumerate(names):
+            v = row[c] if c < len(row) else ""
+            if not name or name in DERIVED:
+                continue
+            tidy = READ_BACK.get(name)
+            if tidy is None:
+                rec.setdefault("_extras", {})[raw_headers[c]] = "" if _blank(v) else v
+            elif isinstance(v, str):
+                rec[tidy] = clean_text(v)
+            else:
+                rec[tidy] = "" if _blank(v) else v
+        key = str(rec.get("key") or "")
+        if not key or key in out:
+            continue
+        for name in ("likelihood", "impact", "score", "previous_score", "target_score",
+                     "inherent_score", "source_row"):
+            n = _whole(rec.get(name))
+            rec[name] = n if n is not None else (rec.get(name) if name == "source_row" else None)
+        if isinstance(rec.get("review_date"), dt.datetime):
+            rec["review_date"] = rec["review_date"].date()
+        out[key] = rec
+    return out
+
+
+# ------------------------------------------------------------------------------ merge
+def _previous(rec: dict, before: dict[str, dict] | None) -> tuple[int | None, str]:
+    """Last month's score when the risk was on last month's sheet, else its register's own."""
+    from .write.risks import effective_score
+
+    if before is not None and rec["key"] in before:
+        old = before[rec["key"]]
+        return effective_score(old.get("likelihood"), old.get("impact"), old.get("score")), \
+            "last month"
+    own = _whole(rec.get("register_previous_score"))
+    if own is not None and not rec.get("previous_new"):
+        return own, "register"
+    return None, ""
+
+
+def _shared(rows: list[dict], issues: list[Issue]) -> None:
+    """Worst score, shared-ref flags and conflicting-ref errors across files."""
+    by_key: dict[str, list[dict]] = {}
+    for rec in rows:
+        by_key.setdefault(str(rec["key"]), []).append(rec)
+    for key, group in by_key.items():
+        scores = [r["effective_score"] for r in group if r["effective_score"] is not None]
+        files = list(dict.fromkeys(r["file"] for r in group))
+        for r in group:
+            r["worst_score"] = max(scores) if scores else None
+            r["shared_ref"] = len(files) > 1
+            r["submissions"] = len(files)
+        if len(files) < 2:
+            continue
+        first = group[0]
+        for r in group:
+            mine, theirs = match_key(r["description"]), match_key(first["description"])
+            if r["file"] == first["file"] or not mine or not theirs or mine == theirs:
+                continue  # same file (duplicate-ref), a missing description (missing-value)
+            what = f"Ref '{r['ref']}'" if r["ref"] else "this risk"
+            issues.append(at("conflicting-ref", f"{what} is also submitted in '{first['file']}' "
+                             "with a different description: both rows are kept; agree which "
+                             "file owns the Ref", file=r["file"], sheet=r["sheet"] or None,
+                             row=int(r["source_row"]), col=None, value=r["ref"] or key))
+
+
+def _carried(old: dict, columns: list[str]) -> dict:
+    from .write.risks import effective_score
+
+    rec = {c: "" for c in columns}
+    rec.update({k: v for k, v in old.items() if k != "_extras"})
+    rec.update(old.get("_extras", {}))
+    score = effective_score(old.get("likelihood"), old.get("impact"), old.get("score"))
+    rec.update(status=CARRIED, previous_score=score, previous_source="last month",
+               register_previous_score=old.get("previous_score"), effective_score=score,
+               movement="" if score is None else "Same", previous_new=False,
+               shared_ref=False, submissions=0, _cells={}, _bad_ratings=())
+    return rec
+
+
+def _carried_issues(carried: list[dict], any_this_month: bool) -> list[Issue]:
+    if not carried:
+        return []
+    if not any_this_month:
+        return [at("carried-forward", f"no risk register was read this month: the "
+                   f"{len(carried)} risks of last month's Risks sheet are carried forward with "
+                   "their last known values", value=len(carried))]
+    return [at("carried-forward", f"risk '{r.get('ref') or r['key']}' was on last month's "
+               "Risks sheet but no file sent it this month: carried forward with its last known "
+               "values", file=str(r.get("file") or ""), sheet=str(r.get("sheet") or "") or None,
+               row=r["source_row"] if isinstance(r.get("source_row"), int) else None,
+               value=r["key"]) for r in carried]
+
+
+def _issue_codes(rows: list[dict], issues: list[Issue]) -> None:
+    by_row: dict[tuple, list[Issue]] = {}
+    for issue in issues:
+        if issue.row is not None and issue.file:
+            by_row.setdefault((issue.file, issue.sheet or "", issue.row), []).append(issue)
+    for rec in rows:
+        if rec.get("status") == CARRIED:
+            rec["issue_codes"], rec["has_error"] = "carried-forward", False
+            continue
+        row = rec.get("source_row")
+        found = by_row.get((rec.get("file"), rec.get("sheet") or "",
+                            int(row) if str(row).isdigit() else row), [])
+        rec["issue_codes"] = "; ".join(sorted({i.code for i in found}))
+        rec["has_error"] = any(i.severity == ERROR for i in found)
+
+
+def merge_risks(risks: pd.DataFrame, prev: Any, programme: Programme,
+                period_start: dt.date | None, issues: list[Issue]) -> pd.DataFrame:
+    """This month's tidy risk rows merged across files and with last month's Risks sheet.
+
+    ``risks``: the tidy rows of every file (:data:`xlplan.normalise.risks.RISK_COLUMNS` plus
+    extras); ``prev``: last month's consolidated workbook as read by
+    :func:`xlplan.consolidated.read_previous`, or None; ``period_start``: the reporting
+    month's first day (kept for rules judged by the period). Issues found
+    (``conflicting-ref``, ``carried-forward``) are appended to ``issues``. Returns one row per
+    submitted risk, then the carried-forward ones, with the columns of
+    :data:`xlplan.write.risks.MERGE_COLUMNS` added.
+    """
+    from .normalise.risks import RISK_COLUMNS
+    from .write.risks import MERGE_COLUMNS, effective_score, movement_of
+
+    matrix = programme.risk_matrix
+    before = previous_risks(prev)
+    rows: list[dict] = risks.to_dict("records") if risks is not None and not risks.empty else []
+    for rec in rows:
+        rec["register_previous_score"] = rec.get("previous_score")
+        score = effective_score(rec.get("likelihood"), rec.get("impact"), rec.get("score"))
+        rec["effective_score"] = score
+        rec["previous_score"], rec["previous_source"] = _previous(rec, before)
+        rec["movement"] = movement_of(rec["previous_score"], score)
+        rec["status"] = ""
+    _shared(rows, issues)
+    extras = [c for c in (risks.columns if risks is not None else [])
+              if c not in RISK_COLUMNS and c not in MERGE_COLUMNS]
+    columns = [*RISK_COLUMNS, *MERGE_COLUMNS, *extras]
+    present = {str(r["key"]) for r in rows}
+    carried = [_carried(old, columns) for key, old in (before or {}).items() if key not in present]
+    issues.extend(_carried_issues(carried, bool(rows)))
+    for rec in carried:
+        rec["worst_score"] = rec["effective_score"]
+        extras.extend(k for k in rec if k not in columns and k not in extras)
+    rows.extend(carried)
+    columns = [*RISK_COLUMNS, *MERGE_COLUMNS, *extras]
+    for rec in rows:
+        score = rec["effective_score"]
+        band = matrix.band_for(score)
+        rec["band"] = band.name if band else ""
+        rec["above_appetite"] = matrix.above_appetite(score)
+    _issue_codes(rows, issues)
+    for rec in rows:
+        for c in columns:
+            rec.setdefault(c, "")
+    df = pd.DataFrame.from_records(rows, columns=columns)
+    for name in ("likelihood", "impact", "score", "previous_score", "register_previous_score",
+                 "effective_score", "worst_score"):
+        df[name] = pd.Series([None if _blank(r.get(name)) or r.get(name) == "" else
+                              r.get(name) for r in rows], dtype=object)
+    return df

@@ -1,0 +1,168 @@
+"""Rules for risk rows: readable ratings on the programme's matrix, RAG in the score's band,
+movement that agrees with the scores, residual no worse than inherent, reviews on time, scores
+within appetite. ``duplicate-ref`` is checked for every kind of table by :mod:`xlplan.api`.
+
+The rating rules themselves live in :mod:`xlplan.schema.risk` (:func:`check_rating`); this module
+only points each finding at the cell it is about, using the columns the normaliser recorded for
+every part of every rating (``_cells``), so a wrong likelihood is reported at the Likelihood
+cell in a register with split columns and at the rating cell ("6 4 24") in one without.
+
+Derived checks (band, movement, inherent, appetite) are made only on sound ratings: a rating
+already reported as wrong would only repeat the same mistake in other words.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from ..normalise.common import SheetContext
+from ..normalise.risks import RATING_KINDS, RATING_SOURCES
+from ..schema.risk import Rating, RiskMatrix, check_rating, movement
+
+__all__ = ["validate_risks", "judge_rating", "today_for", "AGREEING_MOVEMENTS", "KIND_WORDS"]
+
+KIND_WORDS = {"inherent": "inherent rating", "previous": "previous rating",
+              "current": "current rating", "target": "target rating"}
+
+#: (movement from the scores, movement written) pairs that are not a mismatch: a dash for a
+#: risk new this time is the seed's way of writing "no movement yet" (OCC4: 'New', '— A').
+AGREEING_MOVEMENTS: frozenset[tuple[str, str]] = frozenset({("New", "Same")})
+
+
+def today_for(ctx: SheetContext) -> dt.date:
+    """'Today' for date rules: the programme's ``today`` setting when given (tests, re-runs of
+    an old month), else the date."""
+    raw = ctx.programme.raw or {}
+    value = raw.get("today", (raw.get("programme") or {}).get("today"))
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and value.strip():
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    return dt.date.today()
+
+
+def judge_rating(r: Rating | None, m: RiskMatrix) -> list[tuple[str, str, str]]:
+    """``check_rating``'s findings as (code, part, message), part being the likelihood, impact
+    or score the finding is about, so it can be reported at that part's cell."""
+    if r is None or r.is_new:
+        return []
+    out = []
+    for part, alone in (("likelihood", Rating(r.likelihood, None, None)),
+                        ("impact", Rating(None, r.impact, None))):
+        out += [(code, part, msg) for code, msg in check_rating(alone, m) if code == "out-of-range"]
+    out += [(code, "score", msg) for code, msg in check_rating(r, m) if code != "out-of-range"]
+    return out
+
+
+def _int(v: object) -> int | None:
+    if v is None or isinstance(v, bool) or (isinstance(v, float) and v != v):
+        return None
+    return int(v) if isinstance(v, (int, float)) else None
+
+
+def _rating(rec: dict, kind: str) -> Rating | None:
+    src = RATING_SOURCES[kind]
+    if kind == "previous" and rec.get("previous_new"):
+        return Rating(None, None, None, is_new=True)
+    parts = [_int(rec.get(src.tidy(p))) for p in ("likelihood", "impact", "score")]
+    return Rating(*parts) if any(p is not None for p in parts) else None
+
+
+def _value(r: Rating, part: str) -> object:
+    return {"likelihood": r.likelihood, "impact": r.impact, "score": r.score}[part]
+
+
+def _check_ratings(rec: dict, ctx: SheetContext, m: RiskMatrix) -> dict[str, Rating | None]:
+    """Report every rating problem of one risk; return its sound ratings by kind."""
+    row, cells = rec["source_row"], rec["_cells"]
+    bad_cols = set()
+    for col, message, value in rec["_bad_ratings"]:
+        bad_cols.add(col)
+        ctx.issue("bad-rating", message, row=row, column=col, value=value)
+    sound: dict[str, Rating | None] = {}
+    for kind in RATING_KINDS:
+        r = _rating(rec, kind)
+        problems = judge_rating(r, m)
+        for code, part, message in problems:
+            ctx.issue(code, f"{KIND_WORDS[kind]}: {message}", row=row,
+                      column=cells.get(f"{kind}.{part}"), value=_value(r, part))
+        own_cols = {cells.get(f"{kind}.{p}") for p in ("likelihood", "impact", "score")}
+        # A likelihood without an impact (or the reverse) is missing-value: not sound either.
+        whole = r is not None and (r.is_new or (r.score is not None and
+                                                (r.likelihood is None) == (r.impact is None)))
+        sound[kind] = r if whole and not problems and not (own_cols & bad_cols) else None
+    return sound
+
+
+def _check_rag(rec: dict, ctx: SheetContext, m: RiskMatrix, current: Rating | None) -> None:
+    scale = ctx.programme.rag
+    row, col = rec["source_row"], rec["_cells"].get("rag")
+    if rec["rag_source"] == "unknown":
+        ctx.issue("unknown-rag", f"RAG value '{rec['rag_text']}' is not on the scale "
+                  f"({scale.display()})", row=row, column=col, value=rec["rag_text"])
+        return
+    if current is None or current.is_new or not rec["rag"]:
+        return
+    band = m.band_for(current.score)
+    if band is not None and band.rag != rec["rag"]:
+        ctx.issue("rag-band-mismatch", f"the RAG says {scale.label(rec['rag'])} but score "
+                  f"{current.score} is in the {band.name} band ({scale.label(band.rag)}) of the "
+                  "risk matrix", row=row, column=col, value=rec["rag_text"])
+
+
+def _check_movement(rec: dict, ctx: SheetContext, sound: dict[str, Rating | None]) -> None:
+    written = rec.get("movement_written") or ""
+    current, previous = sound["current"], sound["previous"]
+    if not written or current is None:
+        return
+    if previous is None and not rec.get("previous_new"):
+        return  # no previous rating to judge against (or a wrong one, already reported)
+    derived = movement(previous.score if previous else None, current.score,
+                       bool(rec.get("previous_new")))
+    if derived and derived != written and (derived, written) not in AGREEING_MOVEMENTS:
+        was = "New" if rec.get("previous_new") else str(previous.score)  # type: ignore[union-attr]
+        ctx.issue("movement-mismatch", f"the movement says {written} but the score went from "
+                  f"{was} to {current.score} ({derived})", row=rec["source_row"],
+                  column=rec["_cells"].get("movement", "movement"),
+                  value=rec.get("movement_text") or written)
+
+
+def _check_scores(rec: dict, ctx: SheetContext, m: RiskMatrix, sound: dict[str, Rating | None],
+                  today: dt.date) -> None:
+    row, cells = rec["source_row"], rec["_cells"]
+    current, inherent = sound["current"], sound["inherent"]
+    score_col = cells.get("current.score")
+    if current is not None and not current.is_new:
+        if inherent is not None and not inherent.is_new and current.score > inherent.score:
+            ctx.issue("residual-above-inherent", f"the current (residual) score {current.score} "
+                      f"is above the inherent score {inherent.score}: controls should not make a "
+                      "risk worse; check both ratings", row=row, column=score_col,
+                      value=current.score)
+        if m.above_appetite(current.score):
+            ctx.issue("above-appetite", f"score {current.score} is above the programme's risk "
+                      f"appetite ({m.appetite}): escalate it", row=row, column=score_col,
+                      value=current.score)
+    review = rec.get("review_date")
+    if isinstance(review, dt.date) and review < today:
+        ctx.issue("review-overdue", f"the review date {review:%d %b %Y} has passed: review the "
+                  "risk and give the next review date", row=row, column="review_date",
+                  value=review.isoformat())
+
+
+def validate_risks(df: pd.DataFrame, ctx: SheetContext) -> None:
+    """Value rules over one sheet's tidy risk rows; issues go to ``ctx.issues``."""
+    if df.empty:
+        return
+    m = ctx.programme.risk_matrix
+    today = today_for(ctx)
+    for rec in df.to_dict("records"):  # a register has tens of risks, not thousands
+        sound = _check_ratings(rec, ctx, m)
+        _check_rag(rec, ctx, m, sound["current"])
+        _check_movement(rec, ctx, sound)
+        _check_scores(rec, ctx, m, sound, today)

@@ -1,0 +1,395 @@
+"""The Risks sheet of the consolidated workbook: the merged register, live for finance.
+
+Layout (the contract Power Query / Power BI users and next month's merge rely on): one header
+row at A1, an Excel table named ``Risks``, one row per risk of every file (carried-forward
+risks included), columns :data:`RISK_FIELDS` in that order -- Ref, Owner, Category,
+Description, Likelihood (E), Impact (F), Score (G), RAG (H), Previous score, Movement, ... --
+then the extra columns the registers carried, under their own headers (see
+:func:`risk_layout`). :func:`xlplan.merge_risks.previous_risks` reads it back by header text.
+
+Likelihood and Impact are values (with a dropdown of the matrix's scale). Score, RAG, Movement,
+Worst score and Above appetite are **live formulas**, each written with the value it computes
+(:func:`xlplan.write.formats.formula`), so finance can change a likelihood and see the score,
+the RAG, the heat map and the Dashboard's risk figures follow, while every reader that does not
+recalculate (python-calamine, pandas, openpyxl ``data_only``, LibreOffice by default) still
+shows the right numbers:
+
+* Score ``=IF(AND(ISNUMBER(E2),ISNUMBER(F2)),E2*F2,<score>)`` -- likelihood x impact, or the
+  score the register gave where it gave no likelihood and impact;
+* RAG: an IF chain over the programme's score bands, read the way
+  :meth:`~xlplan.schema.risk.RiskMatrix.band_for` reads them (a score in a gap between bands
+  goes to the band above), giving the programme's RAG label;
+* Movement against Previous score: Up / Down / Same, New where there is no previous score;
+* Worst score: the highest score among the rows with the same Key (a risk several partners
+  submitted), ``AGGREGATE(14,6,...)`` so that it needs no array entry;
+* Above appetite (only when the programme sets an appetite): "Yes" above it.
+
+Score, Previous score and Worst score are coloured by band and RAG by its label, with
+conditional formats, so the colours follow an edit too. Text from the registers is written with
+``write_string`` (an ``=HYPERLINK(...)`` typed by an SRO stays text).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..consolidated import RISKS, unique_headers
+from ..issues import col_letter
+from ..schema.risk import Band, RiskMatrix
+from .formats import ERROR_FILL, ERROR_FONT, GREY, Formats, excel_string, formula, is_blank, \
+    print_setup, put, put_text, row_height
+
+__all__ = ["RISK_FIELDS", "RISK_HEADERS", "TABLE_RISKS", "FORMULA_FIELDS", "MERGE_COLUMNS",
+           "STATUS_CARRIED", "RisksTable", "risk_layout", "risks_table", "band_formula",
+           "band_ranges", "font_on", "effective_score", "movement_of", "whole_number",
+           "write_risks"]
+
+TABLE_RISKS = "Risks"
+STATUS_CARRIED = "Carried forward"
+
+#: (header, tidy column, width) in column order from A1. ``above_appetite`` is left out when
+#: the programme sets no appetite. The extra columns follow.
+RISK_FIELDS: tuple[tuple[str, str, float], ...] = (
+    ("Ref", "ref", 9),
+    ("Owner", "owner", 18),
+    ("Category", "category", 14),
+    ("Description", "description", 50),
+    ("Likelihood", "likelihood", 11),
+    ("Impact", "impact", 9),
+    ("Score", "score", 8),
+    ("RAG", "rag", 12),
+    ("Previous score", "previous_score", 10),
+    ("Movement", "movement", 11),
+    ("Worst score", "worst_score", 9),
+    ("Target score", "target_score", 9),
+    ("Inherent score", "inherent_score", 10),
+    ("Above appetite", "above_appetite", 10),
+    ("Review date", "review_date", 12),
+    ("Controls", "controls", 40),
+    ("Action plan", "action_plan", 40),
+    ("Assurances", "assurances", 30),
+    ("Link to plan", "link", 26),
+    ("Status", "status", 16),
+    ("Issues", "issue_codes", 20),
+    ("Key", "key", 14),
+    ("Source file", "file", 28),
+    ("Source sheet", "sheet", 14),
+    ("Source row", "source_row", 8),
+)
+RISK_HEADERS = tuple(h for h, _, _ in RISK_FIELDS)
+#: Columns written as formulas (with their computed value).
+FORMULA_FIELDS = frozenset({"score", "rag", "movement", "worst_score", "above_appetite"})
+#: Columns :func:`xlplan.merge_risks.merge_risks` adds to the tidy risk rows.
+MERGE_COLUMNS = ("register_previous_score", "previous_source", "effective_score",
+                 "worst_score", "shared_ref", "submissions", "status", "band",
+                 "above_appetite", "issue_codes", "has_error")
+EXTRA_WIDTH = 20
+#: The last column printed (the provenance and reference columns after it stay on screen).
+PRINTED_UP_TO = "action_plan"
+CENTRED = {"likelihood", "impact", "score", "rag", "previous_score", "movement", "worst_score",
+           "target_score", "inherent_score", "above_appetite", "source_row"}
+NO_HEIGHT = {"ref", "key", "file", "sheet", "source_row", "link", "owner", "category"}
+#: Internal tidy columns (never written as extra columns).
+_INTERNAL_PREFIX = "_"
+
+
+# ------------------------------------------------------------------------------ the rules
+def effective_score(likelihood: object, impact: object, score: object) -> int | None:
+    """The score the Risks sheet shows: likelihood x impact when both are numbers, else the
+    score the register gave (a score written alone), else none."""
+    lik, imp, s = (whole_number(v) for v in (likelihood, impact, score))
+    if lik is not None and imp is not None:
+        return lik * imp
+    return s
+
+
+def movement_of(previous: int | None, score: int | None) -> str:
+    """The Movement formula's rule: '' without a score, New without a previous score."""
+    if score is None:
+        return ""
+    if previous is None:
+        return "New"
+    return "Up" if score > previous else ("Down" if score < previous else "Same")
+
+
+def band_formula(score_ref: str, matrix: RiskMatrix, label) -> str:
+    """The RAG label of the score in ``score_ref`` as an Excel expression (no leading '=')."""
+    bands = list(matrix.bands)
+    expr = '""'
+    for band in reversed(bands):
+        expr = f"IF({score_ref}<={band.high},{excel_string(label(band.rag))},{expr})"
+    return f'IF(ISNUMBER({score_ref}),IF({score_ref}<{bands[0].low},"",{expr}),"")'
+
+
+def band_ranges(matrix: RiskMatrix) -> list[tuple[Band, int, int]]:
+    """Each band with the scores it colours: its own range plus the gap below it (a gap score
+    goes to the band above, as :meth:`RiskMatrix.band_for` says)."""
+    out = []
+    previous_high: int | None = None
+    for band in matrix.bands:
+        low = band.low if previous_high is None else previous_high + 1
+        out.append((band, low, band.high))
+        previous_high = band.high
+    return out
+
+
+def font_on(hex6: str) -> str:
+    """Black or white text, whichever reads better on a fill colour."""
+    h = hex6.lstrip("#")
+    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    return "#000000" if (0.299 * r + 0.587 * g + 0.114 * b) > 150 else "#FFFFFF"
+
+
+def whole_number(v: object) -> int | None:
+    """A cell value as a whole number (4, 4.0, "4"), or None."""
+    if v is None or isinstance(v, bool) or is_blank(v) or v == "":
+        return None
+    if hasattr(v, "item"):
+        v = v.item()
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, str) and v.strip().isdigit():
+        return int(v.strip())
+    return None
+
+
+# ------------------------------------------------------------------------------ the layout
+def _extra_columns(risks) -> list[str]:
+    from ..normalise.risks import RISK_COLUMNS
+
+    known = {*RISK_COLUMNS, *MERGE_COLUMNS, *(t for _, t, _ in RISK_FIELDS)}
+    return [str(c) for c in risks.columns
+            if c not in known and not str(c).startswith(_INTERNAL_PREFIX)]
+
+
+def risk_layout(merged) -> list[tuple[str, str, float]]:
+    """Every Risks column as (header, tidy column, width): fixed ones, then extras."""
+    fixed = [f for f in RISK_FIELDS
+             if f[1] != "above_appetite" or merged.programme.risk_matrix.appetite is not None]
+    extras = _extra_columns(merged.risks)
+    headers = unique_headers([h for h, _, _ in fixed], extras)
+    return [*fixed, *((h, name, EXTRA_WIDTH) for h, name in zip(headers, extras))]
+
+
+@dataclass
+class RisksTable:
+    """The Risks sheet as written: its columns and every cell's value (formulas as the value
+    they compute), so the Heatmap and the Dashboard can cache exactly what Excel computes."""
+
+    layout: list[tuple[str, str, float]]
+    matrix: RiskMatrix
+    rows: list[dict] = field(default_factory=list)  # tidy -> value shown
+
+    @property
+    def first_row(self) -> int:  # 0-based
+        return 1
+
+    @property
+    def last_row(self) -> int:  # 0-based (the blank row of an empty table)
+        return max(1, len(self.rows))
+
+    def col(self, tidy: str) -> int:
+        for c, (_, name, _) in enumerate(self.layout):
+            if name == tidy:
+                return c
+        raise KeyError(tidy)
+
+    def letter(self, tidy: str) -> str:
+        return col_letter(self.col(tidy))
+
+    def ref(self, tidy: str) -> str:
+        """Risks!$E$2:$E$n for a column."""
+        letter = self.letter(tidy)
+        return f"{RISKS}!${letter}${self.first_row + 1}:${letter}${self.last_row + 1}"
+
+    def values(self, tidy: str) -> list:
+        return [row.get(tidy, "") for row in self.rows]
+
+
+def _cell_values(rec: dict, matrix: RiskMatrix, label, worst: dict[str, int]) -> dict:
+    """What each cell of one risk row shows (formula cells: the value they compute)."""
+    out = {}
+    for name, value in rec.items():
+        out[name] = "" if is_blank(value) else value
+    for name in ("likelihood", "impact", "previous_score", "target_score", "inherent_score",
+                 "source_row"):
+        n = whole_number(rec.get(name))
+        out[name] = n if n is not None else ("" if name != "source_row" else
+                                             out.get(name, ""))
+    score = effective_score(rec.get("likelihood"), rec.get("impact"), rec.get("score"))
+    out["score"] = "" if score is None else score
+    rag = matrix.rag_for(score) if score is not None else None
+    out["rag"] = label(rag) if rag else ""
+    out["movement"] = movement_of(whole_number(rec.get("previous_score")), score)
+    best = worst.get(str(rec.get("key", "")))
+    out["worst_score"] = "" if best is None else best
+    out["above_appetite"] = "Yes" if matrix.above_appetite(score) else ""
+    review = rec.get("review_date")
+    if hasattr(review, "to_pydatetime") and not is_blank(review):
+        review = review.to_pydatetime().date()
+    out["review_date"] = review if isinstance(review, dt.date) else \
+        ("" if is_blank(review) else str(review))
+    return out
+
+
+def risks_table(merged, fmts: Formats) -> RisksTable:
+    """The cells of the Risks sheet (computed once per workbook)."""
+    memo = getattr(fmts, "_risks_table", None)
+    if memo is not None:
+        return memo
+    matrix = merged.programme.risk_matrix
+    table = RisksTable(risk_layout(merged), matrix)
+    df = merged.risks
+    records = df.to_dict("records") if df is not None and not df.empty else []
+    worst: dict[str, int] = {}
+    for rec in records:  # the Worst score formula's rule: highest score of the same Key
+        score = effective_score(rec.get("likelihood"), rec.get("impact"), rec.get("score"))
+        key = str(rec.get("key", ""))
+        if score is not None and (key not in worst or score > worst[key]):
+            worst[key] = score
+    label = merged.programme.rag.label
+    table.rows = [_cell_values(rec, matrix, label, worst) for rec in records]
+    fmts._risks_table = table
+    return table
+
+
+# ------------------------------------------------------------------------------ formulas
+def _formulas(table: RisksTable, r: int, label) -> dict[str, str]:
+    """The formula of each formula column on 0-based sheet row ``r``."""
+    n = r + 1
+    lik, imp = f"{table.letter('likelihood')}{n}", f"{table.letter('impact')}{n}"
+    score = f"{table.letter('score')}{n}"
+    prev = f"{table.letter('previous_score')}{n}"
+    typed = table.rows[r - 1].get("score", "")
+    fallback = str(typed) if isinstance(typed, int) and not (
+        isinstance(table.rows[r - 1].get("likelihood"), int)
+        and isinstance(table.rows[r - 1].get("impact"), int)) else '""'
+    key = table.letter("key")
+    first, last = table.first_row + 1, table.last_row + 1
+    out = {
+        "score": f"=IF(AND(ISNUMBER({lik}),ISNUMBER({imp})),{lik}*{imp},{fallback})",
+        "rag": "=" + band_formula(score, table.matrix, label),
+        "movement": (f'=IF(NOT(ISNUMBER({score})),"",IF(NOT(ISNUMBER({prev})),"New",'
+                     f'IF({score}>{prev},"Up",IF({score}<{prev},"Down","Same"))))'),
+        "worst_score": (f"=IFERROR(_xlfn.AGGREGATE(14,6,${table.letter('score')}${first}:"
+                        f"${table.letter('score')}${last}/(${key}${first}:${key}${last}="
+                        f'{key}{n}),1),"")'),
+    }
+    if table.matrix.appetite is not None:
+        out["above_appetite"] = (f'=IF(AND(ISNUMBER({score}),{score}>{table.matrix.appetite}),'
+                                 '"Yes","")')
+    return out
+
+
+# ------------------------------------------------------------------------------ the sheet
+def _cell_format(fmts: Formats, tidy: str, *, carried: bool, error: bool, value) -> object:
+    props: dict = {"valign": "top"}
+    if tidy not in ("ref", "key", "source_row"):
+        props["text_wrap"] = True
+    if tidy in CENTRED:
+        props["align"] = "center"
+    if carried:
+        props.update(italic=True, font_color=GREY)
+    if tidy == "issue_codes" and error:
+        props.update(bg_color=ERROR_FILL, font_color=ERROR_FONT)
+    if tidy == "review_date" and isinstance(value, dt.date):
+        props.update(num_format="dd mmm yyyy", align="left")
+    if tidy == "movement":
+        props["bold"] = True
+    return fmts.get(**props)
+
+
+def _conditional_formats(ws, fmts: Formats, table: RisksTable, label) -> None:
+    """Band colours on the score columns, RAG colours on the RAG column."""
+    first, last = table.first_row, table.last_row
+    for tidy in ("score", "previous_score", "worst_score"):
+        c = table.col(tidy)
+        for band, low, high in band_ranges(table.matrix):
+            colour = "#" + band.colour
+            ws.conditional_format(first, c, last, c, {
+                "type": "cell", "criteria": "between", "minimum": low, "maximum": high,
+                "format": fmts.get(bg_color=colour, font_color=font_on(colour))})
+    c = table.col("rag")
+    seen = set()
+    for band in table.matrix.bands:
+        text = label(band.rag)
+        if text in seen:
+            continue
+        seen.add(text)
+        colour = "#" + band.colour
+        ws.conditional_format(first, c, last, c, {
+            "type": "cell", "criteria": "equal to", "value": excel_string(text),
+            "format": fmts.get(bg_color=colour, font_color=font_on(colour))})
+
+
+def _dropdowns(ws, table: RisksTable) -> None:
+    first, last = table.first_row, table.last_row
+    for tidy, (lo, hi) in (("likelihood", table.matrix.likelihood),
+                           ("impact", table.matrix.impact)):
+        c = table.col(tidy)
+        word = tidy.title()
+        options = {
+            "validate": "integer", "criteria": "between", "minimum": lo, "maximum": hi,
+            "input_title": word, "input_message": f"{word} from {lo} (lowest) to {hi} (highest)",
+            "error_title": word, "error_message": f"{word} is a whole number from {lo} to {hi}.",
+            "error_type": "stop"}
+        if hi - lo < 20:  # a dropdown list of the scale
+            options = {**options, "validate": "list",
+                       "source": [str(n) for n in range(lo, hi + 1)]}
+            options.pop("criteria"), options.pop("minimum"), options.pop("maximum")
+        ws.data_validation(first, c, last, c, options)
+
+
+def write_risks(wb, merged, fmts: Formats):
+    """Add the Risks sheet (see the module docstring); returns the worksheet."""
+    ws = wb.add_worksheet(RISKS)
+    table = risks_table(merged, fmts)
+    layout = table.layout
+    label = merged.programme.rag.label
+    last = table.last_row
+    header_fmt = fmts.get(bold=True, text_wrap=True, valign="top")
+    ws.add_table(0, 0, last, len(layout) - 1, {
+        "name": TABLE_RISKS, "style": "Table Style Medium 2",
+        "columns": [{"header": h, "header_format": header_fmt} for h, _, _ in layout]})
+    for c, (h, _, _) in enumerate(layout):
+        put_text(ws, fmts, 0, c, h, header_fmt)
+    df = merged.risks
+    flags = [(str(s) == STATUS_CARRIED, bool(e) if not is_blank(e) else False)
+             for s, e in zip(_column(df, "status"), _column(df, "has_error"))]
+    memo: dict[tuple, object] = {}
+    for r, row in enumerate(table.rows, start=1):
+        carried, error = flags[r - 1]
+        formulas = _formulas(table, r, label)
+        for c, (_, tidy, _) in enumerate(layout):
+            value = row.get(tidy, "")
+            key = (tidy, carried, error, isinstance(value, dt.date))
+            fmt = memo.get(key)
+            if fmt is None:
+                fmt = memo[key] = _cell_format(fmts, tidy, carried=carried, error=error,
+                                               value=value)
+            if tidy in formulas:
+                formula(ws, r, c, formulas[tidy], value, fmt)
+            elif value != "":
+                put(ws, fmts, r, c, value, fmt, date_fmt=fmt if tidy == "review_date" else None)
+        height = row_height([(v, w) for (_, t, w) in layout
+                             if isinstance(v := row.get(t, ""), str) and t not in NO_HEIGHT])
+        if height:
+            ws.set_row(r, height)
+    for c, (_, tidy, width) in enumerate(layout):
+        ws.set_column(c, c, width, _cell_format(fmts, tidy, carried=False, error=False,
+                                                value=""))
+    ws.set_row(0, 30)
+    _conditional_formats(ws, fmts, table, label)
+    _dropdowns(ws, table)
+    ws.freeze_panes(1, 0)
+    print_setup(ws, f"{merged.programme.name} - Risks {merged.period}")
+    ws.print_area(0, 0, last, table.col(PRINTED_UP_TO))
+    return ws
+
+
+def _column(df, name: str) -> list:
+    if df is None or df.empty or name not in df.columns:
+        return [""] * (0 if df is None else len(df))
+    return df[name].tolist()
