@@ -4,9 +4,7 @@ formats stored as x14 extensions, which openpyxl drops -- kept byte for byte."""
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import shutil
 import subprocess
 import warnings
 import zipfile
@@ -20,6 +18,7 @@ from xlplan.annotate import AnnotateError, annotate_all, annotate_file
 from xlplan.api import collect_paths, validate
 from xlplan.examples import write_submissions
 from xlplan.issues import Issue
+from libreoffice import soffice_or_skip
 
 X14_DV_EXT = (
     '<ext xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main" '
@@ -328,14 +327,6 @@ def test_hostile_input_is_refused_not_parsed(tmp_path, plan):
 
 
 # ------------------------------------------------------------------------------ LibreOffice
-def soffice_or_skip() -> str:
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice (soffice) is required on CI")
-        pytest.skip("LibreOffice (soffice) is not installed: apt-get install "
-                    "libreoffice-calc-nogui")
-    return exe
 
 
 @pytest.mark.libreoffice

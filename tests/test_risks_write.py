@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -23,6 +21,7 @@ from test_risks import OCC2, consolidated_book, write_register
 from xlplan.config import load_config
 from xlplan.examples_risks import write_risk_register
 from xlplan.merge import merge
+from libreoffice import soffice_or_skip
 
 CONTRACT = ["Ref", "Owner", "Category", "Description", "Likelihood", "Impact", "Score", "RAG",
             "Previous score", "Movement"]
@@ -276,14 +275,6 @@ RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def soffice_or_skip() -> str:
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice (soffice) is required on CI")
-        pytest.skip("LibreOffice (soffice) is not installed: apt-get install "
-                    "libreoffice-calc-nogui")
-    return exe
 
 
 def _number(text: str) -> int:

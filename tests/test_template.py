@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -24,6 +23,7 @@ from xlplan.template import (LAST_RAG_HEADER, LAST_UPDATE_HEADER, REFERENCE_HEAD
                              TemplateError, make_blank_template, make_templates, next_period,
                              sro_person)
 from xlplan.write import write_consolidated
+from libreoffice import soffice_or_skip
 
 DEMO = Path(__file__).resolve().parents[1] / "xlplan" / "data" / "demo.toml"
 SROS = ["Ann James", "Carole Burgoyne", "Caroline Paterson", "Craig McArdle",
@@ -333,14 +333,6 @@ def test_sro_person_and_next_period():
 
 
 # ------------------------------------------------------------------------------ LibreOffice
-def soffice_or_skip() -> str:
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice (soffice) is required on CI")
-        pytest.skip("LibreOffice (soffice) is not installed: apt-get install "
-                    "libreoffice-calc-nogui")
-    return exe
 
 
 @pytest.mark.libreoffice

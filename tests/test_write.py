@@ -25,6 +25,7 @@ from xlplan.issues import FileInfo, Issue, SheetInfo, at
 from xlplan.merge import Merged
 from xlplan.normalise.actions import ACTION_COLUMNS
 from xlplan.write import OutputError, write_consolidated
+from libreoffice import soffice_or_skip
 
 T1 = "Theme 1: Commissioning & Market Management"
 T2 = "Theme 2: Staff and Organisational Development"
@@ -704,14 +705,6 @@ def test_a_month_closes_the_loop_through_merge(tmp_path):
 
 
 # ---------------------------------------------------------------------------- LibreOffice
-def soffice_or_skip() -> str:
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice (soffice) is required on CI")
-        pytest.skip("LibreOffice (soffice) is not installed: apt-get install "
-                    "libreoffice-calc-nogui")
-    return exe
 
 
 RECALC_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>

@@ -272,7 +272,7 @@ def demo(out_dir: Path) -> None:
 
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        paths = write_examples(out_dir)
+        write_examples(out_dir)
         config_file = out_dir / "programme.toml"
         config_file.write_text(resources.files("xlplan").joinpath("data/demo.toml")
                                .read_text(encoding="utf-8"), encoding="utf-8")

@@ -261,7 +261,6 @@ def mark_overdue(actions: pd.DataFrame, programme: Programme, period_start: dt.d
                  issues: list[Issue]) -> pd.DataFrame:
     """``overdue`` when a row's due quarter ended before the reporting period and it is neither
     marked Complete nor RAG Complete (carried rows are judged too)."""
-    from .issues import at
     from .schema.markers import fy_of, quarter_end
     from .schema.rag import COMPLETE
 
