@@ -140,10 +140,7 @@ def _read_sheets(raw: RawWorkbook, programme: Programme, info: FileInfo, issues:
                                          loc.header_row + 1 if loc else None, 0))
             continue
         ctx = SheetContext(raw.display, sheet.name, loc, programme, raw.path)
-        if sheet_has_formulas(raw.path, sheet.name):
-            from .styles import read_sheet_styles
-
-            ctx.formula_cells = read_sheet_styles(raw.path, sheet.name).formulas
+        _formula_cells(raw, sheet.name, loc, ctx)
         normalise, validate, _ = handlers[loc.kind]
         df = normalise(sheet, ctx)
         validate_required_columns(ctx)
@@ -155,14 +152,33 @@ def _read_sheets(raw: RawWorkbook, programme: Programme, info: FileInfo, issues:
         info.sheets.append(SheetInfo(sheet.name, loc.kind, loc.header_row + 1, len(df)))
     for kind in (ACTION_PLAN, RISK_REGISTER):
         frames = [f for f in tables[kind] if not f.empty]
-        if frames:
-            duplicate_refs(pd.concat(frames, ignore_index=True), issues, ref_columns)
+        if frames:  # one frame (the usual case) is used as it is, not copied
+            duplicate_refs(frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True),
+                           issues, ref_columns)
     if not any(s.kind != OTHER for s in info.sheets):
         names = ", ".join(f"'{s.name}'" for s in info.sheets) or "none"
         issues.append(at("header-not-found", "no sheet has a header row xlplan recognises (an "
                          "action plan needs e.g. Action / Sub actions / SRO / RAG; a risk register "
                          f"Ref / Description / Rating); sheets looked at: {names}",
                          file=raw.display))
+
+
+def _formula_cells(raw: RawWorkbook, sheet_name: str, loc, ctx: SheetContext) -> None:
+    """The sheet's formula cells into ``ctx``. An action plan with a RAG column has its sheet
+    XML read once for both these and the RAG fills (kept on ``ctx.styles`` for the normaliser);
+    otherwise a cheap byte test comes first and the XML is read only when it finds formulas."""
+    from .styles import read_sheet_styles
+
+    if loc.kind == ACTION_PLAN and "rag" in loc.columns:
+        try:
+            ctx.styles = read_sheet_styles(raw.path, sheet_name, columns={loc.columns["rag"]})
+        except Exception:  # read as before: formulas on their own, the fills skipped
+            ctx.styles = None
+        if ctx.styles is not None:
+            ctx.formula_cells = ctx.styles.formulas
+            return
+    if sheet_has_formulas(raw.path, sheet_name):
+        ctx.formula_cells = read_sheet_styles(raw.path, sheet_name).formulas
 
 
 def submission_sro(sub: Submission) -> str:

@@ -26,8 +26,8 @@ from ..read import RawSheet
 from ..schema.markers import COMPLETE, DATE, QUARTER, parse_marker, parse_timeframe
 from ..schema.rag import colour_to_rag
 from ..text import cell_text, clean_text, match_key
-from .common import PROVENANCE, SheetContext, check_cell_text, check_formula_cells, \
-    extra_columns, vertical_merges, wide_merge_rows
+from .common import FORMULA_FIRST, PROVENANCE, SheetContext, check_cell_text, \
+    check_formula_cells, extra_columns, vertical_merges, wide_merge_rows
 
 MARKER_COLUMNS = ("q1", "q2", "q3", "q4", "later")
 TEXT_FIELDS = ("ref", "theme", "aim", "action", "sub_action", "sro", "timeframe", "updates",
@@ -87,6 +87,7 @@ def normalise_actions(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
     structural = {cols[n] for n in ("action", "sub_action", "ref") if n in cols}
 
     col_items = list(cols.items())
+    letters = {name: col_letter(c) for name, c in col_items}
     blank = dict.fromkeys(FIELDS, "")
     records: list[dict] = []
     markers: dict = {}  # marker text -> parse_marker(text): it is a pure function
@@ -103,7 +104,8 @@ def normalise_actions(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
             continue
 
         for c, v in own:
-            check_cell_text(ctx, excel_row, c, v)
+            if isinstance(v, str) and v.lstrip()[:1] in FORMULA_FIRST:  # else nothing to check
+                check_cell_text(ctx, excel_row, c, v)
 
         # Banners: one cell of text, merged across the table or worded as a theme/aim.
         if len(own) == 1:
@@ -190,7 +192,7 @@ def normalise_actions(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
             if m is None:
                 continue
             due = "Later" if name == "later" else name.upper()
-            due_cell = f"{col_letter(cols[name])}{excel_row}"
+            due_cell = f"{letters[name]}{excel_row}"
             if m.kind == COMPLETE:
                 complete = True
             if m.kind in (DATE, QUARTER) and m.date:
@@ -243,10 +245,12 @@ def _rag_from_fills(records: list[dict], ctx: SheetContext) -> None:
     from ..styles import read_sheet_styles
 
     col = ctx.loc.columns["rag"]
-    try:
-        styles = read_sheet_styles(ctx.path, ctx.sheet, columns={col}, want_formulas=False)
-    except Exception:  # a style part we cannot read only costs the colour check
-        return
+    styles = ctx.styles  # the RAG column's fills, read with the formula cells (xlplan.api)
+    if styles is None:
+        try:
+            styles = read_sheet_styles(ctx.path, ctx.sheet, columns={col}, want_formulas=False)
+        except Exception:  # a style part we cannot read only costs the colour check
+            return
     if not styles.fills:
         return
     scale = ctx.programme.rag

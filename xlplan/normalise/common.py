@@ -87,12 +87,12 @@ def extra_columns(sheet: RawSheet, loc: Located) -> dict[int, str]:
     return extras
 
 
-_FORMULA_FIRST = frozenset("=+-@{")  # the first characters looks_like_formula can accept
+FORMULA_FIRST = frozenset("=+-@{")  # the first characters looks_like_formula can accept
 
 
 def check_cell_text(ctx: SheetContext, row: int, col: int, raw: object) -> None:
     """Text that a spreadsheet or CSV reader could run as a formula: kept as text, noted."""
-    if isinstance(raw, str) and raw.lstrip()[:1] in _FORMULA_FIRST \
+    if isinstance(raw, str) and raw.lstrip()[:1] in FORMULA_FIRST \
             and looks_like_formula(raw.lstrip()) and (row, col) not in ctx.formula_cells:
         ctx.issue("formula-like-text", "text that starts like a formula: kept as text, never "
                   "run as a formula", row=row, col=col, value=raw[:200])

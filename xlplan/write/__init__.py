@@ -7,6 +7,11 @@ document properties and zip timestamps so that the same :class:`~xlplan.merge.Me
 gives the same bytes. The file is written next to the target and renamed into place: a reader
 never sees half a workbook, and a failed write leaves nothing behind.
 
+Memory stays flat in the number of rows: the big sheets are streamed (row by row to temporary
+files in a private folder beside the target, removed afterwards; see
+:func:`xlplan.write.formats.add_streaming_worksheet`), and every part of the package is
+assembled on disk, not in memory.
+
 Adding a sheet is one line in :data:`SHEETS`: a writer ``fn(wb, merged, fmts)`` that adds its
 worksheet (named from :mod:`xlplan.consolidated`) and a condition on the merged month. Write cells
 with :func:`xlplan.write.formats.put` / ``put_text`` (text stays text; long text is cut to
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import struct
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +45,8 @@ from .submissions import write_submissions
 __all__ = ["OutputError", "SHEETS", "SheetSpec", "Written", "write_consolidated"]
 
 #: xlsxwriter must never reinterpret text: see FIELD-NOTES "Text that looks like a formula".
+#: (``in_memory``: for a small workbook made with these options outside
+#: :func:`build_workbook`, which writes through temporary files instead to keep memory flat.)
 WORKBOOK_OPTIONS = {
     "strings_to_formulas": False,
     "strings_to_urls": False,
@@ -168,7 +176,8 @@ def truncation_issues(merged) -> list[Issue]:
         if tidy not in df.columns:
             continue
         col = df[tidy]
-        for i, v in enumerate(col.tolist()):
+        for i in _long_texts(col):
+            v = col.iloc[i]
             if isinstance(v, str) and len(v) * 2 > EXCEL_MAX_TEXT and \
                     utf16_len(v) > EXCEL_MAX_TEXT:
                 rec = df.iloc[i]
@@ -184,6 +193,17 @@ def truncation_issues(merged) -> list[Issue]:
                 if issue not in known:
                     out.append(issue)
     return out
+
+
+def _long_texts(col) -> list[int]:
+    """Positions in ``col`` of the texts that may be over Excel's limit (over half of it)."""
+    import pandas as pd
+
+    if isinstance(col.dtype, pd.StringDtype):  # counted by pandas, without a Python loop
+        lengths = col.str.len().fillna(0).to_numpy()
+        return [int(i) for i in (lengths * 2 > EXCEL_MAX_TEXT).nonzero()[0]]
+    return [i for i, v in enumerate(col.tolist())
+            if isinstance(v, str) and len(v) * 2 > EXCEL_MAX_TEXT]
 
 
 # -------------------------------------------------------------------------------------- writing
@@ -212,19 +232,84 @@ def _properties(merged) -> dict:
 
 
 def build_workbook(merged, target: str | os.PathLike) -> Formats:
-    """Write every sheet into a new workbook at ``target`` (no atomic rename, no checks)."""
+    """Write every sheet into a new workbook at ``target`` (no atomic rename, no checks).
+
+    The rows of the streamed sheets and the package's parts go through temporary files in a
+    private folder beside ``target``, removed whatever happens; the zip members are dated
+    1980-01-01, as a workbook written in memory is, so the bytes depend on ``merged`` only."""
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(os.fspath(target), WORKBOOK_OPTIONS)
-    wb.set_properties(_properties(merged))
-    wb.set_size(1600, 1000)
-    fmts = Formats(wb, merged.programme.rag)
-    fmts.extra_issues = truncation_issues(merged)
-    for spec in SHEETS:
-        if spec.when(merged):
-            spec.write(wb, merged, fmts)
-    wb.close()  # only now is anything written (in_memory): a failed sheet writes nothing
+    target = os.fspath(target)
+    folder = os.path.dirname(os.path.abspath(target))
+    with tempfile.TemporaryDirectory(prefix=".xlplan-", dir=folder,
+                                     ignore_cleanup_errors=True) as tmpdir:
+        options = {k: v for k, v in WORKBOOK_OPTIONS.items() if k != "in_memory"}
+        wb = xlsxwriter.Workbook(target, {**options, "tmpdir": tmpdir})
+        wb.set_properties(_properties(merged))
+        wb.set_size(1600, 1000)
+        fmts = Formats(wb, merged.programme.rag)
+        fmts.extra_issues = truncation_issues(merged)
+        try:
+            for spec in SHEETS:
+                if spec.when(merged):
+                    spec.write(wb, merged, fmts)
+        except BaseException:
+            _discard(wb)
+            raise
+        wb.close()  # only now is the workbook written: a failed sheet writes nothing
+    _date_members(target)
     return fmts
+
+
+def _discard(wb) -> None:
+    """Close the temporary files of a workbook that will not be written (its folder goes)."""
+    for ws in wb.worksheets():
+        fh = getattr(ws, "row_data_fh", None)
+        if fh is not None:
+            try:
+                fh.close()
+            except OSError:
+                pass
+    wb.fileclosed = True  # nothing to write on exit
+
+
+#: 1 January 1980 00:00 in MS-DOS date and time, the date Excel gives the parts of a package.
+_DOS_DATE, _DOS_TIME = (1 << 5) | 1, 0
+
+
+def _date_members(path: str | os.PathLike) -> None:
+    """Date every member of the zip at ``path`` 1980-01-01 00:00 (xlsxwriter dates members
+    written from temporary files 1980-01-31), in the local headers and the central directory:
+    the same bytes on every run, whatever the clock."""
+    with open(path, "r+b") as fh:
+        size = fh.seek(0, os.SEEK_END)
+        tail = min(size, 22 + 0xFFFF)
+        fh.seek(size - tail)
+        end = fh.read(tail)
+        at_end = end.rfind(b"PK\x05\x06")
+        if at_end < 0 or at_end + 22 > len(end):
+            raise OutputError(f"cannot finish {path}: the zip has no end record")
+        count, cd_size, cd_offset = struct.unpack_from("<HII", end, at_end + 10)
+        if count == 0xFFFF or cd_offset == 0xFFFFFFFF:
+            return  # ZIP64 (a workbook over 4 GB): left as written
+        fh.seek(cd_offset)
+        directory = bytearray(fh.read(cd_size))
+        pos, headers = 0, []
+        for _ in range(count):
+            if directory[pos:pos + 4] != b"PK\x01\x02":
+                raise OutputError(f"cannot finish {path}: unexpected zip directory")
+            name_len, extra_len, comment_len = struct.unpack_from("<HHH", directory, pos + 28)
+            headers.append(struct.unpack_from("<I", directory, pos + 42)[0])
+            struct.pack_into("<HH", directory, pos + 12, _DOS_TIME, _DOS_DATE)
+            pos += 46 + name_len + extra_len + comment_len
+        for offset in headers:
+            fh.seek(offset)
+            if fh.read(4) != b"PK\x03\x04":
+                raise OutputError(f"cannot finish {path}: unexpected zip member header")
+            fh.seek(offset + 10)
+            fh.write(struct.pack("<HH", _DOS_TIME, _DOS_DATE))
+        fh.seek(cd_offset)
+        fh.write(directory)
 
 
 def write_consolidated(merged, path: str | os.PathLike, *,

@@ -16,13 +16,16 @@ the extra columns. An empty merge still writes a valid table (one blank row).
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..consolidated import ACTIONS, STATUS_CARRIED, STATUS_OVERDUE, TABLE_ACTIONS, action_col, \
     action_layout
 from ..merge import IMPROVED, NEW, WORSENED
-from .formats import ERROR_FILL, ERROR_FONT, GOOD_FONT, GREY, Formats, is_blank, print_setup, \
-    put, put_text, range_ref, row_height
+from ..schema.rag import CANONICAL_LEVELS
+from .formats import ERROR_FILL, ERROR_FONT, GOOD_FONT, GREY, Formats, RowHeights, \
+    add_streaming_worksheet, is_blank, print_setup, put_row, put_text, range_ref
 
 WIDTHS: dict[str, float] = {
     "key": 14, "ref": 8, "theme": 30, "aim": 40, "action": 45, "sub_action": 50, "sro": 28,
@@ -61,6 +64,15 @@ class _Getter:
         return default if col is None else col[self.i]
 
 
+def excel_key(value) -> str:
+    """A cell's text as Excel compares it (without regard to case); '' for a blank."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    return str(value).lower()
+
+
 def status_text(status: str, overdue: bool) -> str:
     parts = []
     if status:
@@ -81,6 +93,7 @@ class ActionsTable:
     has_error: list[bool] = field(default_factory=list)
     overdue: list[bool] = field(default_factory=list)
     levels: list[str] = field(default_factory=list)  # canonical level of each row ('' none)
+    _counts: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def first_row(self) -> int:  # 0-based, the first data row
@@ -101,49 +114,84 @@ class ActionsTable:
         c = action_col(tidy)
         return [row[c] for row in self.rows]
 
+    def key_counts(self, tidy: str) -> Counter:
+        """How many cells of a fixed column hold each text, compared as Excel compares text
+        (without regard to case; '' for a blank): the Dashboard's COUNTIFs, worked out once."""
+        counts = self._counts.get(tidy)
+        if counts is None:
+            counts = self._counts[tidy] = Counter(map(excel_key, self.values(tidy)))
+        return counts
+
+
+def _texts(values: list) -> list[str]:
+    return [v if v.__class__ is str else _text(v) for v in values]
+
+
+def _flags(values: list) -> list[bool]:
+    return [v if v.__class__ is bool else _flag(v) for v in values]
+
+
+def _cell_values(values: list) -> list:
+    """A column's cells: blanks as ''."""
+    return [v if v.__class__ is str else ("" if is_blank(v) else v) for v in values]
+
+
+def _due_value(date, text):
+    if hasattr(date, "to_pydatetime") and not is_blank(date):
+        date = date.to_pydatetime().date()
+    return date if isinstance(date, dt.date) else _text(text)
+
+
+def _source_row(v):
+    if isinstance(v, str) and v.strip().isdigit():
+        v = int(v)
+    return "" if is_blank(v) else v
+
 
 def actions_table(merged, fmts: Formats) -> ActionsTable:
-    """The cells of the Actions sheet (computed once per workbook)."""
+    """The cells of the Actions sheet (computed once per workbook, column by column)."""
     memo = getattr(fmts, "_actions_table", None)
     if memo is not None:
         return memo
     df = merged.actions
     layout = action_layout(df, list(merged.extra_columns))
     table = ActionsTable(layout)
-    columns = {str(c): df[c].tolist() for c in df.columns}  # faster than to_dict("records")
-    cols = set(columns)
-    for i in range(len(df)):
-        get = _Getter(columns, i).get
-        level = _text(get("rag"))
-        row = []
-        for _, tidy in layout:
-            if tidy == "rag":
-                v = fmts.rag_cell_text(level, _text(get("rag_text")))
-            elif tidy == "previous_rag":
-                v = fmts.rag_cell_text(_text(get("previous_rag")))
-            elif tidy == "due":
-                d = get("due_date")
-                if hasattr(d, "to_pydatetime") and not is_blank(d):
-                    d = d.to_pydatetime().date()
-                v = d if isinstance(d, dt.date) else _text(get("due"))
-            elif tidy == "status":
-                v = status_text(_text(get("status")), _flag(get("overdue")))
-            elif tidy == "source_row":
-                v = get("source_row")
-                if isinstance(v, str) and v.strip().isdigit():
-                    v = int(v)
-                v = "" if is_blank(v) else v
-            elif tidy in cols:
-                v = get(tidy)
-                v = "" if is_blank(v) else v
-            else:
-                v = ""
-            row.append(v)
-        table.rows.append(row)
-        table.carried.append(_text(get("status")) == STATUS_CARRIED)
-        table.has_error.append(_flag(get("has_error")))
-        table.overdue.append(_flag(get("overdue")))
-        table.levels.append(level)
+    n = len(df)
+    names = {str(c): c for c in df.columns}
+    cache: dict[str, list] = {}
+
+    def column(name: str) -> list:
+        """The column's values as a list (None throughout when the column is missing)."""
+        if name not in cache:
+            cache[name] = df[names[name]].tolist() if name in names else [None] * n
+        return cache[name]
+
+    levels = _texts(column("rag"))
+    overdue = _flags(column("overdue"))
+    labels = {lv: fmts.scale.label(lv) for lv in CANONICAL_LEVELS}  # rag_cell_text, at speed
+    columns: list[list] = []
+    for _, tidy in layout:
+        if tidy == "rag":
+            typed = _texts(column("rag_text"))
+            values = [labels[lv] if lv in labels else (t or "") for lv, t in zip(levels, typed)]
+        elif tidy == "previous_rag":
+            values = [labels[p] if p in labels else "" for p in _texts(column("previous_rag"))]
+        elif tidy == "due":
+            values = [_due_value(d, t) for d, t in zip(column("due_date"), column("due"))]
+        elif tidy == "status":
+            values = [status_text(st, od) for st, od in zip(_texts(column("status")), overdue)]
+        elif tidy == "source_row":
+            values = [_source_row(v) for v in column("source_row")]
+        elif tidy in names:
+            values = _cell_values(column(tidy))
+        else:
+            values = [""] * n
+        columns.append(values)
+    table.rows = [list(r) for r in zip(*columns)] if columns else [[] for _ in range(n)]
+    table.carried = [st == STATUS_CARRIED for st in _texts(column("status"))]
+    table.has_error = _flags(column("has_error"))
+    table.overdue = overdue
+    table.levels = levels
     fmts._actions_table = table
     return table
 
@@ -176,7 +224,7 @@ def _cell_format(fmts: Formats, tidy: str, *, carried: bool, error: bool, overdu
 
 
 def write_actions(wb, merged, fmts: Formats):
-    ws = wb.add_worksheet(ACTIONS)
+    ws = add_streaming_worksheet(wb, ACTIONS)  # written top to bottom: see formats
     table = actions_table(merged, fmts)
     layout = table.layout
     ncols = len(layout)
@@ -191,31 +239,12 @@ def write_actions(wb, merged, fmts: Formats):
     header_fmt = fmts.get(bold=True, text_wrap=True, valign="top")
     for c, (h, _) in enumerate(layout):  # the headers as text, whatever they look like
         put_text(ws, fmts, 0, c, h, header_fmt)
-    memo: dict[tuple, object] = {}
-    for r, row in enumerate(table.rows, start=1):
-        carried = table.carried[r - 1]
-        error = table.has_error[r - 1]
-        overdue = table.overdue[r - 1]
-        for c, (_, tidy) in enumerate(layout):
-            value = row[c]
-            if value == "" and not isinstance(value, bool):
-                continue  # blank: the column's format (set below) covers it
-            key = (tidy, carried, error, overdue,
-                   value if tidy == "movement" else isinstance(value, dt.date))
-            fmt = memo.get(key)
-            if fmt is None:
-                fmt = memo[key] = _cell_format(fmts, tidy, carried=carried, error=error,
-                                               overdue=overdue, value=value)
-            put(ws, fmts, r, c, value, fmt, date_fmt=fmt if tidy == "due" else None)
-        height = row_height([(v, WIDTHS.get(t, EXTRA_WIDTH)) for v, (_, t) in zip(row, layout)
-                             if isinstance(v, str) and t not in NO_HEIGHT])
-        if height:
-            ws.set_row(r, height)
+    ws.set_row(0, 30)
+    _write_rows(ws, fmts, table)
     for c, (_, tidy) in enumerate(layout):
         ws.set_column(c, c, WIDTHS.get(tidy, EXTRA_WIDTH),
                       _cell_format(fmts, tidy, carried=False, error=False, overdue=False,
                                    value=""))
-    ws.set_row(0, 30)
     rag_c, prev_c = action_col("rag"), action_col("previous_rag")
     fmts.rag_conditional_formats(ws, 1, rag_c, last)
     fmts.rag_conditional_formats(ws, 1, prev_c, last)
@@ -223,3 +252,45 @@ def write_actions(wb, merged, fmts: Formats):
     ws.freeze_panes(1, 0)
     print_setup(ws, f"{merged.programme.name} - Actions {merged.period}")
     return ws
+
+
+#: Columns whose format depends on the cell's value as well as on the row.
+_BY_VALUE = {"movement", "due"}
+
+
+def _write_rows(ws, fmts: Formats, table: ActionsTable) -> None:
+    """The data rows, in order, each with its height (the sheet may be streamed).
+
+    A blank cell is not written: the column's format covers it. A cell's format depends on
+    its column and on whether the row is carried forward, has an error or is overdue (and, in
+    Movement and Due, on the value), so the formats are looked up per kind of row."""
+    layout = table.layout
+    tidies = [tidy for _, tidy in layout]
+    by_value = [c for c, tidy in enumerate(tidies) if tidy in _BY_VALUE]
+    due_cols = {c for c, tidy in enumerate(tidies) if tidy == "due"}
+    heights = RowHeights([(c, WIDTHS.get(t, EXTRA_WIDTH)) for c, t in enumerate(tidies)
+                          if t not in NO_HEIGHT])
+    row_formats: dict[tuple, list] = {}  # (carried, error, overdue) -> format of each column
+    memo: dict[tuple, object] = {}  # (tidy, carried, error, overdue, value-ish) -> format
+
+    def value_format(tidy, state, value):
+        key = (tidy, *state, value if tidy == "movement" else isinstance(value, dt.date))
+        fmt = memo.get(key)
+        if fmt is None:
+            fmt = memo[key] = _cell_format(fmts, tidy, carried=state[0], error=state[1],
+                                           overdue=state[2], value=value)
+        return fmt
+
+    carried, errors, overdue = table.carried, table.has_error, table.overdue
+    row_heights = heights.heights(table.rows)
+    for i, row in enumerate(table.rows):
+        state = (carried[i], errors[i], overdue[i])
+        formats = row_formats.get(state)
+        if formats is None:
+            formats = row_formats[state] = [value_format(tidy, state, "") for tidy in tidies]
+        if by_value:
+            formats = formats.copy()
+            for c in by_value:
+                formats[c] = value_format(tidies[c], state, row[c])
+        put_row(ws, fmts, i + 1, row, formats, blanks=False, height=row_heights[i],
+                date_cols=due_cols)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from ..consolidated import CHANGES, TABLE_CHANGES
 from ..merge import CARRIED, IMPROVED, NEW, SAME, WORSENED
-from .formats import ERROR_FONT, GOOD_FONT, GREY, Formats, is_blank
+from .formats import ERROR_FONT, GOOD_FONT, GREY, Formats, add_streaming_worksheet, \
+    is_blank
 from .tables import write_table
 
 ORDER = {WORSENED: 0, IMPROVED: 1, NEW: 2, CARRIED: 3, SAME: 4}
@@ -40,18 +41,24 @@ def change_rows(merged, fmts: Formats) -> list[list]:
 
 
 def write_changes(wb, merged, fmts: Formats):
-    ws = wb.add_worksheet(CHANGES)
+    ws = add_streaming_worksheet(wb, CHANGES)
     rows = change_rows(merged, fmts)
     wrap = fmts.text()
     centred = fmts.text(align="center")
+    by_col = [None, *(centred if t in ("rag", "previous_rag") else wrap
+                      for _, t, _ in COLUMNS[1:])]
+    change_fmt: dict = {}
 
     def cell_format(i, c, value):
         if c == 0:
-            return fmts.text(bold=True, font_color=CHANGE_FONT.get(value, "#000000"),
-                             italic=value == CARRIED)
-        if COLUMNS[c][1] in ("rag", "previous_rag"):
-            return centred
-        return wrap
+            fmt = change_fmt.get(value) if isinstance(value, str) else None
+            if fmt is None:
+                fmt = fmts.text(bold=True, font_color=CHANGE_FONT.get(value, "#000000"),
+                                italic=value == CARRIED)
+                if isinstance(value, str):
+                    change_fmt[value] = fmt
+            return fmt
+        return by_col[c]
 
     write_table(ws, fmts, name=TABLE_CHANGES, headers=[h for h, _, _ in COLUMNS], rows=rows,
                 widths=[w for _, _, w in COLUMNS],

@@ -38,7 +38,7 @@ from ..consolidated import DASHBOARD, HISTORY, ISSUES, NOT_REPORTED, TOTAL
 from ..issues import ERROR, col_letter
 from ..merge import WORSENED
 from ..schema.rag import AMBER_RED, COMPLETE, RED
-from .actions import ActionsTable, actions_table
+from .actions import ActionsTable, actions_table, excel_key
 from .formats import BLUE, ERROR_FONT, GREY, LIGHT_BLUE, LIGHT_GREY, MID_GREY, NAVY, \
     NOT_REPORTED_FILL, Formats, cell_ref, excel_string, formula, put_text, range_ref, row_height
 
@@ -129,13 +129,8 @@ class DashboardLayout:
 
 
 # ------------------------------------------------------------------- what Excel will compute
-def _key(value) -> str:
-    """Excel compares text without regard to case."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, float) and math.isnan(value):
-        return ""
-    return str(value).lower()
+#: Excel compares text without regard to case.
+_key = excel_key
 
 
 def count_equal(values: list, text: str) -> int:
@@ -152,6 +147,11 @@ def countif_criteria(text: str) -> str:
 
 def _nonblank(values: list) -> int:
     return sum(1 for v in values if _key(v) != "")
+
+
+def _total(table: ActionsTable) -> int:
+    """The rows with a Key: COUNTA over the Key column."""
+    return len(table.rows) - table.key_counts("key")[""]
 
 
 #: Where a job title starts when an SRO cell has no comma before it.
@@ -260,13 +260,13 @@ def _titles(ws, merged, fmts: Formats, pager: Pager) -> None:
 
 def _headline(ws, merged, fmts: Formats, table: ActionsTable, layout: DashboardLayout) -> None:
     key_rng, rag_rng = table.ref("key"), table.ref("rag")
-    rags = table.values("rag")
-    total = _nonblank(table.values("key"))
+    rags = table.key_counts("rag")  # count_equal(values, text) is rags[text.lower()]
+    total = _total(table)
     levels = fmts.levels
     issues_last = max(1, len(merged.issues) + len(fmts.extra_issues))
     n_errors = sum(1 for i in merged.issues if i.severity == ERROR)
     complete_label = fmts.label(COMPLETE) if COMPLETE in levels else COMPLETE
-    n_complete = count_equal(rags, complete_label)
+    n_complete = rags[complete_label.lower()]
 
     tiles: list[tuple[str, str, str, object, dict]] = [
         ("actions", "Actions", f"=COUNTA({key_rng})", total, {"num_format": "#,##0"}),
@@ -278,14 +278,15 @@ def _headline(ws, merged, fmts: Formats, table: ActionsTable, layout: DashboardL
         if level in levels:
             label = fmts.label(level)
             tiles.append((key, label, f"=COUNTIF({rag_rng},{countif_criteria(label)})",
-                          count_equal(rags, label), {"font_color": colour}))
-    statuses = table.values("status")
+                          rags[label.lower()], {"font_color": colour}))
+    statuses = table.key_counts("status")
     tiles.append(("overdue", "Overdue", f"=COUNTIF({table.ref('status')},\"*Overdue*\")",
-                  sum(1 for s in statuses if "overdue" in _key(s)), {"font_color": ERROR_FONT}))
+                  sum(n for s, n in statuses.items() if "overdue" in s),
+                  {"font_color": ERROR_FONT}))
     tiles.append(("worsened", "Worsened",
                   f"=COUNTIF({table.ref('movement')},{countif_criteria(WORSENED)})",
-                  count_equal(table.values("movement"), WORSENED), {"font_color": ERROR_FONT}))
-    n_levels = sum(count_equal(rags, fmts.label(lv)) for lv in levels)
+                  table.key_counts("movement")[WORSENED.lower()], {"font_color": ERROR_FONT}))
+    n_levels = sum(rags[fmts.label(lv).lower()] for lv in levels)
     _, nr_row, _ = overall_rows(levels)
     tiles.append(("not_reported", NOT_REPORTED, f"={cell_ref(nr_row, 1)}", total - n_levels,
                   {"font_color": GREY}))
@@ -320,8 +321,8 @@ def _headline(ws, merged, fmts: Formats, table: ActionsTable, layout: DashboardL
 
 def _overall(ws, merged, fmts: Formats, table: ActionsTable, layout: DashboardLayout) -> int:
     rag_rng, key_rng = table.ref("rag"), table.ref("key")
-    rags = table.values("rag")
-    total = _nonblank(table.values("key"))
+    rags = table.key_counts("rag")
+    total = _total(table)
     levels = fmts.levels
     put_text(ws, fmts, OVERALL_HEADING_ROW, 0, "RAG status of all actions",
              fmts.get(bold=True, font_size=13, font_color=NAVY))
@@ -341,7 +342,7 @@ def _overall(ws, merged, fmts: Formats, table: ActionsTable, layout: DashboardLa
     for i, level in enumerate(levels):
         r = first + i
         label = fmts.label(level)
-        n = count_equal(rags, label)
+        n = rags[label.lower()]
         counts.append(n)
         put_text(ws, fmts, r, 0, label, fmts.rag_static(level, bold=True, border=1,
                                                         border_color="#FFFFFF"))

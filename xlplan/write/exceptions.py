@@ -14,7 +14,7 @@ from ..consolidated import EXCEPTIONS, TABLE_EXCEPTIONS, action_col
 from ..merge import WORSENED
 from ..schema.rag import AMBER_RED, RED
 from .actions import actions_table
-from .formats import ERROR_FONT, Formats
+from .formats import ERROR_FONT, Formats, add_streaming_worksheet
 from .tables import write_table
 
 COLUMNS: tuple[tuple[str, str, float], ...] = (
@@ -55,22 +55,21 @@ def exception_rows(merged, fmts: Formats) -> list[tuple[int, str, list]]:
 
 def write_exceptions(wb, merged, fmts: Formats):
     found = exception_rows(merged, fmts)
-    ws = wb.add_worksheet(EXCEPTIONS)
-    rows = []
-    for _, reason, arow in found:
-        rows.append([reason, *(arow[action_col(t)] for _, t, _ in COLUMNS[1:])])
+    ws = add_streaming_worksheet(wb, EXCEPTIONS)
+    picks = [action_col(t) for _, t, _ in COLUMNS[1:]]
+    rows = [[reason, *(arow[c] for c in picks)] for _, reason, arow in found]
     wrap = fmts.text()
     reason_fmt = fmts.text(bold=True, font_color=ERROR_FONT)
     due_fmt = fmts.date()
+    centred = fmts.text(align="center")
+    by_col = [reason_fmt, *(centred if t in ("rag", "previous_rag", "movement", "source_row")
+                            else wrap for _, t, _ in COLUMNS[1:])]
+    due_c = next(i for i, (_, t, _) in enumerate(COLUMNS) if t == "due")
 
     def cell_format(i, c, value):
-        if c == 0:
-            return reason_fmt
-        if COLUMNS[c][1] == "due" and isinstance(value, dt.date):
+        if c == due_c and isinstance(value, dt.date):
             return due_fmt
-        if COLUMNS[c][1] in ("rag", "previous_rag", "movement", "source_row"):
-            return fmts.text(align="center")
-        return wrap
+        return by_col[c]
 
     rag_cols = [i for i, (_, t, _) in enumerate(COLUMNS) if t in ("rag", "previous_rag")]
     write_table(ws, fmts, name=TABLE_EXCEPTIONS, headers=[h for h, _, _ in COLUMNS], rows=rows,

@@ -7,12 +7,23 @@ cells whose text had to be cut to Excel's limit.
 
 :func:`put` writes any value: text always with ``write_string`` (an SRO's ``=HYPERLINK(...)``
 stays text), numbers, booleans and dates as themselves, blanks as blanks.
+
+Big sheets (Actions, Exceptions, Changes, Issues, Submissions) are *streamed*: made with
+:func:`add_streaming_worksheet`, each row goes to disk when the next row is started, so memory
+stays flat whatever the number of rows. Such a sheet must be written strictly top to bottom:
+its table first (header row 0), then each row's cells and ``set_row`` before the next row --
+a cell or height given for a row already passed is lost. Sheets that charts draw on (Dashboard,
+History) stay ordinary: a chart caches the values of an ordinary sheet only.
 """
 from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
+
+from xlsxwriter.utility import xl_range
+from xlsxwriter.worksheet import Worksheet
 
 from ..issues import col_letter
 from ..schema.rag import CANONICAL_LEVELS, LEVEL_FILL, LEVEL_FONT, RagScale
@@ -48,6 +59,11 @@ class Truncation:
     sheet: str
     cell: str
     length: int
+
+
+#: Text of at most this many characters is within Excel's limit whatever it holds (a character
+#: is at most two UTF-16 units): no need to measure it.
+SAFE_TEXT_LEN = EXCEL_MAX_TEXT // 2
 
 
 def utf16_len(text: str) -> int:
@@ -100,6 +116,11 @@ class Formats:
         return self.get(**props)
 
     def date(self, **extra):
+        if not extra:  # the one every date cell without a format of its own takes
+            fmt = self.__dict__.get("_date")
+            if fmt is None:
+                fmt = self._date = self.get(num_format=DATE_FORMAT, valign="top", align="left")
+            return fmt
         return self.get(num_format=DATE_FORMAT, valign="top", align="left", **extra)
 
     def datetime(self, **extra):
@@ -197,8 +218,24 @@ def range_ref(sheet: str, first_row: int, col: int, last_row: int, last_col: int
 
 
 # ---------------------------------------------------------------------------------- writing cells
+def plain_text(text: str) -> bool:
+    """Whether ``write_string`` can take ``text`` as it is: not empty, within Excel's limit
+    whatever it holds, and clear of the two traps :func:`put_text` handles."""
+    return bool(text) and len(text) <= SAFE_TEXT_LEN and not text.startswith("<r>") and \
+        "_x" not in text
+
+
+#: Excel's escape for a character in text (``_x0041_`` is "A"); xlsxwriter escapes text that
+#: holds one (``_x005F_x0041_``).
+_ESCAPE_LIKE = re.compile(r"_x[0-9a-fA-F]{4}_")
+
+
 def put_text(ws, fmts: Formats, row: int, col: int, text: str, fmt=None) -> None:
     """Write text as text, whatever it looks like, cut to Excel's limit if it must be."""
+    if text and len(text) <= SAFE_TEXT_LEN and not text.startswith("<r>") and \
+            "_x" not in text:
+        ws.write_string(row, col, text, fmt)  # the common case (plain_text), at speed
+        return
     if text == "":
         if fmt is not None:
             ws.write_blank(row, col, None, fmt)
@@ -207,11 +244,23 @@ def put_text(ws, fmts: Formats, row: int, col: int, text: str, fmt=None) -> None
     if cut:
         fmts.truncated.append(Truncation(ws.get_name(), f"{col_letter(col)}{row + 1}",
                                          utf16_len(text)))
+    cuts: set[int] = set()
     if text.startswith("<r>") and text.endswith("</r>"):
         # xlsxwriter passes a shared string shaped like this through as raw rich-text XML
         # (a corrupt or injected workbook): write it as a rich string of plain runs, which it
         # escapes; every reader joins the runs back into the same text.
-        args = [text[:1], text[1:-1], text[-1:]]
+        cuts.update((1, len(text) - 1))
+    if getattr(ws, "constant_memory", False) and _ESCAPE_LIKE.search(text):
+        # Inline text (a streamed sheet) holding '_x0041_' is written '_x005F_x0041_': Excel,
+        # LibreOffice and calamine read back '_x0041_', openpyxl does not. Cut the runs inside
+        # every '_x' so that no run holds such an escape: every reader reads the text typed.
+        at = text.find("_x")
+        while at >= 0:
+            cuts.update((at + 1, at + 2))
+            at = text.find("_x", at + 1)
+    bounds = sorted(c for c in cuts if 0 < c < len(text))
+    if bounds:
+        args = [text[a:b] for a, b in zip([0, *bounds], [*bounds, len(text)])]
         if fmt is not None:
             args.append(fmt)
         ws.write_rich_string(row, col, *args)
@@ -237,6 +286,15 @@ def is_blank(value) -> bool:
 
 def put(ws, fmts: Formats, row: int, col: int, value, fmt=None, *, date_fmt=None) -> None:
     """Write any cell value: text as text, numbers, booleans, dates; blanks as blanks."""
+    cls = value.__class__
+    if cls is str:
+        if value and len(value) <= SAFE_TEXT_LEN and not value.startswith("<r>") and \
+                "_x" not in value:  # plain_text(value), inline
+            ws.write_string(row, col, value, fmt)
+            return
+    elif cls is int:
+        ws.write_number(row, col, value, fmt)
+        return
     if isinstance(value, str):
         put_text(ws, fmts, row, col, value, fmt)
         return
@@ -295,6 +353,8 @@ def text_lines(text: str, width: float) -> int:
     if not text:
         return 1
     per_line = max(1.0, width * 1.05)
+    if "\n" not in text:
+        return max(1, math.ceil(len(text) / per_line))
     lines = 0
     for para in text.split("\n"):
         lines += max(1, math.ceil(len(para) / per_line))
@@ -306,10 +366,274 @@ def row_height(cells: list[tuple[str, float]], *, line_pt: float = 15.0,
     """Row height in points fitting the longest of (text, column width) wrapped, or None for
     a single line. Set explicitly because LibreOffice does not grow rows for wrapped text on
     load; capped (Excel's maximum is 409 pt) -- the cell still holds the whole text."""
-    lines = max((text_lines(t, w) for t, w in cells if t), default=1)
+    lines = 1
+    for t, w in cells:
+        if t and (len(t) > w * 1.05 or "\n" in t):  # else one line: no need to count
+            n = text_lines(t, w)
+            if n > lines:
+                lines = n
     if lines <= 1:
         return None
     return min(lines, max_lines) * line_pt
+
+
+class RowHeights:
+    """:func:`row_height` for the rows of one sheet, its columns fixed: ``height(row)`` reads
+    the texts of ``columns`` (indexes into the row, with their widths) as ``row_height`` would
+    and gives the same answer, without building the (text, width) pairs of every row."""
+
+    __slots__ = ("columns", "line_pt", "max_lines")
+
+    def __init__(self, columns: list[tuple[int, float]], *, line_pt: float = 15.0,
+                 max_lines: int = 27):
+        # (index, width, length under which the text is one line whatever it holds)
+        self.columns = [(c, w, w * 1.05) for c, w in columns]
+        self.line_pt, self.max_lines = line_pt, max_lines
+
+    def height(self, row) -> float | None:
+        return self.heights([row])[0]
+
+    def heights(self, rows) -> list[float | None]:
+        """``height(row)`` of every row, worked out column by column (the texts that fit on
+        one line whatever they hold, most of them, are passed over at speed)."""
+        lines = [1] * len(rows)
+        for c, w, one_line in self.columns:
+            texts = [row[c] if c < len(row) else None for row in rows]
+            for i in [i for i, t in enumerate(texts)
+                      if isinstance(t, str) and (len(t) > one_line or "\n" in t)]:
+                n = text_lines(texts[i], w)
+                if n > lines[i]:
+                    lines[i] = n
+        cap, pt = self.max_lines, self.line_pt
+        return [None if n <= 1 else min(n, cap) * pt for n in lines]
+
+
+# ------------------------------------------------------------------------------ streamed sheets
+class _NoCells(dict):
+    """Stands in for xlsxwriter's record of every cell of a table (its overlap check stores
+    one entry per cell: about 200 MB for a 60,000-row table) while a streamed sheet's one
+    table is added. Nothing else is on a streamed sheet for a table to overlap."""
+
+    def __setitem__(self, key, value) -> None:
+        pass
+
+
+class _NoStrings:
+    """Stands in for the shared-strings table while a streamed sheet's table is added: the
+    header cells it stores are replaced by inline text at once, so nothing is shared."""
+
+    def _get_shared_string_index(self, string) -> int:
+        return 0
+
+
+#: Integers written as they are (beyond, xlsxwriter's way: a double's precision).
+_EXACT_INT = 2 ** 53
+
+
+class StreamingWorksheet(Worksheet):
+    """An xlsxwriter worksheet in ``constant_memory`` mode whatever the workbook's mode: each
+    row is written out to a temporary file (in the workbook's ``tmpdir``) when a later row is
+    started. Write it top to bottom, each row complete (cells and ``set_row``) before the
+    next. Text is written inline (no shared-strings entry), which every reader reads alike.
+
+    ``add_table`` works (xlsxwriter refuses it in this mode because a table can write cells
+    below its header): call it before any row under the header is written; only the header
+    row is written by it, as text.
+
+    :func:`put_row` writes a whole row here at a fraction of xlsxwriter's cost per cell: the
+    row's XML is made in one go, as xlsxwriter makes it for an ordinary sheet (the tests
+    compare the XML), for the cells that are most of a sheet -- text (as a shared string, as on
+    an ordinary sheet: the text of a sheet is held once, not its cells), whole numbers,
+    formatted blanks; every other cell (dates, decimals, booleans, text over half Excel's limit
+    or shaped like rich-text XML) is handed to xlsxwriter in place, and written inline."""
+
+    def _initialize(self, init_data: dict) -> None:
+        super()._initialize({**init_data, "constant_memory": True})
+        self._xf_attrs: dict = {}  # Format -> ' s="n"'
+        self._letters: list[str] = []
+        #: The workbook's shared strings: text -> its number (None: xlsxwriter has changed).
+        self._shared = getattr(getattr(self, "str_table", None), "_get_shared_string_index",
+                               None)
+
+    def _stream_row(self, row: int, values, formats, blanks: bool, height, other,
+                    date_cols=(), plain_date=None) -> bool:
+        """The row's cells (left to right) and height; False when this row must be written
+        the ordinary way (cells of it already written, or beyond Excel's grid). ``other(c,
+        value, fmt)`` writes a cell the ordinary way; a date (from 1900) takes its cell's
+        format in ``date_cols``, else ``plain_date``, as :func:`put` gives it."""
+        shared = self._shared
+        if shared is None or not self.constant_memory or row < self.previous_row \
+                or row >= self.xls_rowmax or len(values) > self.xls_colmax:
+            return False
+        if row > self.previous_row:
+            self._write_single_row(row)  # the row before, written the ordinary way, goes out
+        elif self.table.get(row):
+            return False
+        letters = self._letters
+        while len(letters) < len(values):
+            letters.append(col_letter(len(letters)))
+        xf_attrs = self._xf_attrs
+        number = str(row + 1)
+        if height:
+            pixels = int(height * 4.0 / 3.0 + 0.5)  # as set_row stores it
+            self.row_sizes[row] = [pixels, 0]
+        else:
+            pixels = None
+        parts: list[str] = [self._row_tag(row, pixels)]  # written out as cells need it
+        first = last = -1
+        for c, value in enumerate(values):
+            cls = value.__class__
+            fmt = formats[c]
+            if fmt is None:  # unformatted: xlsxwriter may give it the row's or column's format
+                if cls is str and not value:
+                    continue  # a blank without a format is not written
+                cell = None
+            elif cls is str:
+                if not value:
+                    if not blanks:
+                        continue
+                    cell = f'<c r="{letters[c]}{number}"{xf_attrs.get(fmt) or self._xf(fmt)}/>'
+                elif len(value) <= SAFE_TEXT_LEN and not value.startswith("<r>"):
+                    cell = f'<c r="{letters[c]}{number}"{xf_attrs.get(fmt) or self._xf(fmt)}' \
+                           f' t="s"><v>{shared(value)}</v></c>'
+                else:
+                    cell = None
+            elif cls is int and -_EXACT_INT < value < _EXACT_INT:
+                cell = f'<c r="{letters[c]}{number}"{xf_attrs.get(fmt) or self._xf(fmt)}>' \
+                       f'<v>{value:.16G}</v></c>'
+            elif cls is dt.date and value.year >= 1900 and \
+                    (c in date_cols or plain_date is not None):
+                fmt = fmt if c in date_cols else plain_date
+                cell = f'<c r="{letters[c]}{number}"{xf_attrs.get(fmt) or self._xf(fmt)}>' \
+                       f'<v>{self._convert_date_time(value):.16G}</v></c>'
+            else:
+                cell = None
+            if cell is None:  # xlsxwriter's way, in place
+                other(c, value, fmt)
+                pending = self.table.get(row)
+                if not pending:
+                    continue
+                self.fh.write("".join(parts))
+                parts.clear()
+                for col in sorted(pending):
+                    self._write_cell(row, col, pending[col])
+                    if first < 0:
+                        first = col
+                    last = col
+                pending.clear()
+                continue
+            parts.append(cell)
+            if first < 0:
+                first = c
+            last = c
+        if first >= 0:
+            parts.append("</row>")
+            self.fh.write("".join(parts))
+            self._check_dimensions(row, first)
+            self._check_dimensions(row, last)
+        elif pixels is not None:  # a height and no cell: an empty row, as set_row leaves
+            self.fh.write(parts[0][:-1] + "/>")
+            self._check_dimensions(row, self.dim_colmin if self.dim_colmin is not None else 0)
+        # The row is out: anything else for it would come after it (a second <row> element),
+        # so the sheet now refuses it, as it refuses any row before the current one.
+        self.previous_row = row + 1
+        return True
+
+    def _xf(self, fmt) -> str:
+        attr = self._xf_attrs[fmt] = f' s="{fmt._get_xf_index()}"'
+        return attr
+
+    def _row_tag(self, row: int, pixels: int | None) -> str:
+        """The <row> start tag xlsxwriter writes for a row with this height in pixels."""
+        height = self.default_row_height if pixels is None else pixels
+        attrs = f'<row r="{row + 1}"'
+        if height != self.original_row_height or height != self.default_row_height:
+            attrs += f' ht="{height * 0.75:.16g}" customHeight="1"'
+        if self.excel_version == 2010:
+            attrs += ' x14ac:dyDescent="0.25"'
+        return attrs + ">"
+
+    def add_table(self, first_row, first_col, last_row, last_col, options=None):
+        if not getattr(self, "constant_memory", False):
+            return super().add_table(first_row, first_col, last_row, last_col, options)
+        options = dict(options or {})
+        if self.previous_row > first_row or options.get("data") or options.get("total_row") \
+                or any((c or {}).get("formula") for c in options.get("columns", [])):
+            raise ValueError("a streamed sheet takes its table before any row under the "
+                             "table's header is written, and without data, formulas or totals")
+        saved = {name: getattr(self, name) for name in ("table_cells", "str_table")
+                 if hasattr(self, name)}
+        self.constant_memory = False  # the table as on an ordinary sheet ...
+        if "table_cells" in saved:
+            self.table_cells = _NoCells()
+        if "str_table" in saved:
+            self.str_table = _NoStrings()  # (its header cells are written again below)
+        try:
+            rc = self._add_table_widened(first_row, first_col, last_row, last_col, options)
+        finally:
+            self.constant_memory = True
+            for name, value in saved.items():
+                setattr(self, name, value)
+        if rc == 0 and options.get("header_row", True):
+            # ... whose header cells went in as shared-string numbers: write them again as
+            # text, as a streamed sheet writes text.
+            columns = options.get("columns", [])
+            for i, col in enumerate(range(first_col, last_col + 1)):
+                spec = columns[i] if i < len(columns) and columns[i] else {}
+                self.write_string(first_row, col, spec.get("header") or f"Column{i + 1}",
+                                  spec.get("header_format"))
+        return rc
+
+    def _add_table_widened(self, first_row, first_col, last_row, last_col, options):
+        """``add_table`` over the header and one row, then stretched to ``last_row``: the
+        same table, without xlsxwriter visiting every cell of the range (it checks each for
+        overlaps, half a second for 60,000 rows). Done the long way if the stretch cannot be
+        checked (another xlsxwriter keeping its tables otherwise)."""
+        short = min(last_row, first_row + 1)
+        count = len(self.tables)
+        rc = super().add_table(first_row, first_col, short, last_col, options)
+        if rc != 0 or short == last_row:
+            return rc
+        table = self.tables[-1] if len(self.tables) == count + 1 else {}
+        before, after = xl_range(first_row, first_col, short, last_col), \
+            xl_range(first_row, first_col, last_row, last_col)
+        keys = ("range", "a_range", "autofilter")
+        if table.get("range") == before and table.get("a_range") == before and \
+                table.get("autofilter", before) == before:
+            for key in keys:
+                if key in table:
+                    table[key] = after
+            return rc
+        if len(self.tables) == count + 1:
+            self.tables.pop()
+        return super().add_table(first_row, first_col, last_row, last_col, options)
+
+
+def put_row(ws, fmts: Formats, row: int, values, formats, *, blanks: bool = True,
+            height: float | None = None, date_cols=()) -> None:
+    """Write a row's ``values`` with ``formats`` (one per value), left to right, then its
+    height: each cell as :func:`put` writes it (``date_fmt`` the cell's format in
+    ``date_cols``), except that with ``blanks=False`` a blank cell is not written at all.
+    On a :class:`StreamingWorksheet` the row is written in one go."""
+
+    def other(c, value, fmt):
+        if not blanks and value == "" and not isinstance(value, bool):
+            return
+        put(ws, fmts, row, c, value, fmt, date_fmt=fmt if c in date_cols else None)
+
+    stream = getattr(ws, "_stream_row", None)
+    if stream is not None and stream(row, values, formats, blanks, height, other, date_cols,
+                                     fmts.date()):
+        return
+    for c, value in enumerate(values):
+        other(c, value, formats[c])
+    if height:
+        ws.set_row(row, height)
+
+
+def add_streaming_worksheet(wb, name: str):
+    """A new :class:`StreamingWorksheet` named ``name`` in ``wb``."""
+    return wb.add_worksheet(name, worksheet_class=StreamingWorksheet)
 
 
 def set_widths(ws, widths: list[float]) -> None:

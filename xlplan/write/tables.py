@@ -1,10 +1,13 @@
 """One way to write a report sheet as an Excel table: header at A1, autofilter, frozen header,
-widths, print setup, RAG colouring on the RAG columns. Used by every sheet but the Dashboard."""
+widths, print setup, RAG colouring on the RAG columns. Used by every sheet but the Dashboard.
+
+Rows are written strictly top to bottom, each with its height before the next, so the sheet can
+be a streamed one (:func:`xlplan.write.formats.add_streaming_worksheet`)."""
 from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from .formats import Formats, print_setup, put, put_text, row_height
+from .formats import Formats, RowHeights, print_setup, put_row, put_text
 
 
 def write_table(ws, fmts: Formats, *, name: str, headers: Sequence[str], rows: Sequence[Sequence],
@@ -29,15 +32,13 @@ def write_table(ws, fmts: Formats, *, name: str, headers: Sequence[str], rows: S
     for c, h in enumerate(headers):  # the headers as text, whatever they look like
         put_text(ws, fmts, 0, c, h, header_fmt)
     default = fmts.text()
-    for i, row in enumerate(rows):
-        for c, value in enumerate(row):
-            fmt = cell_format(i, c, value) if cell_format else default
-            put(ws, fmts, i + 1, c, value, fmt)
-        cols = range(len(row)) if height_columns is None else height_columns
-        height = row_height([(row[c], widths[c]) for c in cols
-                             if c < len(row) and c < len(widths) and isinstance(row[c], str)])
-        if height:
-            ws.set_row(i + 1, height)
+    cols = range(len(widths)) if height_columns is None else height_columns
+    heights = RowHeights([(c, widths[c]) for c in cols if c < len(widths)])
+    row_heights = heights.heights(rows)
+    for i, row in enumerate(rows):  # top to bottom, each row with its height: it may stream
+        formats = [cell_format(i, c, value) for c, value in enumerate(row)] if cell_format \
+            else [default] * len(row)
+        put_row(ws, fmts, i + 1, row, formats, height=row_heights[i])
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     for c in rag_columns:
