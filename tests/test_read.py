@@ -331,3 +331,12 @@ def test_programme_header_aliases(tmp_path):
                       header=header)
     df = read_submission(path, programme).actions
     assert list(df["sro"]) == [SRO] and list(df["rag"]) == ["Amber"]
+
+
+def test_grey_and_white_fills_are_not_a_rag():
+    from xlplan.schema.rag import colour_to_rag
+
+    for grey in ("D9D9D9", "BFBFBF", "808080", "FFFFFF", "F2F2F2", "DDEBF7", "000000"):
+        assert colour_to_rag(grey) is None, grey
+    assert colour_to_rag("00B050") == "Green" and colour_to_rag("FFC7CE") == "Red"
+    assert colour_to_rag("5B9BD5") == "Complete" and colour_to_rag("FFEB9C") == "Amber"

@@ -131,6 +131,8 @@ def colour_to_rag(hex6: str, scale: RagScale | None = None) -> str | None:
     """
     levels = (scale or RagScale()).levels
     r1, g1, b1 = _rgb(hex6.upper())
+    if max(r1, g1, b1) - min(r1, g1, b1) < 40:
+        return None  # white, greys and black (header and banner fills) are no RAG colour
     best, best_d = None, COLOUR_TOLERANCE
     for ref, level in REFERENCE_FILLS:
         if level not in levels:
