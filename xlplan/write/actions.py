@@ -53,17 +53,6 @@ def _flag(value) -> bool:
     return bool(value)
 
 
-class _Getter:
-    __slots__ = ("columns", "i")
-
-    def __init__(self, columns: dict[str, list], i: int):
-        self.columns, self.i = columns, i
-
-    def get(self, name: str, default=None):
-        col = self.columns.get(name)
-        return default if col is None else col[self.i]
-
-
 def excel_key(value) -> str:
     """A cell's text as Excel compares it (without regard to case); '' for a blank."""
     if value is None or value == "":
@@ -93,6 +82,7 @@ class ActionsTable:
     has_error: list[bool] = field(default_factory=list)
     overdue: list[bool] = field(default_factory=list)
     levels: list[str] = field(default_factory=list)  # canonical level of each row ('' none)
+    _keys: dict = field(default_factory=dict, repr=False, compare=False)
     _counts: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -114,12 +104,25 @@ class ActionsTable:
         c = action_col(tidy)
         return [row[c] for row in self.rows]
 
+    def keys(self, tidy: str) -> list[str]:
+        """The cells of a fixed column as Excel compares text: :func:`excel_key` of each."""
+        keys = self._keys.get(tidy)
+        if keys is None:
+            values = self.values(tidy)
+            if set(map(type, values)) <= {str, type(None)}:  # each distinct text once
+                of = {v: excel_key(v) for v in set(values)}
+                keys = [of[v] for v in values]
+            else:  # (1, 1.0 and True are one dict key, three texts)
+                keys = list(map(excel_key, values))
+            self._keys[tidy] = keys
+        return keys
+
     def key_counts(self, tidy: str) -> Counter:
         """How many cells of a fixed column hold each text, compared as Excel compares text
         (without regard to case; '' for a blank): the Dashboard's COUNTIFs, worked out once."""
         counts = self._counts.get(tidy)
         if counts is None:
-            counts = self._counts[tidy] = Counter(map(excel_key, self.values(tidy)))
+            counts = self._counts[tidy] = Counter(self.keys(tidy))
         return counts
 
 
@@ -187,7 +190,7 @@ def actions_table(merged, fmts: Formats) -> ActionsTable:
         else:
             values = [""] * n
         columns.append(values)
-    table.rows = [list(r) for r in zip(*columns)] if columns else [[] for _ in range(n)]
+    table.rows = list(map(list, zip(*columns))) if columns else [[] for _ in range(n)]
     table.carried = [st == STATUS_CARRIED for st in _texts(column("status"))]
     table.has_error = _flags(column("has_error"))
     table.overdue = overdue

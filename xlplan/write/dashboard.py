@@ -145,10 +145,6 @@ def countif_criteria(text: str) -> str:
     return excel_string("=" + esc)
 
 
-def _nonblank(values: list) -> int:
-    return sum(1 for v in values if _key(v) != "")
-
-
 def _total(table: ActionsTable) -> int:
     """The rows with a Key: COUNTA over the Key column."""
     return len(table.rows) - table.key_counts("key")[""]
@@ -407,13 +403,12 @@ def _breakdown(ws, fmts: Formats, table: ActionsTable, layout: DashboardLayout, 
         return row
     groups: dict[str, str] = {}  # lower-case key -> first spelling seen
     members: dict[str, list[int]] = {}
-    for j, v in enumerate(values):
-        k = _key(v)
+    for j, (k, v) in enumerate(zip(table.keys(tidy), values)):
         if k not in groups:
             groups[k] = "" if v is None else str(v)
             members[k] = []
         members[k].append(j)
-    rag_keys = [_key(v) for v in table.values("rag")]
+    rag_keys = table.keys("rag")
     levels = fmts.levels
     labels = fmts.labels()
     col_rng = table.ref(tidy)

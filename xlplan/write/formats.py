@@ -11,16 +11,19 @@ stays text), numbers, booleans and dates as themselves, blanks as blanks.
 Big sheets (Actions, Exceptions, Changes, Issues, Submissions) are *streamed*: made with
 :func:`add_streaming_worksheet`, each row goes to disk when the next row is started, so memory
 stays flat whatever the number of rows. Such a sheet must be written strictly top to bottom:
-its table first (header row 0), then each row's cells and ``set_row`` before the next row --
-a cell or height given for a row already passed is lost. Sheets that charts draw on (Dashboard,
-History) stay ordinary: a chart caches the values of an ordinary sheet only.
+its table first (header row 0), then each row with :func:`put_row` (cells and height together)
+-- a cell or height given for a row already passed is lost. Sheets that charts draw on
+(Dashboard, History) stay ordinary: a chart caches the values of an ordinary sheet only.
 """
 from __future__ import annotations
 
 import datetime as dt
 import math
 import re
+import tempfile
+import zipfile
 from dataclasses import dataclass
+from operator import itemgetter
 
 from xlsxwriter.utility import xl_range
 from xlsxwriter.worksheet import Worksheet
@@ -135,7 +138,14 @@ class Formats:
         return tuple(self.scale.levels)
 
     def label(self, level: str) -> str:
-        return self.scale.label(level) if level else ""
+        if not level:
+            return ""
+        key = (id(self.scale), level)  # the scale's label, looked up once
+        cache = self.__dict__.setdefault("_labels", {})
+        text = cache.get(key)
+        if text is None:
+            text = cache[key] = self.scale.label(level)
+        return text
 
     def labels(self) -> list[str]:
         return [self.scale.label(lv) for lv in self.scale.levels]
@@ -218,13 +228,6 @@ def range_ref(sheet: str, first_row: int, col: int, last_row: int, last_col: int
 
 
 # ---------------------------------------------------------------------------------- writing cells
-def plain_text(text: str) -> bool:
-    """Whether ``write_string`` can take ``text`` as it is: not empty, within Excel's limit
-    whatever it holds, and clear of the two traps :func:`put_text` handles."""
-    return bool(text) and len(text) <= SAFE_TEXT_LEN and not text.startswith("<r>") and \
-        "_x" not in text
-
-
 #: Excel's escape for a character in text (``_x0041_`` is "A"); xlsxwriter escapes text that
 #: holds one (``_x005F_x0041_``).
 _ESCAPE_LIKE = re.compile(r"_x[0-9a-fA-F]{4}_")
@@ -234,7 +237,7 @@ def put_text(ws, fmts: Formats, row: int, col: int, text: str, fmt=None) -> None
     """Write text as text, whatever it looks like, cut to Excel's limit if it must be."""
     if text and len(text) <= SAFE_TEXT_LEN and not text.startswith("<r>") and \
             "_x" not in text:
-        ws.write_string(row, col, text, fmt)  # the common case (plain_text), at speed
+        ws.write_string(row, col, text, fmt)  # the common case: nothing below applies
         return
     if text == "":
         if fmt is not None:
@@ -244,6 +247,12 @@ def put_text(ws, fmts: Formats, row: int, col: int, text: str, fmt=None) -> None
     if cut:
         fmts.truncated.append(Truncation(ws.get_name(), f"{col_letter(col)}{row + 1}",
                                          utf16_len(text)))
+    _write_text(ws, row, col, text, fmt)
+
+
+def _write_text(ws, row: int, col: int, text: str, fmt=None) -> None:
+    """Text within Excel's limit, as a string, or as a rich string of plain runs where a
+    reader would otherwise not read it as typed."""
     cuts: set[int] = set()
     if text.startswith("<r>") and text.endswith("</r>"):
         # xlsxwriter passes a shared string shaped like this through as raw rich-text XML
@@ -251,9 +260,11 @@ def put_text(ws, fmts: Formats, row: int, col: int, text: str, fmt=None) -> None
         # escapes; every reader joins the runs back into the same text.
         cuts.update((1, len(text) - 1))
     if getattr(ws, "constant_memory", False) and _ESCAPE_LIKE.search(text):
-        # Inline text (a streamed sheet) holding '_x0041_' is written '_x005F_x0041_': Excel,
-        # LibreOffice and calamine read back '_x0041_', openpyxl does not. Cut the runs inside
-        # every '_x' so that no run holds such an escape: every reader reads the text typed.
+        # Text written inline (on a streamed sheet: its header row, and text put_row leaves
+        # to this function) holding '_x0041_' is written '_x005F_x0041_': Excel, LibreOffice
+        # and calamine read back '_x0041_', openpyxl does not (it decodes the escape in
+        # shared strings only). Cut the runs inside every '_x' so that no run holds such an
+        # escape: every reader reads the text as typed.
         at = text.find("_x")
         while at >= 0:
             cuts.update((at + 1, at + 2))
@@ -289,7 +300,7 @@ def put(ws, fmts: Formats, row: int, col: int, value, fmt=None, *, date_fmt=None
     cls = value.__class__
     if cls is str:
         if value and len(value) <= SAFE_TEXT_LEN and not value.startswith("<r>") and \
-                "_x" not in value:  # plain_text(value), inline
+                "_x" not in value:  # put_text's common case, without the call
             ws.write_string(row, col, value, fmt)
             return
     elif cls is int:
@@ -397,8 +408,10 @@ class RowHeights:
         """``height(row)`` of every row, worked out column by column (the texts that fit on
         one line whatever they hold, most of them, are passed over at speed)."""
         lines = [1] * len(rows)
+        shortest = min(map(len, rows), default=0)
         for c, w, one_line in self.columns:
-            texts = [row[c] if c < len(row) else None for row in rows]
+            texts = list(map(itemgetter(c), rows)) if c < shortest else \
+                [row[c] if c < len(row) else None for row in rows]
             for i in [i for i, t in enumerate(texts)
                       if isinstance(t, str) and (len(t) > one_line or "\n" in t)]:
                 n = text_lines(texts[i], w)
@@ -412,7 +425,8 @@ class RowHeights:
 class _NoCells(dict):
     """Stands in for xlsxwriter's record of every cell of a table (its overlap check stores
     one entry per cell: about 200 MB for a 60,000-row table) while a streamed sheet's one
-    table is added. Nothing else is on a streamed sheet for a table to overlap."""
+    table is added. Nothing else is on a streamed sheet for a table to overlap; see also
+    :meth:`StreamingWorksheet._add_table_widened`."""
 
     def __setitem__(self, key, value) -> None:
         pass
@@ -434,22 +448,25 @@ class StreamingWorksheet(Worksheet):
     """An xlsxwriter worksheet in ``constant_memory`` mode whatever the workbook's mode: each
     row is written out to a temporary file (in the workbook's ``tmpdir``) when a later row is
     started. Write it top to bottom, each row complete (cells and ``set_row``) before the
-    next. Text is written inline (no shared-strings entry), which every reader reads alike.
+    next; a cell or height for a row already written out is refused (dropped), as xlsxwriter
+    does in this mode.
 
     ``add_table`` works (xlsxwriter refuses it in this mode because a table can write cells
     below its header): call it before any row under the header is written; only the header
     row is written by it, as text.
 
-    :func:`put_row` writes a whole row here at a fraction of xlsxwriter's cost per cell: the
-    row's XML is made in one go, as xlsxwriter makes it for an ordinary sheet (the tests
-    compare the XML), for the cells that are most of a sheet -- text (as a shared string, as on
-    an ordinary sheet: the text of a sheet is held once, not its cells), whole numbers,
-    formatted blanks; every other cell (dates, decimals, booleans, text over half Excel's limit
-    or shaped like rich-text XML) is handed to xlsxwriter in place, and written inline."""
+    Rows go in with :func:`put_row`, at a fraction of xlsxwriter's cost per cell: the row's
+    XML is made in one go, as xlsxwriter makes it for an ordinary sheet (the tests compare the
+    XML), for the cells that are most of a sheet -- text as a shared string (as on an ordinary
+    sheet: a text is held once, however many cells repeat it), whole numbers, dates, formatted
+    blanks. Every other cell (decimals, booleans, text over half Excel's limit or shaped like
+    rich-text XML), and any cell written with xlsxwriter's own methods (the header row), goes
+    xlsxwriter's way in this mode: text inline, which every reader reads alike."""
 
     def _initialize(self, init_data: dict) -> None:
         super()._initialize({**init_data, "constant_memory": True})
         self._xf_attrs: dict = {}  # Format -> ' s="n"'
+        self._row_attrs: dict = {}  # (height, ...) -> the <row> tag's attributes after r
         self._letters: list[str] = []
         #: The workbook's shared strings: text -> its number (None: xlsxwriter has changed).
         self._shared = getattr(getattr(self, "str_table", None), "_get_shared_string_index",
@@ -463,7 +480,8 @@ class StreamingWorksheet(Worksheet):
         format in ``date_cols``, else ``plain_date``, as :func:`put` gives it."""
         shared = self._shared
         if shared is None or not self.constant_memory or row < self.previous_row \
-                or row >= self.xls_rowmax or len(values) > self.xls_colmax:
+                or row >= self.xls_rowmax or len(values) > self.xls_colmax \
+                or not (_ROWS_OK if _ROWS_OK is not None else _check_rows(self.tmpdir)):
             return False
         if row > self.previous_row:
             self._write_single_row(row)  # the row before, written the ordinary way, goes out
@@ -545,13 +563,17 @@ class StreamingWorksheet(Worksheet):
 
     def _row_tag(self, row: int, pixels: int | None) -> str:
         """The <row> start tag xlsxwriter writes for a row with this height in pixels."""
-        height = self.default_row_height if pixels is None else pixels
-        attrs = f'<row r="{row + 1}"'
-        if height != self.original_row_height or height != self.default_row_height:
-            attrs += f' ht="{height * 0.75:.16g}" customHeight="1"'
-        if self.excel_version == 2010:
-            attrs += ' x14ac:dyDescent="0.25"'
-        return attrs + ">"
+        key = (pixels, self.default_row_height, self.original_row_height, self.excel_version)
+        rest = self._row_attrs.get(key)
+        if rest is None:
+            height = self.default_row_height if pixels is None else pixels
+            rest = ""
+            if height != self.original_row_height or height != self.default_row_height:
+                rest += f' ht="{height * 0.75:.16g}" customHeight="1"'
+            if self.excel_version == 2010:
+                rest += ' x14ac:dyDescent="0.25"'
+            rest = self._row_attrs[key] = rest + ">"
+        return f'<row r="{row + 1}"{rest}'
 
     def add_table(self, first_row, first_col, last_row, last_col, options=None):
         if not getattr(self, "constant_memory", False):
@@ -580,8 +602,8 @@ class StreamingWorksheet(Worksheet):
             columns = options.get("columns", [])
             for i, col in enumerate(range(first_col, last_col + 1)):
                 spec = columns[i] if i < len(columns) and columns[i] else {}
-                self.write_string(first_row, col, spec.get("header") or f"Column{i + 1}",
-                                  spec.get("header_format"))
+                _write_text(self, first_row, col, spec.get("header") or f"Column{i + 1}",
+                            spec.get("header_format"))
         return rc
 
     def _add_table_widened(self, first_row, first_col, last_row, last_col, options):
@@ -607,6 +629,60 @@ class StreamingWorksheet(Worksheet):
         if len(self.tables) == count + 1:
             self.tables.pop()
         return super().add_table(first_row, first_col, last_row, last_col, options)
+
+
+#: Whether :meth:`StreamingWorksheet._stream_row` makes the XML the xlsxwriter installed
+#: makes (None: not checked yet; see :func:`_check_rows`).
+_ROWS_OK: bool | None = None
+
+
+def _check_rows(tmpdir: str | None = None) -> bool:
+    """Check, once, that the row XML :meth:`StreamingWorksheet._stream_row` makes is the XML
+    this xlsxwriter makes for the same cells on an ordinary sheet (it leans on xlsxwriter's
+    internals: a release may change them). When it is not, ``_stream_row`` stands aside for
+    good and every cell is written through xlsxwriter: slower, never wrong."""
+    global _ROWS_OK
+    import io
+
+    import xlsxwriter
+
+    _ROWS_OK = True  # (for the probe below, which streams rows itself)
+    try:
+        with tempfile.TemporaryDirectory(prefix=".xlplan-check-", dir=tmpdir) as scratch:
+            out = io.BytesIO()
+            wb = xlsxwriter.Workbook(out, {"tmpdir": scratch})
+            fmt = wb.add_format({"bold": True, "num_format": "dd mmm yyyy"})
+            fast = wb.add_worksheet("fast", worksheet_class=StreamingWorksheet)
+            plain = wb.add_worksheet("plain")
+            rows = [(["a & <b>", 42, "", dt.date(2018, 6, 30), " x "], 45.0),
+                    ([-7, "", "", "", "z"], None)]
+
+            def refuse(*_):
+                raise ValueError("not a cell the fast path writes")
+
+            for r, (values, height) in enumerate(rows):
+                if not fast._stream_row(r, values, [fmt] * len(values), True, height, refuse,
+                                        {3}, fmt):
+                    raise ValueError("the fast path stood aside")
+                for c, value in enumerate(values):
+                    if isinstance(value, str):
+                        (plain.write_string(r, c, value, fmt) if value else
+                         plain.write_blank(r, c, None, fmt))
+                    elif isinstance(value, dt.date):
+                        plain.write_datetime(r, c, value, fmt)
+                    else:
+                        plain.write_number(r, c, value, fmt)
+                if height:
+                    plain.set_row(r, height)
+            wb.close()
+            with zipfile.ZipFile(out) as zf:
+                xml = [re.search(rb"<sheetData>.*</sheetData>", zf.read(
+                    f"xl/worksheets/sheet{i}.xml"), re.S).group(0) for i in (1, 2)]
+        ok = xml[0] == re.sub(rb' spans="[0-9:]+"', b"", xml[1])
+    except Exception:  # noqa: BLE001 - any surprise: stand aside
+        ok = False
+    _ROWS_OK = ok
+    return ok
 
 
 def put_row(ws, fmts: Formats, row: int, values, formats, *, blanks: bool = True,
