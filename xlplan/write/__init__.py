@@ -15,7 +15,9 @@ assembled on disk, not in memory.
 Adding a sheet is one line in :data:`SHEETS`: a writer ``fn(wb, merged, fmts)`` that adds its
 worksheet (named from :mod:`xlplan.consolidated`) and a condition on the merged month. Write cells
 with :func:`xlplan.write.formats.put` / ``put_text`` (text stays text; long text is cut to
-Excel's limit and recorded) and formulas with ``formats.formula`` (value cached).
+Excel's limit and recorded) and formulas with ``formats.formula`` (value cached). A sheet with
+a row per action, risk or issue should be streamed: ``formats.add_streaming_worksheet``, its
+table first, then its rows in order with ``formats.put_row`` (as ``tables.write_table`` does).
 """
 from __future__ import annotations
 

@@ -140,11 +140,12 @@ class Formats:
     def label(self, level: str) -> str:
         if not level:
             return ""
-        key = (id(self.scale), level)  # the scale's label, looked up once
-        cache = self.__dict__.setdefault("_labels", {})
-        text = cache.get(key)
+        scale, cache = self.__dict__.get("_labels") or (None, None)
+        if scale is not self.scale:  # each level's label looked up once per scale
+            scale, cache = self._labels = (self.scale, {})
+        text = cache.get(level)
         if text is None:
-            text = cache[key] = self.scale.label(level)
+            text = cache[level] = scale.label(level)
         return text
 
     def labels(self) -> list[str]:
