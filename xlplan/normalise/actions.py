@@ -26,7 +26,7 @@ from ..read import RawSheet
 from ..schema.markers import COMPLETE, DATE, QUARTER, parse_marker, parse_timeframe
 from ..schema.rag import colour_to_rag
 from ..text import cell_text, clean_text, match_key
-from .common import FORMULA_FIRST, PROVENANCE, SheetContext, check_cell_text, \
+from .common import FORMULA_FIRST, PROVENANCE, assign_keys, SheetContext, check_cell_text, \
     check_formula_cells, extra_columns, vertical_merges, wide_merge_rows
 
 MARKER_COLUMNS = ("q1", "q2", "q3", "q4", "later")
@@ -218,24 +218,12 @@ def normalise_actions(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
         records.append(rec)
 
     check_formula_cells(ctx, sheet, loc.header_row + 2)
-    _assign_keys(records)
+    assign_keys(records, lambda r: row_key(r["theme"], r["action"], r["sub_action"]))
     if "rag" in cols and records:
         _rag_from_fills(records, ctx)
     df = pd.DataFrame.from_records(records, columns=[*ACTION_COLUMNS, *extras.values()])
     df.attrs["extra_columns"] = list(extras.values())
     return df
-
-
-def _assign_keys(records: list[dict]) -> None:
-    seen: dict[str, int] = {}
-    for rec in records:
-        key = rec["ref"] or row_key(rec["theme"], rec["action"], rec["sub_action"])
-        if not rec["ref"]:
-            n = seen.get(key, 0) + 1
-            seen[key] = n
-            if n > 1:
-                key = f"{key}-{n}"
-        rec["key"] = key
 
 
 def _rag_from_fills(records: list[dict], ctx: SheetContext) -> None:

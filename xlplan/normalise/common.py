@@ -109,3 +109,17 @@ def check_formula_cells(ctx: SheetContext, sheet: RawSheet, first_row: int) -> N
         ctx.issue("formula-in-input", "this cell holds a formula: its last calculated value "
                   + (f"('{shown[:60]}') was used" if shown else "was empty, so nothing was read"),
                   row=row, col=col, value=shown)
+
+
+def assign_keys(records: list[dict], derive) -> None:
+    """Each record's stable key: its Ref, else ``derive(record)`` -- numbered ``-2``, ``-3`` when
+    two rows without a Ref derive the same key, so no row shares another's key by accident."""
+    seen: dict[str, int] = {}
+    for rec in records:
+        key = rec["ref"] or derive(rec)
+        if not rec["ref"]:
+            n = seen.get(key, 0) + 1
+            seen[key] = n
+            if n > 1:
+                key = f"{key}-{n}"
+        rec["key"] = key

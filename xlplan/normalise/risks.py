@@ -34,7 +34,7 @@ import pandas as pd
 from ..read import RawSheet
 from ..schema.risk import Rating, RatingError, RiskMatrix, movement, parse_movement, parse_rating
 from ..text import cell_text, clean_text, match_key
-from .common import PROVENANCE, SheetContext, check_cell_text, check_formula_cells, \
+from .common import PROVENANCE, assign_keys, SheetContext, check_cell_text, check_formula_cells, \
     extra_columns, vertical_merges, wide_merge_rows
 
 __all__ = ["RISK_COLUMNS", "RATING_KINDS", "RATING_SOURCES", "RatingSource", "normalise_risks",
@@ -338,7 +338,7 @@ def normalise_risks(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
             records[-1][name] = clean_text(v) if isinstance(v, str) else ("" if v is None else v)
 
     check_formula_cells(ctx, sheet, loc.header_row + 2)
-    _assign_keys(records)
+    assign_keys(records, lambda r: risk_key(r["ref"], r["description"]))
     df = pd.DataFrame.from_records(records, columns=[*RISK_COLUMNS, *extras.values()])
     for name in NUMBER_COLUMNS:  # whole numbers and None, not floats and NaN
         df[name] = pd.Series([rec.get(name) for rec in records], dtype=object)
@@ -402,13 +402,3 @@ def _record(ctx: SheetContext, excel_row: int, get: Callable[[str], object], pre
     return rec
 
 
-def _assign_keys(records: list[dict]) -> None:
-    seen: dict[str, int] = {}
-    for rec in records:
-        key = risk_key(rec["ref"], rec["description"])
-        if not rec["ref"]:
-            n = seen.get(key, 0) + 1
-            seen[key] = n
-            if n > 1:
-                key = f"{key}-{n}"
-        rec["key"] = key
