@@ -487,6 +487,10 @@ def main() -> int:
     n, s, l = n_files, scale[0], scale[1]
     add("merge", "merge", f"xlplan merge {n} files",
         merge + [str(paths["files"]), "-o", str(out / "merge.xlsx"), "--period", "2018-06"], True)
+    # The same merge on one core: what the worker processes add (informational, no target).
+    add("merge1", "merge", f"xlplan merge {n} files, --jobs 1",
+        merge + [str(paths["files"]), "-o", str(out / "merge1.xlsx"), "--period", "2018-06",
+                 "--jobs", "1"], True)
     add("floor", "floor", f"floor: calamine + xlsxwriter, {n} files",
         [py, me, "--child", "floor", str(paths["files"]), str(out / "floor.xlsx")])
     add("naive", "naive", f"naive: pandas openpyxl + concat, {n} files",
@@ -575,6 +579,9 @@ def main() -> int:
          else ""),
         ("xlplan --help s", med("help"), "<", 0.5, ""),
     ]
+    if med("merge") and med("merge1"):
+        print(f"(worker processes: merge {med('merge1'):.2f} s on one core, {med('merge'):.2f} s "
+              f"on {os.cpu_count()}: x{med('merge1') / med('merge'):.2f})")
     print()
     print(f"{'target':<30} {'value':>9}  {'limit':<8} result")
     print("-" * 65)
@@ -588,6 +595,11 @@ def main() -> int:
         missed += not ok
         print(f"{name:<30} {value:9.2f}  {op} {limit:<5} {'ok' if ok else 'MISSED'}"
               + (f"  ({note})" if note else ""))
+    if med("naive") and med("floor"):
+        # The two speed targets bound each other: a merge at the floor itself would be this
+        # much faster than the naive peer.
+        print(f"(naive / floor = {med('naive') / med('floor'):.2f}: the naive/merge ratio a merge "
+              "exactly at the single-process floor would reach)")
     if med("small") and med("large"):
         marginal = (med("large") - med("small")) / (l - s)
         print(f"(marginal cost per file between {s} and {l}: {marginal * 1000:.1f} ms)")

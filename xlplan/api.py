@@ -210,6 +210,9 @@ def collect_paths(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
 
 def read_many(paths: Iterable[str | Path], programme: Programme | None = None, *,
               progress: Callable[[str], None] | None = None) -> tuple[list[Submission], Programme]:
+    """Every file of ``paths`` read with :func:`read_bounded`, one after another, as
+    :class:`Submission` objects (see :func:`read_combined` for the folder-sized, multi-core
+    path the command line takes)."""
     programme = programme or load_config()
     subs: list[Submission] = []
     for path, display in collect_paths(paths):
@@ -219,13 +222,86 @@ def read_many(paths: Iterable[str | Path], programme: Programme | None = None, *
     return subs, programme
 
 
-def read_bounded(path: Path, programme: Programme, display: str) -> Submission:
+def read_combined(paths: Iterable[str | Path], programme: Programme | None = None, *,
+                  progress: Callable[[str], None] | None = None, jobs: int | None = None
+                  ) -> tuple[Result, list[str]]:
+    """Read files and folders into one :class:`Result` (the tables of every file, in file
+    order) and the extra columns the action plans brought, in order of appearance.
+
+    Folders of many files are read on every core (see :mod:`xlplan.parallel`); ``jobs`` sets
+    the number of worker processes (1: read here, one file after another). The result does not
+    depend on ``jobs``."""
+    from .parallel import map_chunks, worker_count
+
+    programme = programme or load_config()
+    items = collect_paths(paths)
+    workers = worker_count(jobs, len(items))
+    if workers <= 1:
+        parts = [_read_chunk(programme, items, progress)]
+    else:
+        parts = []
+        for chunk, part in map_chunks(partial(_read_chunk, programme), items, workers,
+                                      on_broken=partial(_read_chunk, programme, isolate=True)):
+            if progress:
+                for _, display in chunk:
+                    progress(display)
+            parts.append(part)
+    return _join_parts(parts, programme)
+
+
+def _read_chunk(programme: Programme, items: list[tuple[Path, str]],
+                progress: Callable[[str], None] | None = None, *, isolate: bool = False
+                ) -> tuple[Result, list[str]]:
+    """A run of files read and combined: what a worker hands back (one table per kind, not
+    three per file, because moving DataFrames between processes is costly per frame)."""
+    subs = []
+    for path, display in items:
+        if progress:
+            progress(display)
+        subs.append(read_bounded(path, programme, display, isolate=isolate))
+    return combine(subs, programme), extra_columns(subs)
+
+
+def _join_parts(parts: list[tuple[Result, list[str]]], programme: Programme
+                ) -> tuple[Result, list[str]]:
+    if len(parts) == 1:
+        return parts[0]
+    handlers = _kind_handlers()
+
+    def cat(attr: str, kind: str) -> pd.DataFrame:
+        frames = [getattr(r, attr) for r, _ in parts if not getattr(r, attr).empty]
+        if not frames:
+            return _empty(handlers[kind][2] if kind in handlers else ())
+        return pd.concat(frames, ignore_index=True, sort=False) if len(frames) > 1 else frames[0]
+
+    extras: dict[str, None] = {}
+    for _, cols in parts:
+        extras.update(dict.fromkeys(cols))
+    result = Result([f for r, _ in parts for f in r.files], cat("actions", ACTION_PLAN),
+                    cat("risks", RISK_REGISTER), cat("scorecards", SCORECARD),
+                    [i for r, _ in parts for i in r.issues], programme)
+    return result, list(extras)
+
+
+def extra_columns(subs: Iterable[Submission]) -> list[str]:
+    """Columns the action plans brought beyond the schema, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for sub in subs:
+        for col in sub.actions.columns:
+            if col not in ACTION_COLUMNS and not col.startswith("_"):
+                seen.setdefault(col, None)
+    return list(seen)
+
+
+def read_bounded(path: Path, programme: Programme, display: str, *,
+                 isolate: bool = False) -> Submission:
     """:func:`read_submission`, in a child process bounded in time and memory when the file
-    inflates to more than ``limits.isolate_above_bytes`` (see :mod:`xlplan.isolate`)."""
+    inflates to more than ``limits.isolate_above_bytes`` (see :mod:`xlplan.isolate`), or
+    always with ``isolate`` (a file that may have crashed a reader)."""
     from .isolate import declared_size, run_bounded
 
     limits = programme.limits
-    if declared_size(path) <= limits.isolate_above_bytes:
+    if not isolate and declared_size(path) <= limits.isolate_above_bytes:
         return read_submission(path, programme, display=display)
     status, payload = run_bounded(partial(read_submission, display=display), (path, programme),
                                   seconds=limits.file_seconds,
@@ -269,13 +345,14 @@ def combine(subs: list[Submission], programme: Programme) -> Result:
 
 
 def validate(paths: Iterable[str | Path] | str | Path, config: str | Path | Programme | None = None,
-             *, progress: Callable[[str], None] | None = None) -> Result:
-    """Read and validate files and folders: tidy tables of everything read, and every issue."""
+             *, progress: Callable[[str], None] | None = None, jobs: int | None = None) -> Result:
+    """Read and validate files and folders: tidy tables of everything read, and every issue.
+    ``jobs``: worker processes for a folder of many files (default: one per core)."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
     programme = config if isinstance(config, Programme) else load_config(config)
-    subs, programme = read_many(paths, programme, progress=progress)
-    return combine(subs, programme)
+    result, _ = read_combined(paths, programme, progress=progress, jobs=jobs)
+    return result
 
 
 def read(path: str | Path, config: str | Path | Programme | None = None) -> Submission:

@@ -21,6 +21,11 @@ CONFIG_OPTION = click.option(
     help="Programme settings (TOML): RAG scale and labels, header aliases, financial year, "
          "expected SROs, risk matrix. Without it the built-in defaults apply.")
 
+JOBS_OPTION = click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+    help="Worker processes reading a folder of many files [default: one per core]; 1 reads "
+         "them one after another in this process.")
+
 
 def fail(message: str, code: int = EXIT_USAGE) -> "click.exceptions.Exit":
     click.echo(f"xlplan: {message}", err=True)
@@ -69,10 +74,16 @@ def main() -> None:
 
 
 def render_text(result, out) -> None:
-    """Issues grouped by file, cell address first: ``file › sheet › cell  code  message``."""
+    """Issues grouped by file, cell address first: ``file › sheet › cell  code  message``.
+
+    ``out`` is called once with the whole report (a big file has tens of thousands of lines:
+    one write, not one per line)."""
     by_file: dict[str, list] = {}
     for issue in sorted(result.issues, key=lambda i: i.sort_key()):
         by_file.setdefault(issue.file, []).append(issue)
+    styled = {sev: click.style("{}", fg=colour) for sev, colour in
+              (("error", "red"), ("warning", "yellow"), ("info", None))}
+    lines: list[str] = []
     for info in result.files:
         found = by_file.get(info.path, [])
         errors = sum(1 for i in found if i.severity == "error")
@@ -81,17 +92,18 @@ def render_text(result, out) -> None:
         status = {"ok": "OK", "errors": "ERRORS", "failed": "FAILED", "skipped": "skipped"}.get(
             info.status, info.status)
         counts = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-        out(click.style(f"{info.path}", bold=True) + f"  [{status}]  {counts}"
-            + (f"  ({sheets})" if sheets else ""))
+        lines.append(click.style(f"{info.path}", bold=True) + f"  [{status}]  {counts}"
+                     + (f"  ({sheets})" if sheets else ""))
         for issue in found:
             where = " › ".join(p for p in (issue.file, issue.sheet, issue.cell) if p)
-            colour = {"error": "red", "warning": "yellow"}.get(issue.severity, None)
-            out(f"  {where}  " + click.style(issue.code, fg=colour) + f"  {issue.message}")
+            code = styled.get(issue.severity, "{}").format(issue.code)
+            lines.append(f"  {where}  {code}  {issue.message}")
     c = result.counts
     rows = sum(f.rows for f in result.files)
-    out("")
-    out(f"{len(result.files)} file(s), {rows} row(s) read: {c['error']} error(s), "
-        f"{c['warning']} warning(s), {c['info']} note(s).")
+    lines.append("")
+    lines.append(f"{len(result.files)} file(s), {rows} row(s) read: {c['error']} error(s), "
+                 f"{c['warning']} warning(s), {c['info']} note(s).")
+    out("\n".join(lines))
 
 
 @main.command()
@@ -102,8 +114,9 @@ def render_text(result, out) -> None:
 @click.option("--annotate", "annotate_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Also write a copy of each input with a comment on every "
               "offending cell into this folder (inputs are never modified).")
+@JOBS_OPTION
 @CONFIG_OPTION
-def validate(paths: tuple[Path, ...], fmt: str, annotate_dir: Path | None,
+def validate(paths: tuple[Path, ...], fmt: str, annotate_dir: Path | None, jobs: int | None,
              config_path: Path | None) -> None:
     """Check SRO workbooks (files or folders) and list every problem with its cell address.
 
@@ -122,7 +135,7 @@ def validate(paths: tuple[Path, ...], fmt: str, annotate_dir: Path | None,
         raise fail("no files found in " + ", ".join(map(str, paths)))
     progress = Progress(len(files), "Reading")
     try:
-        result = run_validate(paths, programme, progress=progress)
+        result = run_validate(paths, programme, progress=progress, jobs=jobs)
     finally:
         progress.close()
     if annotate_dir is not None:
@@ -167,7 +180,7 @@ def summary_line(merged, out_path: Path | None) -> str:
 
 
 def run_merge(paths, out: Path | None, *, previous, period, report_json, strict, programme,
-              quiet: bool = False):
+              quiet: bool = False, jobs: int | None = None):
     """The merge command's work, shared with ``demo``; returns the exit code."""
     from .api import collect_paths
     from .merge import merge as run
@@ -181,7 +194,8 @@ def run_merge(paths, out: Path | None, *, previous, period, report_json, strict,
         raise fail(f"the output {out} is one of the inputs; choose another file name")
     progress = Progress(len(files), "Merging")
     try:
-        merged = run(paths, previous=previous, period=period, config=programme, progress=progress)
+        merged = run(paths, previous=previous, period=period, config=programme, progress=progress,
+                     jobs=jobs)
     except ValueError as exc:  # a bad --period or an unusable --previous workbook
         raise fail(str(exc)) from None
     finally:
@@ -230,8 +244,9 @@ def run_merge(paths, out: Path | None, *, previous, period, report_json, strict,
               help="Also write the validation report as JSON (same shape as validate --format "
                    "json).")
 @click.option("--strict", is_flag=True, help="If any error is found, write nothing and exit 1.")
+@JOBS_OPTION
 @CONFIG_OPTION
-def merge(folders, out, previous, period, report_json, strict, config_path) -> None:
+def merge(folders, out, previous, period, report_json, strict, jobs, config_path) -> None:
     """Merge a folder of SRO workbooks into one consolidated workbook.
 
     \b
@@ -248,7 +263,7 @@ def merge(folders, out, previous, period, report_json, strict, config_path) -> N
     """
     programme = load_programme(config_path)
     code = run_merge(folders, out, previous=previous, period=period, report_json=report_json,
-                     strict=strict, programme=programme)
+                     strict=strict, programme=programme, jobs=jobs)
     raise click.exceptions.Exit(code)
 
 

@@ -75,25 +75,24 @@ def reporting_period(period: str | None, today: dt.date | None = None) -> tuple[
 
 def merge(paths: Iterable[str | Path] | str | Path, *, previous: str | Path | None = None,
           period: str | None = None, config: str | Path | Programme | None = None,
-          progress: Callable[[str], None] | None = None) -> Merged:
+          progress: Callable[[str], None] | None = None, jobs: int | None = None) -> Merged:
     """Read, validate and merge submissions (files or folders) into one :class:`Merged`.
 
     ``previous`` is last month's consolidated workbook written by xlplan; ``period`` the
-    reporting month 'YYYY-MM' (default: this month). A file that fails to read is listed
-    with its issues and the rest is merged.
+    reporting month 'YYYY-MM' (default: this month); ``jobs`` the worker processes that read
+    a folder of many files (default: one per core; 1 reads them in this process). A file that
+    fails to read is listed with its issues and the rest is merged.
     """
-    from .api import combine, read_many
+    from .api import read_combined
     from .config import load_config
 
     if isinstance(paths, (str, Path)):
         paths = [paths]
     programme = config if isinstance(config, Programme) else load_config(config)
     period_label, period_start = reporting_period(period)
-    subs, programme = read_many(paths, programme, progress=progress)
-    result = combine(subs, programme)
+    result, extra_columns = read_combined(paths, programme, progress=progress, jobs=jobs)
     issues = list(result.issues)
     actions = result.actions.copy()
-    extra_columns = _extra_columns(subs)
 
     prev = None
     if previous is not None:
@@ -128,17 +127,6 @@ def merge(paths: Iterable[str | Path] | str | Path, *, previous: str | Path | No
                   risks=risks, scorecards=scorecards, issues=issues, changes=changes,
                   history=history, extra_columns=extra_columns,
                   previous_path=str(previous) if previous is not None else None)
-
-
-def _extra_columns(subs) -> list[str]:
-    from .normalise.actions import ACTION_COLUMNS
-
-    seen: dict[str, None] = {}
-    for sub in subs:
-        for col in sub.actions.columns:
-            if col not in ACTION_COLUMNS and not col.startswith("_"):
-                seen.setdefault(col, None)
-    return list(seen)
 
 
 def conflicting_refs(actions: pd.DataFrame) -> list[Issue]:

@@ -1,0 +1,91 @@
+"""Reading a folder of workbooks on every core, in order, without losing a file.
+
+A month's folder is hundreds of small workbooks, and reading one is pure Python work (safety
+scan, values, fills, normalising, checking) that one core does at a time. Here the folder is cut
+into chunks of consecutive files; forked worker processes read a chunk each and hand back the
+chunk already combined -- one table per kind, the files' infos and issues -- because moving
+three small DataFrames per file between processes costs more than reading the file did.
+
+* The result is the same as reading the files one after another: chunks come back in order,
+  and the tables are concatenated in that order.
+* Progress is reported per file, as each chunk comes back.
+* Few files (below :data:`MIN_FILES`), one core, or ``jobs=1`` read in this process: a pool
+  only pays for itself when there is enough to share.
+* A worker that dies (a reader crash on a pathological file) breaks the pool; every file whose
+  chunk had not come back is then read on its own in a bounded child process
+  (:func:`xlplan.isolate.run_bounded`), so the crash costs that one file, reported, never the
+  merge.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+#: Below this many files a folder is read in this process.
+MIN_FILES = 24
+#: At most this many workers, whatever the machine: reading is memory-bound beyond it.
+MAX_JOBS = 8
+
+Item = tuple[Path, str]  # a file and the name it is reported under
+
+# The function each worker runs on its chunk, set before the pool forks (workers inherit it, so
+# the programme settings are not pickled with every chunk).
+_CHUNK_FN: Callable | None = None
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def worker_count(jobs: int | None, n_items: int) -> int:
+    """How many worker processes to read ``n_items`` files with: ``jobs`` when given (1 = no
+    pool), else one per core (at most :data:`MAX_JOBS`) once there are :data:`MIN_FILES` files."""
+    if jobs is not None and jobs > 0:
+        return max(1, min(jobs, n_items))
+    if n_items < MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(available_cores(), MAX_JOBS, n_items // 4))
+
+
+def chunks(items: Sequence[Item], workers: int) -> list[list[Item]]:
+    """Consecutive runs of files, about four per worker so that a slow chunk does not leave the
+    other cores idle at the end, and never so small that the hand-back dominates."""
+    size = max(4, min(64, -(-len(items) // (workers * 4))))
+    return [list(items[i:i + size]) for i in range(0, len(items), size)]
+
+
+def _run_chunk(chunk: list[Item]):
+    assert _CHUNK_FN is not None
+    return _CHUNK_FN(chunk)
+
+
+def map_chunks(chunk_fn: Callable[[list[Item]], object], items: Sequence[Item], workers: int,
+               *, on_broken: Callable[[list[Item]], object]) -> Iterator[tuple[list[Item], object]]:
+    """``(chunk, chunk_fn(chunk))`` for consecutive chunks of ``items``, in order, computed by
+    ``workers`` forked processes. Chunks whose worker died are given to ``on_broken`` instead,
+    in this process."""
+    global _CHUNK_FN
+    parts = chunks(items, workers)
+    _CHUNK_FN = chunk_fn
+    done = 0
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_run_chunk, part) for part in parts]
+            try:
+                for part, future in zip(parts, futures):
+                    result = future.result()
+                    done += 1
+                    yield part, result
+            except BrokenProcessPool:
+                pass
+    finally:
+        _CHUNK_FN = None
+    for part in parts[done:]:
+        yield part, on_broken(part)
