@@ -23,13 +23,14 @@ _FORMULA_START = re.compile(r"^(?:=|\+|@|\{=|-(?![\s\d.]))")
 
 def clean_text(value: object) -> str:
     """Readable text for output: tags and odd spaces gone, paragraph breaks as new lines."""
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        return cell_text(value)
+    if value.__class__ is not str:
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            return cell_text(value)
     s = value
     if "  " not in s and "\t" not in s and "\n" not in s and "\r" not in s and "<" not in s \
-            and (s.isascii() or not any(ch in s for ch in _ODD_SPACES)):
+            and (s.isascii() or not _has_odd_space(s)):
         return s.strip()  # most cells: nothing to clean but the ends (the same result, faster)
     if "<" in s and _HTML_TAG.search(s):
         s = _PARA_BREAK.sub("\n", s)
@@ -42,6 +43,12 @@ def clean_text(value: object) -> str:
         s = "\n".join(line.strip() for line in s.split("\n"))
         s = _BLANK_LINES.sub("\n\n", s)
     return s.strip()
+
+
+def _has_odd_space(s: str) -> bool:
+    """Any of :data:`_ODD_SPACES` in ``s`` (written out: three times faster than a loop)."""
+    return ("\u00a0" in s or "\u2007" in s or "\u202f" in s or "\u2009" in s or "\u200b" in s
+            or "\ufeff" in s)
 
 
 def match_key(value: object) -> str:

@@ -13,11 +13,18 @@ What real plans do, and what happens to it here:
 * Columns the schema does not know are kept, under their own header, and written out.
 * Every row keeps its provenance (file, sheet, Excel row) and a stable key: the Ref when there
   is one, else a hash of theme, action and sub-action text.
+
+A plan can run to 100,000 rows, and a folder to hundreds of small plans. So the sheet is read
+in one pass down its rows (a row's cells are at hand together; a pass per column would fetch
+every row again), each distinct text is cleaned once, and what does not run down the sheet --
+milestones, RAG words, keys, the frame itself -- is worked out a column at a time.
 """
 from __future__ import annotations
 
 import hashlib
 import re
+from itertools import compress, islice
+from operator import itemgetter
 
 import pandas as pd
 
@@ -26,8 +33,9 @@ from ..read import RawSheet
 from ..schema.markers import COMPLETE, DATE, QUARTER, parse_marker, parse_timeframe
 from ..schema.rag import colour_to_rag
 from ..text import cell_text, clean_text, match_key
-from .common import FORMULA_FIRST, PROVENANCE, assign_keys, SheetContext, check_cell_text, \
-    check_formula_cells, extra_columns, vertical_merges, wide_merge_rows
+from .common import FORMULA_FIRST, MEMO_LIMIT, PROVENANCE, Memo, NotText, SheetContext, \
+    check_cell_text, check_formula_cells, column_values, extra_columns, stable_keys, \
+    vertical_merges, wide_merge_rows
 
 MARKER_COLUMNS = ("q1", "q2", "q3", "q4", "later")
 TEXT_FIELDS = ("ref", "theme", "aim", "action", "sub_action", "sro", "timeframe", "updates",
@@ -48,185 +56,368 @@ BANNER = re.compile(r"^(?:theme|aim|aims|goal|strategic goal|objective|priority|
 _NUMBERING = re.compile(r"^\(?\d+(?:\.\d+)*[.)]?\s+")
 _LETTER_REF = re.compile(r"^[A-Z]$")
 FRAGMENT_COLUMNS = ("sro", "updates", "risks_issues")
+#: The columns that always hold text (unless an extra column of the same name replaced one).
+TEXT_COLUMNS = tuple(c for c in ACTION_COLUMNS if c not in ("source_row", "due_date", "complete"))
 
 
 def row_key(theme: str, action: str, sub_action: str) -> str:
     """A key for a row without a Ref, stable as long as its theme, action and sub-action text
     are (numbering like "3." and case and spacing do not count)."""
-    parts = [match_key(theme), match_key(action), _NUMBERING.sub("", match_key(sub_action))]
+    return _hashed_key(match_key(theme), match_key(action), match_key(sub_action))
+
+
+def _hashed_key(theme_key: str, action_key: str, sub_action_key: str) -> str:
+    """:func:`row_key` from the :func:`~xlplan.text.match_key` forms of the texts."""
+    parts = [theme_key, action_key, _NUMBERING.sub("", sub_action_key)]
     return "K-" + hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:10].upper()
 
 
-def _letter_banner_refs(sheet: RawSheet, ctx: SheetContext) -> bool:
-    """True when lettered refs head numbered ones (goal rows above recommendations)."""
-    c = ctx.loc.columns.get("ref")
-    if c is None:
-        return False
+def _remembered_row_key(theme: str, action: str, sub_action: str) -> str:
+    """:func:`row_key`, remembered across files (a plan keeps its rows month after month, and a
+    key costs three :func:`match_key` and a hash). Only texts are remembered (1 and True are one
+    dict key); at most :data:`~xlplan.normalise.common.MEMO_LIMIT` keys, then it starts afresh."""
+    parts = (theme, action, sub_action)
+    key = _ROW_KEYS.get(parts)
+    if key is None:
+        key = _hashed_key(_MATCH_KEYS(theme), _MATCH_KEYS(action), _MATCH_KEYS(sub_action))
+        if theme.__class__ is str and action.__class__ is str and sub_action.__class__ is str:
+            if len(_ROW_KEYS) >= MEMO_LIMIT:
+                _ROW_KEYS.clear()
+            _ROW_KEYS[parts] = key
+    return key
+
+
+_ROW_KEYS: dict[tuple[str, str, str], str] = {}
+_MATCH_KEYS = Memo(match_key, limit=MEMO_LIMIT)  # the same theme and action on many rows
+
+
+def _letter_banner_refs(refs: list) -> bool:
+    """True when lettered refs head numbered ones (goal rows above recommendations); ``refs``
+    is the Ref column's cells as typed."""
     letters = numbers = 0
-    for row in sheet.rows[ctx.loc.header_row + 1:]:
-        v = row[c] if c < len(row) else ""
-        t = cell_text(v).strip()
-        if _LETTER_REF.match(t):
+    for v in refs:
+        t = (v if v.__class__ is str else cell_text(v)).strip()
+        if len(t) == 1 and _LETTER_REF.match(t):  # stripped: one character, or no match
             letters += 1
         elif t[:1].isdigit():
             numbers += 1
     return letters > 0 and numbers > letters
 
 
+class _CellTexts(dict):
+    """``texts[v]``: :func:`clean_text` of a cell's text, remembered across sheets and files.
+
+    Plans repeat their wording row after row and month after month (carried-down action and
+    SRO text, markers, RAG words, sub-actions copied forward), so each distinct text is cleaned
+    once. At most :data:`~xlplan.normalise.common.MEMO_LIMIT` texts are kept (then it starts
+    afresh). Only plain texts are looked up: anything else -- a number or date, and a text that
+    starts like a formula -- raises TypeError, and its row is read cell by cell, where
+    formula-like text gets its check. (So the memo holds nothing of any one sheet, and threads
+    may share it.)"""
+
+    def __missing__(self, key):
+        if key is not None and (key.__class__ is not str or key.lstrip()[:1] in FORMULA_FIRST):
+            raise NotText(key)
+        if len(self) >= MEMO_LIMIT:
+            self.clear()
+        value = self[key] = clean_text(key)
+        return value
+
+
+_TEXTS = _CellTexts()
+
+
+def _filled(v: object) -> bool:
+    """A cell someone typed into (blank, None and spaces-only cells are not)."""
+    return v is not None and v != "" and not (isinstance(v, str) and not v.strip())
+
+
+def _cell_reader(cell_cols: set[int], extra_cols: set[int]):
+    """``read(v, c)``: what a cell holding ``v`` in column ``c`` reads as. Text is cleaned;
+    a number or date reads as a person would write it in a Ref, milestone, timeframe or RAG
+    column (``cell_cols``), is kept as it is in an extra column, and otherwise reads as
+    :func:`clean_text` gives it; a blank reads ''."""
+    def read(v, c):
+        if v is None or isinstance(v, str):
+            return clean_text(v)
+        if c in extra_cols:
+            return v
+        if v == "":
+            return ""
+        return clean_text(cell_text(v)) if c in cell_cols else clean_text(v)
+    return read
+
+
+def _picker(columns: list[int]):
+    """``pick(row)``: the row's cells in ``columns``, as a tuple (IndexError when the row is
+    too short: :func:`_pick_short` reads that row)."""
+    if len(columns) > 1:
+        return itemgetter(*columns)
+    if columns:
+        c = columns[0]
+        return lambda row: (row[c],)
+    return lambda row: ()
+
+
+def _pick_short(row: list, columns: list[int]) -> tuple:
+    """:func:`_picker` for a row too short to reach every column ('' past its end)."""
+    return tuple(row[c] if c < len(row) else "" for c in columns)
+
+
+def _merged_cells(sheet: RawSheet, first: int, columns: set[int]) -> dict[int, list]:
+    """Row -> [(column, the merge's top-left cell)] for each cell in ``columns`` covered by a
+    vertical merge, from row ``first`` down: a blank there reads as the merge's value."""
+    covered: dict[int, list] = {}
+    for (r, c), top in vertical_merges(sheet).items():
+        if r >= first and c in columns:
+            covered.setdefault(r, []).append((c, top))
+    return covered
+
+
 def normalise_actions(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
     """Tidy rows of an action-plan sheet (columns :data:`ACTION_COLUMNS` plus extras)."""
     loc = ctx.loc
     cols = loc.columns
-    merges = vertical_merges(sheet)
+    first = loc.header_row + 1
     banner_rows = wide_merge_rows(sheet)
     extras = extra_columns(sheet, loc)
-    letter_banners = _letter_banner_refs(sheet, ctx)
     scale = ctx.programme.rag
     start_month = ctx.programme.financial_year_start_month
     fragment_cols = {cols[n]: n for n in FRAGMENT_COLUMNS if n in cols}
     structural = {cols[n] for n in ("action", "sub_action", "ref") if n in cols}
 
-    col_items = list(cols.items())
-    letters = {name: col_letter(c) for name, c in col_items}
-    blank = dict.fromkeys(FIELDS, "")
-    records: list[dict] = []
-    markers: dict = {}  # marker text -> parse_marker(text): it is a pure function
-    theme = aim = ""
-    carry = {"action": "", "sro": ""}
-    carry_row = {"sro": -1}
+    # Each kept row's cell texts go, row after row, into one flat list of ``stride`` cells a
+    # row: the table's columns, then one always blank (where an unmapped field reads). A column
+    # is then one slice of it, and no list is kept per row (100,000 of them would have the
+    # garbage collector walk every cell, more than once).
+    width = max([*cols.values(), *extras], default=-1) + 1
+    stride = width + 1
+    at = {name: cols.get(name, width) for name in FIELDS}
+    i_ref, i_sub, i_action, i_sro, i_theme, i_aim, i_updates = (
+        at[n] for n in ("ref", "sub_action", "action", "sro", "theme", "aim", "updates"))
+    text_of = _TEXTS.__getitem__
+    read = _cell_reader({cols[n] for n in CELL_TEXT_FIELDS if n in cols}, set(extras))
+    merged = _merged_cells(sheet, first, {*cols.values(), *extras})
+    # The marker and timeframe cells as typed (for their dates), in one flat list likewise.
+    typed_names = [name for name in (*MARKER_COLUMNS, "timeframe") if name in cols]
+    typed_cols = [cols[name] for name in typed_names]
+    pick = _picker(typed_cols)
+    flat: list = []
+    typed: list = []
+    source_row: list[int] = []
+    themes: list[str] = []
+    aims: list[str] = []
+    actions: list[str] = []
+    sros: list[str] = []
+    letter_banners = None  # worked out when a row first looks like a lettered goal
+    theme = aim = action = sro = ""
+    sro_record = -1  # the kept row whose own SRO is carried, for a fragment to extend it
 
-    for r in range(loc.header_row + 1, len(sheet.rows)):
-        row = sheet.rows[r]
-        excel_row = r + 1
-        own = [(c, v) for c, v in enumerate(row)
-               if v is not None and v != "" and not (isinstance(v, str) and not v.strip())]
+    for r, row in enumerate(islice(sheet.rows, first, None), first):
+        try:
+            tx = list(map(text_of, row))
+        except TypeError:  # a number, a date, formula-like text: the row is read cell by cell
+            tx = None
+        # Cells typed into: two with text is all a row of the table needs to know; a row with
+        # fewer (blank, banner, fragment) is counted exactly (a cell of spaces or of a bare
+        # tag has no text, yet counts as typed into).
+        own = len(row) - tx.count("") if tx is not None else 0
+        if own < 2:
+            own = len([v for v in row if _filled(v)])
         if not own:
             continue
-
-        for c, v in own:
-            if isinstance(v, str) and v.lstrip()[:1] in FORMULA_FIRST:  # else nothing to check
-                check_cell_text(ctx, excel_row, c, v)
+        excel_row = r + 1
+        if tx is None:
+            for c, v in enumerate(row):
+                if isinstance(v, str) and v.lstrip()[:1] in FORMULA_FIRST:
+                    check_cell_text(ctx, excel_row, c, v)
 
         # Banners: one cell of text, merged across the table or worded as a theme/aim.
-        if len(own) == 1:
-            c, v = own[0]
-            text = clean_text(v)
-            if r in banner_rows or BANNER.match(text) or (c not in structural and c not in
-                                                          fragment_cols and c < min(cols.values())):
-                if match_key(text).startswith("aim"):
-                    aim = text
+        if own == 1:
+            c, v = next((c, v) for c, v in enumerate(row) if _filled(v))
+            one = clean_text(v)
+            if r in banner_rows or BANNER.match(one) or (c not in structural and c not in
+                                                         fragment_cols and c < min(cols.values())):
+                if match_key(one).startswith("aim"):
+                    aim = one
                 else:
-                    theme, aim = text, ""
-                    carry = {"action": "", "sro": ""}
+                    theme, aim, action, sro = one, "", "", ""
                 continue
-            if c in fragment_cols and records:
+            if c in fragment_cols and source_row:
                 name = fragment_cols[c]
-                prev = records[-1]
-                prev[name] = f"{prev[name]} {text}".strip() if prev[name] else text
-                if name == "sro" and carry_row["sro"] == len(records) - 1:
-                    carry["sro"] = prev[name]
-                ctx.issue("fragment-row", f"a row holding only '{text[:60]}' was joined to the "
-                          f"{name.replace('_', ' ')} of the row above (row {prev['source_row']})",
-                          row=excel_row, col=c, value=text)
+                last = len(source_row) - 1
+                prev = sros[last] if name == "sro" else flat[last * stride + c]
+                prev = f"{prev} {one}".strip() if prev else one
+                if name == "sro":
+                    sros[last] = prev
+                    if sro_record == last:
+                        sro = prev
+                else:
+                    flat[last * stride + c] = prev
+                ctx.issue("fragment-row", f"a row holding only '{one[:60]}' was joined to the "
+                          f"{name.replace('_', ' ')} of the row above (row {source_row[last]})",
+                          row=excel_row, col=c, value=one)
                 continue
 
-        # Each mapped cell's value (merged-down included) and its cleaned text, once per row;
-        # unmapped fields are blank.
-        n = len(row)
-        vals = dict(blank)
-        text = dict(blank)
-        for name, c in col_items:
-            v = row[c] if c < n else ""
-            if (v == "" or v is None) and (r, c) in merges:
-                v = sheet.value(*merges[(r, c)])
+        # The row's texts, column by column, a merged-down value read into a blank cell.
+        if tx is None:
+            tx = [read(row[c] if c < len(row) else "", c) for c in range(width)]
+        elif len(tx) > width:
+            del tx[width:]
+        elif len(tx) < width:
+            tx.extend([""] * (width - len(tx)))
+        tx.append("")
+        try:
+            cells = pick(row)
+        except IndexError:
+            cells = _pick_short(row, typed_cols)
+        for c, top in merged.get(r, ()):
+            v = row[c] if c < len(row) else ""
             if v == "" or v is None:
-                vals[name] = v
+                v = sheet.value(*top)
+                tx[c] = read(v, c)
+                if c in typed_cols:
+                    cells = [v if tc == c else cell for tc, cell in zip(typed_cols, cells)]
+
+        ref = tx[i_ref]
+        sub_action = tx[i_sub]
+        if not sub_action and _LETTER_REF.match(ref):
+            if letter_banners is None:
+                letter_banners = _letter_banner_refs(column_values(sheet.rows[first:],
+                                                                    cols["ref"]))
+            if letter_banners:
+                title = tx[i_action] or tx[i_updates]
+                theme, aim, action, sro = (f"{ref}: {title}" if title else ref), "", "", ""
                 continue
-            vals[name] = v
-            text[name] = clean_text(cell_text(v)) if name in CELL_TEXT_FIELDS else clean_text(v)
 
-        ref = text["ref"]
-        if letter_banners and _LETTER_REF.match(ref) and not text["sub_action"]:
-            title = text["action"] or text["updates"]
-            theme, aim = (f"{ref}: {title}" if title else ref), ""
-            carry = {"action": "", "sro": ""}
-            continue
-
-        own_action = text["action"]
-        own_sro = text["sro"]
+        own_action = tx[i_action]
+        own_sro = tx[i_sro]
         if own_action:
-            carry["action"] = own_action
+            action = own_action
         if own_sro:
-            carry["sro"] = own_sro
-            carry_row["sro"] = len(records)
-        sub_action = text["sub_action"]
+            sro = own_sro
+            sro_record = len(source_row)
         if not own_action and not sub_action:
             where = "sub_action" if "sub_action" in cols else "action"
             ctx.issue("missing-value", "this row has content but neither an action nor a "
                       "sub-action: add the text, or delete the row", row=excel_row, column=where)
+        source_row.append(excel_row)
+        themes.append(tx[i_theme] or theme)
+        aims.append(tx[i_aim] or aim)
+        actions.append(action)
+        sros.append(sro)
+        flat += tx
+        typed += cells
 
-        rec: dict = {
-            "file": ctx.file, "sheet": ctx.sheet, "source_row": excel_row, "key": "",
-            "ref": ref, "theme": theme, "aim": text["aim"] or aim,
-            "action": carry["action"], "sub_action": sub_action, "sro": carry["sro"],
-            "timeframe": text["timeframe"],
-            "updates": text["updates"],
-            "risks_issues": text["risks_issues"],
-        }
-        if text["theme"]:
-            rec["theme"] = text["theme"]
-
-        # Milestones: the last marked quarter is when the row is due.
-        due, due_date, due_cell, complete = "", None, "", False
-        for name in MARKER_COLUMNS:
-            rec[name] = text[name]
-            if name not in cols:
-                continue
-            v = vals[name]
-            if isinstance(v, str):  # the same few words ('X', 'Complete') on most rows
-                m = markers.get(v, markers)
-                if m is markers:
-                    m = markers[v] = parse_marker(v, start_month)
-            else:
-                m = parse_marker(v, start_month)
-            if m is None:
-                continue
-            due = "Later" if name == "later" else name.upper()
-            due_cell = f"{letters[name]}{excel_row}"
-            if m.kind == COMPLETE:
-                complete = True
-            if m.kind in (DATE, QUARTER) and m.date:
-                due_date = m.date
-        tf = parse_timeframe(vals["timeframe"], start_month) if "timeframe" in cols else None
-        if tf is not None and tf.date and not due:
-            due_date = tf.date
-            due = tf.date.strftime("%b %Y")
-            due_cell = f"{col_letter(cols['timeframe'])}{excel_row}"
-        rec.update(due=due, due_date=due_date, due_cell=due_cell, complete=complete)
-
-        rag_text = text["rag"]
-        level = scale.normalise(rag_text)
-        rec.update(rag=level or "", rag_text=rag_text, rag_source="text" if level else "")
-        if level is None:
-            rec["rag_source"] = "unknown"
-
-        for c, name in extras.items():
-            v = row[c] if c < len(row) else ""
-            if (v == "" or v is None) and (r, c) in merges:
-                v = sheet.value(*merges[(r, c)])
-            rec[name] = clean_text(v) if isinstance(v, str) else ("" if v is None else v)
-        records.append(rec)
+    # The kept rows, a column at a time.
+    n = len(source_row)
+    columns: dict[str, list] = {
+        "file": [ctx.file] * n, "sheet": [ctx.sheet] * n, "source_row": source_row, "key": [],
+        "ref": flat[i_ref::stride], "theme": themes, "aim": aims, "action": actions,
+        "sub_action": flat[i_sub::stride], "sro": sros,
+        **{name: flat[at[name]::stride] for name in (*MARKER_COLUMNS, "timeframe", "updates",
+                                                     "risks_issues")},
+    }
+    columns.update(_due(cols, {name: typed[k::len(typed_names)]
+                               for k, name in enumerate(typed_names)}, source_row, start_month))
+    columns.update(_rag_levels(flat[at["rag"]::stride], scale))
+    for c, name in extras.items():
+        columns[name] = flat[c::stride]
+    # Gone before the issues below are made: the garbage collector they set off would walk
+    # every cell of these (to no end) while they are young.
+    del flat, typed
 
     check_formula_cells(ctx, sheet, loc.header_row + 2)
-    assign_keys(records, lambda r: row_key(r["theme"], r["action"], r["sub_action"]))
-    if "rag" in cols and records:
-        _rag_from_fills(records, ctx)
-    df = pd.DataFrame.from_records(records, columns=[*ACTION_COLUMNS, *extras.values()])
+    themes, actions, subs = columns["theme"], columns["action"], columns["sub_action"]
+    columns["key"] = stable_keys(columns["ref"], lambda j: _remembered_row_key(
+        themes[j], actions[j], subs[j]))
+    if "rag" in cols and n:
+        _rag_from_fills(columns, ctx)
+    names = [*ACTION_COLUMNS, *extras.values()]
+    # A sheet with no rows keeps the frame from_records gives (its columns of dtype object).
+    df = _frame(columns, names, set(extras.values()), n) if n else \
+        pd.DataFrame.from_records([], columns=names)
     df.attrs["extra_columns"] = list(extras.values())
     return df
 
 
-def _rag_from_fills(records: list[dict], ctx: SheetContext) -> None:
+def _frame(columns: dict[str, list], names: list[str], extra_names: set[str], n: int
+           ) -> pd.DataFrame:
+    """The DataFrame of ``columns`` (``n`` rows each, in the order of ``names``), built from one
+    list per column (far cheaper than from records).
+
+    pandas checks and converts each column it is given as a list, and for a small plan (most
+    of a folder) that work per column cost more than reading the sheet. So a small plan's text
+    columns go to it as one Series -- inferred as a column of text is -- cut into a piece per
+    column. A big plan's go column by column: one Series of all its text only adds a copy."""
+    text = [name for name in TEXT_COLUMNS if name not in extra_names]
+    if n * len(text) <= _ONE_SERIES_CELLS:
+        values: list = []
+        for name in text:
+            values += columns[name]
+        if set(map(type, values)) == {str}:  # else each column is inferred on its own
+            array = pd.Series(values, copy=False).array
+            columns = dict(columns)
+            for k, name in enumerate(text):
+                columns[name] = array[k * n:(k + 1) * n]
+    return pd.DataFrame(columns, columns=names, copy=False)
+
+
+_ONE_SERIES_CELLS = 100_000
+
+
+def _due(cols: dict[str, int], cells: dict[str, list], source_row: list[int], start_month: int
+         ) -> dict[str, list]:
+    """Milestones: the last marked quarter is when a row is due (a date one of them gives, the
+    due date); a Timeframe dates a row with no marked quarter. ``cells`` holds the kept rows'
+    marker and timeframe cells as typed, for the mapped ones."""
+    n = len(source_row)
+    marked = [name for name in MARKER_COLUMNS if name in cells]
+    last = [-1] * n  # per row, the last column in ``marked`` with a mark
+    due_date, complete = [None] * n, [False] * n
+    parsed = Memo(lambda v: parse_marker(v, start_month))  # the same few words on most rows
+    for k, name in enumerate(marked):
+        values = cells[name]
+        try:  # the usual column, all text (most of it blank): read in C
+            found = list(map(parsed.__getitem__, values))
+        except TypeError:  # a number or date among them
+            found = list(map(parsed, values))
+        for j in compress(range(n), found):  # the cells with a mark (a Marker, not None)
+            m = found[j]
+            last[j] = k
+            if m.kind == COMPLETE:
+                complete[j] = True
+            elif m.kind in (DATE, QUARTER) and m.date:
+                due_date[j] = m.date
+    labels = ["Later" if name == "later" else name.upper() for name in marked]
+    letters = [col_letter(cols[name]) for name in marked]
+    due = [labels[k] if k >= 0 else "" for k in last]
+    due_cell = [f"{letters[k]}{row}" if k >= 0 else "" for k, row in zip(last, source_row)]
+    if "timeframe" in cells:
+        letter = col_letter(cols["timeframe"])
+        parsed = Memo(lambda v: parse_timeframe(v, start_month))
+        values = cells["timeframe"]
+        for j in range(n):
+            if due[j]:
+                continue
+            tf = parsed(values[j])
+            if tf is not None and tf.date:
+                due_date[j] = tf.date
+                due[j] = tf.date.strftime("%b %Y")
+                due_cell[j] = f"{letter}{source_row[j]}"
+    return {"due": due, "due_date": due_date, "due_cell": due_cell, "complete": complete}
+
+
+def _rag_levels(rag_text: list[str], scale) -> dict[str, list]:
+    """The RAG columns from the RAG texts, each distinct text looked up on the scale once."""
+    level = Memo(scale.normalise)
+    levels = list(map(level.__getitem__, rag_text))
+    return {"rag": [lv or "" for lv in levels], "rag_text": rag_text,
+            "rag_source": ["text" if lv else "" if lv is not None else "unknown"
+                           for lv in levels]}
+
+
+def _rag_from_fills(columns: dict[str, list], ctx: SheetContext) -> None:
     """RAG given only as a fill colour, and text that disagrees with its fill."""
     if ctx.path is None:
         return
@@ -242,9 +433,11 @@ def _rag_from_fills(records: list[dict], ctx: SheetContext) -> None:
     if not styles.fills:
         return
     scale = ctx.programme.rag
+    fills = {r: fill for (r, c), fill in styles.fills.items() if c == col}
     levels: dict[str, str | None] = {}  # a sheet has a few fill colours, on many cells
-    for rec in records:
-        fill = styles.fills.get((rec["source_row"], col))
+    rag, rag_text, rag_source = columns["rag"], columns["rag_text"], columns["rag_source"]
+    for j, row in enumerate(columns["source_row"]):
+        fill = fills.get(row)
         if not fill:
             continue
         if fill not in levels:
@@ -252,11 +445,11 @@ def _rag_from_fills(records: list[dict], ctx: SheetContext) -> None:
         level = levels[fill]
         if level is None:
             continue
-        if rec["rag_source"] == "" and not rec["rag_text"]:
-            rec.update(rag=level, rag_source="colour")
+        if rag_source[j] == "" and not rag_text[j]:
+            rag[j], rag_source[j] = level, "colour"
             ctx.issue("rag-from-colour", f"no RAG text: the cell's fill colour (#{fill}) was read "
-                      f"as {scale.label(level)}", row=rec["source_row"], col=col, value=f"#{fill}")
-        elif rec["rag"] and rec["rag"] != level:
-            ctx.issue("rag-colour-mismatch", f"the RAG says {scale.label(rec['rag'])} but the "
+                      f"as {scale.label(level)}", row=row, col=col, value=f"#{fill}")
+        elif rag[j] and rag[j] != level:
+            ctx.issue("rag-colour-mismatch", f"the RAG says {scale.label(rag[j])} but the "
                       f"cell is filled {scale.label(level)} (#{fill}); the text was used",
-                      row=rec["source_row"], col=col, value=rec["rag_text"])
+                      row=row, col=col, value=rag_text[j])

@@ -3,7 +3,9 @@ row provenance and the cell-level checks (formula-like text, formulas in input).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
+from typing import Callable
 
 from ..config import Programme
 from ..issues import Issue, at, col_letter
@@ -55,6 +57,51 @@ def vertical_merges(sheet: RawSheet) -> dict[tuple[int, int], tuple[int, int]]:
     return covered
 
 
+def column_values(rows: list[list], col: int) -> list:
+    """One column of ``rows`` as a list, ``""`` where a row is too short to reach it (taken in C
+    when every row reaches it: far cheaper than a Python loop over a big sheet's rows)."""
+    try:
+        return list(map(itemgetter(col), rows))
+    except IndexError:
+        return [row[col] if col < len(row) else "" for row in rows]
+
+
+class NotText(TypeError):
+    """A value a :class:`Memo` does not take: only texts (and None) are looked up in one."""
+
+
+class Memo(dict):
+    """``fn(text)`` remembered: ``memo[text]`` works it out on first use.
+
+    Plans repeat the same few words on most rows (markers, RAG words, carried-down action and
+    SRO text), and the text functions are pure, so each distinct text is worked out once. Only a
+    ``str`` or None is taken as a key (anything else raises :class:`NotText`): ``1``, ``1.0``
+    and ``True`` are one dict key but three different cells. A memo made for one sheet dies
+    with it; one kept across files is given a ``limit``, and starts afresh when it is full."""
+
+    def __init__(self, fn: Callable[[object], object], limit: int | None = None):
+        super().__init__()
+        self.fn = fn
+        self.limit = limit
+
+    def __missing__(self, key):
+        if key.__class__ is not str and key is not None:
+            raise NotText(key)
+        if self.limit is not None and len(self) >= self.limit:
+            self.clear()
+        value = self[key] = self.fn(key)
+        return value
+
+    def __call__(self, value):
+        """``fn(value)``, remembered when ``value`` is a text (anything else is worked out)."""
+        return self[value] if value.__class__ is str else self.fn(value)
+
+
+#: How many texts a memo kept across files holds before it starts afresh: about a big
+#: sheet's distinct texts, some megabytes at most.
+MEMO_LIMIT = 100_000
+
+
 def wide_merge_rows(sheet: RawSheet, min_width: int = 3) -> set[int]:
     """Rows that start a horizontal merge at least ``min_width`` columns wide (banners)."""
     return {r0 for r0, c0, r1, c1 in sheet.merged if c1 - c0 + 1 >= min_width}
@@ -66,14 +113,14 @@ def extra_columns(sheet: RawSheet, loc: Located) -> dict[int, str]:
     reference = {header_key(h) for h in TEMPLATE_REFERENCE_HEADERS}
     extras = {c: h for c, h in loc.extras.items() if header_key(h) not in reference}
     known = set(loc.columns.values()) | set(loc.extras)
-    width = max((len(r) for r in sheet.rows[loc.header_row + 1:]), default=0)
+    rows = sheet.rows[loc.header_row + 1:]
+    width = max(map(len, rows), default=0)
     for c in range(width):
         if c in known:
             continue
-        for row in sheet.rows[loc.header_row + 1:]:
-            if c < len(row) and row[c] not in ("", None):
-                extras[c] = f"Column {col_letter(c)}"
-                break
+        values = column_values(rows, c)
+        if len(values) > values.count("") + values.count(None):  # a cell not in ("", None)
+            extras[c] = f"Column {col_letter(c)}"
     # Two extra headers spelled the same would collide as DataFrame columns.
     seen: dict[str, int] = {}
     for c in sorted(extras):
@@ -114,12 +161,22 @@ def check_formula_cells(ctx: SheetContext, sheet: RawSheet, first_row: int) -> N
 def assign_keys(records: list[dict], derive) -> None:
     """Each record's stable key: its Ref, else ``derive(record)`` -- numbered ``-2``, ``-3`` when
     two rows without a Ref derive the same key, so no row shares another's key by accident."""
-    seen: dict[str, int] = {}
-    for rec in records:
-        key = rec["ref"] or derive(rec)
-        if not rec["ref"]:
-            n = seen.get(key, 0) + 1
-            seen[key] = n
-            if n > 1:
-                key = f"{key}-{n}"
+    keys = stable_keys([rec["ref"] for rec in records], lambda i: derive(records[i]))
+    for rec, key in zip(records, keys):
         rec["key"] = key
+
+
+def stable_keys(refs: list, derive: Callable[[int], str]) -> list:
+    """:func:`assign_keys` for a column of Refs: the i-th key is ``refs[i]``, else ``derive(i)``
+    (numbered when two rows without a Ref derive the same key)."""
+    seen: dict[str, int] = {}
+    keys = []
+    for i, ref in enumerate(refs):
+        if ref:
+            keys.append(ref)
+            continue
+        key = derive(i)
+        n = seen.get(key, 0) + 1
+        seen[key] = n
+        keys.append(f"{key}-{n}" if n > 1 else key)
+    return keys

@@ -11,6 +11,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 DUE, COMPLETE, DATE, QUARTER, ONGOING, UNKNOWN = (
     "due", "complete", "date", "quarter", "ongoing", "unknown")
@@ -68,6 +69,32 @@ def fy_of(day: dt.date, start_month: int = 4) -> int:
 
 def parse_marker(value: object, start_month: int = 4) -> Marker | None:
     """A quarter-column cell: None when blank, else a :class:`Marker` (kind unknown if unread)."""
+    if value.__class__ is str:
+        return _text_marker(value, start_month)
+    return _parse_marker(value, start_month)
+
+
+def parse_timeframe(value: object, start_month: int = 4) -> Marker | None:
+    """A timeframe cell read to its due date; kind unknown when no date can be read from it."""
+    if value.__class__ is str:
+        return _text_timeframe(value, start_month)
+    return _parse_timeframe(value, start_month)
+
+
+# A text's reading, remembered: every plan writes the same few markers ('X', 'Complete',
+# 'Q2 18/19') and timeframes on many rows. Bounded, and only for texts (1, 1.0 and True are
+# one cache key but three different cells).
+@lru_cache(maxsize=4096, typed=True)
+def _text_marker(text: str, start_month: int) -> Marker | None:
+    return _parse_marker(text, start_month)
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _text_timeframe(text: str, start_month: int) -> Marker | None:
+    return _parse_timeframe(text, start_month)
+
+
+def _parse_marker(value: object, start_month: int = 4) -> Marker | None:
     if value is None or value == "" or value is False:
         return None
     if isinstance(value, dt.datetime):
@@ -90,8 +117,7 @@ def parse_marker(value: object, start_month: int = 4) -> Marker | None:
     return Marker(UNKNOWN, text)
 
 
-def parse_timeframe(value: object, start_month: int = 4) -> Marker | None:
-    """A timeframe cell read to its due date; kind unknown when no date can be read from it."""
+def _parse_timeframe(value: object, start_month: int = 4) -> Marker | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):

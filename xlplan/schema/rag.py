@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 COMPLETE, GREEN, AMBER_GREEN, AMBER, AMBER_RED, RED = (
     "Complete", "Green", "Amber/Green", "Amber", "Amber/Red", "Red")
@@ -91,13 +92,16 @@ class RagScale:
                     lookup.setdefault(key, level)
         object.__setattr__(self, "_lookup", lookup)
         object.__setattr__(self, "_everything", everything)
+        # Worked out once: messages name levels on many rows.
+        object.__setattr__(self, "_labels", dict(self.labels))
+        object.__setattr__(self, "_display", ", ".join(self.label(lv) for lv in self.levels))
 
     def label(self, level: str) -> str:
-        return dict(self.labels).get(level, level)
+        return self._labels.get(level, level)  # type: ignore[attr-defined]
 
     def display(self) -> str:
         """The scale as users read it in messages: 'Complete, Green, Amber/Green, ...'."""
-        return ", ".join(self.label(lv) for lv in self.levels)
+        return self._display  # type: ignore[attr-defined]
 
     def normalise(self, value: object) -> str | None:
         """The canonical level a typed value means, '' for blank, None when it is not on the scale."""
@@ -122,6 +126,10 @@ def _rgb(hex6: str) -> tuple[int, int, int]:
     return int(hex6[0:2], 16), int(hex6[2:4], 16), int(hex6[4:6], 16)
 
 
+_REFERENCE_RGB: tuple[tuple[tuple[int, int, int], str], ...] = tuple(
+    (_rgb(ref), level) for ref, level in REFERENCE_FILLS)
+
+
 def colour_to_rag(hex6: str, scale: RagScale | None = None) -> str | None:
     """The RAG level a fill colour stands for, or None when no level's colour is close.
 
@@ -129,15 +137,20 @@ def colour_to_rag(hex6: str, scale: RagScale | None = None) -> str | None:
     difference), so Excel's light "Good/Neutral/Bad" fills and the saturated standard
     colours both land on their level while white, grey and pastel lilac do not.
     """
-    levels = (scale or RagScale()).levels
-    r1, g1, b1 = _rgb(hex6.upper())
+    return _nearest_level(hex6.upper(), tuple((scale or RagScale()).levels))
+
+
+@lru_cache(maxsize=1024)
+def _nearest_level(hex6: str, levels: tuple[str, ...]) -> str | None:
+    """:func:`colour_to_rag` for an upper-case colour, remembered: the same few fills recur on
+    every sheet of every file, and the distance to thirty reference colours is not free."""
+    r1, g1, b1 = _rgb(hex6)
     if max(r1, g1, b1) - min(r1, g1, b1) < 40:
         return None  # white, greys and black (header and banner fills) are no RAG colour
     best, best_d = None, COLOUR_TOLERANCE
-    for ref, level in REFERENCE_FILLS:
+    for (r2, g2, b2), level in _REFERENCE_RGB:
         if level not in levels:
             continue
-        r2, g2, b2 = _rgb(ref)
         rmean = (r1 + r2) / 2
         d = ((2 + rmean / 256) * (r1 - r2) ** 2 + 4 * (g1 - g2) ** 2
              + (2 + (255 - rmean) / 256) * (b1 - b2) ** 2) ** 0.5 / 3

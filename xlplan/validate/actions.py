@@ -1,6 +1,8 @@
 """Rules for action-plan rows: RAG on the programme's scale, readable milestones, unique refs."""
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 
 from ..normalise.actions import MARKER_COLUMNS
@@ -24,39 +26,79 @@ def validate_required_columns(ctx: SheetContext) -> None:
 
 
 def validate_actions(df: pd.DataFrame, ctx: SheetContext) -> None:
-    """Value rules over one sheet's tidy action rows; issues go to ``ctx.issues``."""
+    """Value rules over one sheet's tidy action rows; issues go to ``ctx.issues``.
+
+    Each rule first finds its rows a column at a time (a milestone text is parsed once however
+    many rows carry it; most rows break no rule), then the issues are written row by row, in the
+    order a reader goes down the sheet."""
     cols = ctx.loc.columns
-    scale = ctx.programme.rag
     start_month = ctx.programme.financial_year_start_month
-    has_rag = "rag" in cols
     markers = [name for name in MARKER_COLUMNS if name in cols]
-    parsed: dict = {}
-    # Plain lists, column by column: itertuples over pandas string columns costs ~30x more.
-    fields = ("source_row", "rag_source", "rag_text", "rag", "updates", "complete", "timeframe",
-              *markers)
-    for row, rag_source, rag_text, rag, updates, complete, timeframe, *marks in zip(
-            *(df[f].tolist() for f in fields)):
-        if has_rag and rag_source == "unknown":
+    column = _Columns(df)
+    unknown_rag: set[int] = set()
+    missing_rag: set[int] = set()
+    if "rag" in cols:
+        rag_source = column["rag_source"]
+        if "unknown" in rag_source:
+            unknown_rag = {i for i, source in enumerate(rag_source) if source == "unknown"}
+        rag = column["rag"]
+        if not all(rag):  # a row without a RAG: has it an update and is it not complete?
+            missing_rag = {i for i, (level, update, complete) in enumerate(
+                zip(rag, column["updates"], column["complete"]))
+                if not level and update and not complete and i not in unknown_rag}
+    unread = {name: _unread(column[name], lambda text: parse_marker(text, start_month))
+              for name in markers}
+    timeframe = _unread(column["timeframe"], lambda text: parse_timeframe(text, start_month)) \
+        if "timeframe" in cols else set()
+    flagged = sorted(unknown_rag.union(missing_rag, timeframe, *unread.values()))
+    if not flagged:
+        return
+
+    rows = column["source_row"]
+    scale = ctx.programme.rag
+    for i in flagged:
+        row = rows[i]
+        if i in unknown_rag:
+            rag_text = column["rag_text"][i]
             ctx.issue("unknown-rag", f"RAG value '{rag_text}' is not on the scale "
                       f"({scale.display()})", row=row, column="rag", value=rag_text)
-        elif has_rag and not rag and updates and not complete:
+        elif i in missing_rag:
             ctx.issue("missing-rag", "this action has an update but no RAG status",
                       row=row, column="rag")
-        for name, text in zip(markers, marks):
-            if text:
-                m = parsed.get(text, parsed)
-                if m is parsed:  # the same few words on most rows; parse_marker is pure
-                    m = parsed[text] = parse_marker(text, start_month)
-                if m is not None and m.kind == UNKNOWN:
-                    ctx.issue("unknown-marker", f"milestone '{text}' in {name.upper()} is not X, "
-                              "Complete, a date or a quarter such as 'Q2 18/19'; kept as written",
-                              row=row, column=name, value=text)
-        if "timeframe" in cols and timeframe:
-            m = parse_timeframe(timeframe, start_month)
-            if m is not None and m.kind == UNKNOWN:
-                ctx.issue("unknown-marker", f"timeframe '{timeframe}' gives no date xlplan "
-                          "can read (e.g. 'Oct-18', '2018/19', 'Autumn 2018'); kept as written",
-                          row=row, column="timeframe", value=timeframe)
+        for name in markers:
+            if i in unread[name]:
+                text = column[name][i]
+                ctx.issue("unknown-marker", f"milestone '{text}' in {name.upper()} is not X, "
+                          "Complete, a date or a quarter such as 'Q2 18/19'; kept as written",
+                          row=row, column=name, value=text)
+        if i in timeframe:
+            text = column["timeframe"][i]
+            ctx.issue("unknown-marker", f"timeframe '{text}' gives no date xlplan "
+                      "can read (e.g. 'Oct-18', '2018/19', 'Autumn 2018'); kept as written",
+                      row=row, column="timeframe", value=text)
+
+
+class _Columns(dict):
+    """A frame's columns as lists, each fetched the first time a rule needs it (taking a
+    column out of a DataFrame costs more than checking a small plan's rows)."""
+
+    def __init__(self, df: pd.DataFrame):
+        super().__init__()
+        self.df = df
+
+    def __missing__(self, name: str) -> list:
+        values = self[name] = self.df[name].tolist()
+        return values
+
+
+def _unread(texts: list, parse) -> set[int]:
+    """Rows whose text ``parse`` reads as kind unknown. Each distinct text is parsed once (equal
+    texts are one set member, as they were one cache key row by row)."""
+    unknown = {text for text in set(texts) if text
+               and (m := parse(text)) is not None and m.kind == UNKNOWN}
+    if not unknown:
+        return set()
+    return {i for i, text in enumerate(texts) if text in unknown}
 
 
 def duplicate_refs(df: pd.DataFrame, issues_out: list, locations: dict) -> None:
@@ -65,14 +107,17 @@ def duplicate_refs(df: pd.DataFrame, issues_out: list, locations: dict) -> None:
 
     if df.empty:
         return
-    # One pass with a dict (a groupby costs ~12 ms per file, nearly all of it overhead).
-    where: dict[str, list[int]] = {}
-    for i, ref in enumerate(df["ref"].tolist()):
-        if ref is not None and ref == ref and ref != "":  # not blank, None or NaN
-            where.setdefault(ref, []).append(i)
-    dups = sorted(ref for ref, rows in where.items() if len(rows) > 1)
+    # Counted in C; positions are gathered only for the Refs used twice (a list per Ref cost
+    # more than the count, and made the garbage collector walk the whole sheet).
+    refs = df["ref"].tolist()
+    dups = sorted(ref for ref, n in Counter(refs).items()
+                  if n > 1 and ref is not None and ref == ref and ref != "")  # not blank/NaN
     if not dups:
         return
+    where: dict = {ref: [] for ref in dups}
+    for i, ref in enumerate(refs):
+        if ref in where:
+            where[ref].append(i)
     files, sheets, source_rows = (df[c].tolist() for c in ("file", "sheet", "source_row"))
     for ref in dups:
         first, *again = where[ref]
