@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from builders import write_plan
 from xlplan import api
 from xlplan.api import read_combined
 from xlplan.config import load_config
@@ -134,3 +135,78 @@ def test_map_chunks_in_order_and_the_broken_rest_handed_back():
     assert flat == [d for _, d in items]
     redone = [part for part, res in got if res[0] == "redo"]
     assert any(d == "21" for part in redone for _, d in part)
+
+
+# ---- a big sheet's styles read in a child process beside the normaliser --------------------
+
+def _read_all(paths, programme):
+    return [api.read_submission(p, programme) for p in paths]
+
+
+def _same(a, b):
+    assert a.actions.equals(b.actions)
+    assert list(a.actions.columns) == list(b.actions.columns)
+    assert [(i.code, i.cell, i.message) for i in a.issues] == \
+        [(i.code, i.cell, i.message) for i in b.issues]
+
+
+def _coloured_plan(path: Path) -> Path:
+    """A plan whose RAG is partly fill colour only, partly text that disagrees with its fill,
+    with a formula cell and formula-like text."""
+    rows = [
+        ["Reduce backlog", "1. Recruit 4 nurses", "Jo Beer", "X", "", "", "", "On track", "", ""],
+        ["", "2. Review rota", "", "", "X", "", "", "", "", "Red"],
+        ["", "3. Audit", "", "", "", "X", "", "=1+1", "", "Green"],
+        ["Market management", "1. Map providers", "Craig McArdle", "X", "", "", "", "-",
+         "", ""],
+    ]
+    write_plan(path, rows, fills={(0, 9): "00B050", (1, 9): "00B050", (2, 9): "00B050",
+                                  (3, 9): "FFC000"})
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    wb.active["H3"] = "=LEN(B3)"
+    wb.save(path)
+    return path
+
+
+def test_styles_read_beside_the_normaliser_give_the_same_result(folder, tmp_path, monkeypatch):
+    """Workbooks read with their styles scanned in a child (threshold 1 row) read exactly as
+    with the scan in this process: fills-only RAG cells, mismatched fills and formula cells
+    included."""
+    from xlplan import isolate
+
+    paths = sorted((folder / "b 2018-03").glob("*.xlsx")) + [_coloured_plan(tmp_path / "c.xlsx")]
+    monkeypatch.setattr(api, "BACKGROUND_STYLES_ROWS", 10**9)
+    inline = _read_all(paths, DEMO)
+    started = []
+    real_start = isolate.start_forked
+    monkeypatch.setattr(isolate, "start_forked", lambda fn, args: started.append(args)
+                        or real_start(fn, args))
+    monkeypatch.setattr(api, "BACKGROUND_STYLES_ROWS", 1)
+    beside = _read_all(paths, DEMO)
+    if not api._can_fork_beside():
+        pytest.skip("one core: styles are always read in this process")
+    assert len(started) >= 10  # every action plan with a RAG column
+    codes = {i.code for s in inline for i in s.issues}
+    assert {"rag-from-colour", "rag-colour-mismatch", "formula-in-input"} <= codes
+    for a, b in zip(inline, beside):
+        _same(a, b)
+
+
+def test_a_styles_child_that_dies_is_replaced_by_a_read_here(folder, tmp_path, monkeypatch):
+    paths = sorted((folder / "b 2018-03").glob("*.xlsx")) + [_coloured_plan(tmp_path / "c.xlsx")]
+    monkeypatch.setattr(api, "BACKGROUND_STYLES_ROWS", 10**9)
+    inline = _read_all(paths, DEMO)
+    parent = os.getpid()
+    real = api._rag_styles
+
+    def dies_in_child(*args):
+        if os.getpid() != parent:
+            os._exit(9)
+        return real(*args)
+
+    monkeypatch.setattr(api, "_rag_styles", dies_in_child)
+    monkeypatch.setattr(api, "BACKGROUND_STYLES_ROWS", 1)
+    for a, b in zip(inline, _read_all(paths, DEMO)):
+        _same(a, b)

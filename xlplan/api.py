@@ -143,6 +143,7 @@ def _read_sheets(raw: RawWorkbook, programme: Programme, info: FileInfo, issues:
         _formula_cells(raw, sheet.name, loc, ctx)
         normalise, validate, _ = handlers[loc.kind]
         df = normalise(sheet, ctx)
+        ctx.settle()  # a styles read still running in a child is collected, used or not
         validate_required_columns(ctx)
         validate(df, ctx)
         issues.extend(ctx.issues)
@@ -163,22 +164,63 @@ def _read_sheets(raw: RawWorkbook, programme: Programme, info: FileInfo, issues:
                          file=raw.display))
 
 
+#: A sheet with at least this many rows has its styles read in a forked child process while
+#: this one normalises its values (on a machine with a second core to run it): the scan costs
+#: far more than the fork.
+BACKGROUND_STYLES_ROWS = 20_000
+
+
 def _formula_cells(raw: RawWorkbook, sheet_name: str, loc, ctx: SheetContext) -> None:
     """The sheet's formula cells into ``ctx``. An action plan with a RAG column has its sheet
     XML read once for both these and the RAG fills (kept on ``ctx.styles`` for the normaliser);
-    otherwise a cheap byte test comes first and the XML is read only when it finds formulas."""
+    otherwise a cheap byte test comes first and the XML is read only when it finds formulas.
+
+    A big action plan's styles are read beside the normaliser, in a child process, and
+    ``ctx.settle()`` waits for them where they are first needed."""
+    if loc.kind == ACTION_PLAN and "rag" in loc.columns:
+        args = (raw.path, sheet_name, loc.columns["rag"])
+        sheet = next((s for s in raw.sheets if s.name == sheet_name), None)
+        if sheet is not None and len(sheet.rows) >= BACKGROUND_STYLES_ROWS and _can_fork_beside():
+            from .isolate import start_forked
+
+            pending = start_forked(_rag_styles, args)
+            ctx.pending = lambda: _use_styles(raw, sheet_name, ctx, pending.result())
+            return
+        _use_styles(raw, sheet_name, ctx, _rag_styles(*args))
+        return
+    _use_styles(raw, sheet_name, ctx, None)
+
+
+def _rag_styles(path: Path, sheet_name: str, rag_col: int):
+    """The RAG column's fills and the sheet's formula cells, or None when the styles cannot be
+    read (the fills are then skipped; formulas are looked for on their own)."""
     from .styles import read_sheet_styles
 
-    if loc.kind == ACTION_PLAN and "rag" in loc.columns:
-        try:
-            ctx.styles = read_sheet_styles(raw.path, sheet_name, columns={loc.columns["rag"]})
-        except Exception:  # read as before: formulas on their own, the fills skipped
-            ctx.styles = None
-        if ctx.styles is not None:
-            ctx.formula_cells = ctx.styles.formulas
-            return
-    if sheet_has_formulas(raw.path, sheet_name):
+    try:
+        return read_sheet_styles(path, sheet_name, columns={rag_col})
+    except Exception:  # noqa: BLE001 - a style part we cannot read costs the colour check only
+        return None
+
+
+def _use_styles(raw: RawWorkbook, sheet_name: str, ctx: SheetContext, styles) -> None:
+    ctx.styles = styles
+    if styles is not None:
+        ctx.formula_cells = styles.formulas
+    elif sheet_has_formulas(raw.path, sheet_name):
+        from .styles import read_sheet_styles
+
         ctx.formula_cells = read_sheet_styles(raw.path, sheet_name).formulas
+
+
+def _can_fork_beside() -> bool:
+    """A second core, fork, and this is not already a worker process (whose sibling workers
+    have the other cores)."""
+    import multiprocessing
+
+    from .parallel import available_cores
+
+    return (available_cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
+            and multiprocessing.parent_process() is None)
 
 
 def submission_sro(sub: Submission) -> str:

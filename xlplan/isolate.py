@@ -84,3 +84,43 @@ def run_bounded(fn: Callable, args: tuple, *, seconds: float, memory_bytes: int
         if proc.is_alive():
             proc.kill()
             proc.join()
+
+
+class Pending:
+    """A call running in a forked child (see :func:`start_forked`); :meth:`result` waits."""
+
+    def __init__(self, proc, receive, fn: Callable, args: tuple):
+        self.proc, self.receive, self.fn, self.args = proc, receive, fn, args
+        self._value: Any = None
+        self._done = False
+
+    def result(self) -> Any:
+        """The call's value. When the child failed in any way, the call is made again here,
+        so a result is never lost to the child: it raises what the call raises."""
+        if self._done:
+            return self._value
+        try:
+            status, payload = self.receive.recv()
+        except (EOFError, OSError):
+            status, payload = "crash", None
+        finally:
+            self.receive.close()
+            self.proc.join(5)
+            if self.proc.is_alive():
+                self.proc.kill()
+                self.proc.join()
+        self._value = payload if status == "ok" else self.fn(*self.args)
+        self._done = True
+        return self._value
+
+
+def start_forked(fn: Callable, args: tuple) -> Pending:
+    """Start ``fn(*args)`` in a forked child and return at once: the parent goes on with other
+    work on the other core and collects the value with :meth:`Pending.result`. For work that
+    is independent of what the parent does next and costs far more than a fork (a few ms)."""
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(send, fn, args, 0), daemon=True)
+    proc.start()
+    send.close()
+    return Pending(proc, receive, fn, args)

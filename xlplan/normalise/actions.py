@@ -424,6 +424,7 @@ def _rag_from_fills(columns: dict[str, list], ctx: SheetContext) -> None:
     from ..styles import read_sheet_styles
 
     col = ctx.loc.columns["rag"]
+    ctx.settle()
     styles = ctx.styles  # the RAG column's fills, read with the formula cells (xlplan.api)
     if styles is None:
         try:

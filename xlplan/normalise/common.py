@@ -31,6 +31,15 @@ class SheetContext:
     formula_cells: set[tuple[int, int]] = field(default_factory=set)  # (row 1-based, col 0-based)
     #: the sheet's styles (xlplan.styles.SheetStyles) when already read, e.g. the RAG fills
     styles: object | None = None
+    #: sets ``styles`` and ``formula_cells`` when they are still being read (in a child
+    #: process, beside the normaliser: see ``xlplan.api``); called once, by :meth:`settle`
+    pending: Callable[[], None] | None = None
+
+    def settle(self) -> None:
+        """Wait for ``styles`` and ``formula_cells`` if they are still being read."""
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending()
 
     def issue(self, code: str, message: str, *, row: int | None = None,
               column: str | None = None, col: int | None = None, value: object = None) -> None:
@@ -140,7 +149,10 @@ FORMULA_FIRST = frozenset("=+-@{")  # the first characters looks_like_formula ca
 def check_cell_text(ctx: SheetContext, row: int, col: int, raw: object) -> None:
     """Text that a spreadsheet or CSV reader could run as a formula: kept as text, noted."""
     if isinstance(raw, str) and raw.lstrip()[:1] in FORMULA_FIRST \
-            and looks_like_formula(raw.lstrip()) and (row, col) not in ctx.formula_cells:
+            and looks_like_formula(raw.lstrip()):
+        ctx.settle()
+        if (row, col) in ctx.formula_cells:
+            return
         ctx.issue("formula-like-text", "text that starts like a formula: kept as text, never "
                   "run as a formula", row=row, col=col, value=raw[:200])
 
@@ -148,6 +160,7 @@ def check_cell_text(ctx: SheetContext, row: int, col: int, raw: object) -> None:
 def check_formula_cells(ctx: SheetContext, sheet: RawSheet, first_row: int) -> None:
     """One note per formula cell below the header: its last calculated value is what was read
     (formulas are never recalculated or carried into the output)."""
+    ctx.settle()
     for row, col in sorted(ctx.formula_cells):
         if row < first_row:
             continue
