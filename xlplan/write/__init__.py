@@ -35,7 +35,7 @@ from .actions import write_actions
 from .changes import write_changes
 from .dashboard import DASHBOARD_SECTIONS, write_dashboard
 from .exceptions import has_exceptions, write_exceptions
-from .formats import EXCEL_MAX_TEXT, Formats, utf16_len
+from .formats import EXCEL_MAX_TEXT, Formats, Sheet, utf16_len
 from .history import write_history
 from .issues_sheet import write_issues
 from .heatmap import dashboard_risk_block, write_heatmap
@@ -247,6 +247,7 @@ def build_workbook(merged, target: str | os.PathLike) -> Formats:
                                      ignore_cleanup_errors=True) as tmpdir:
         options = {k: v for k, v in WORKBOOK_OPTIONS.items() if k != "in_memory"}
         wb = xlsxwriter.Workbook(target, {**options, "tmpdir": tmpdir})
+        wb.worksheet_class = Sheet  # every sheet: formulas prepared at speed (see formats)
         wb.set_properties(_properties(merged))
         wb.set_size(1600, 1000)
         fmts = Formats(wb, merged.programme.rag)
