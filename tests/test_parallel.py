@@ -210,3 +210,17 @@ def test_a_styles_child_that_dies_is_replaced_by_a_read_here(folder, tmp_path, m
     monkeypatch.setattr(api, "BACKGROUND_STYLES_ROWS", 1)
     for a, b in zip(inline, _read_all(paths, DEMO)):
         _same(a, b)
+
+
+def test_files_read_in_a_bounded_child_inside_a_worker(folder):
+    """A worker can itself fork the bounded child that big files are read in (every file is
+    'big' here): same result as reading them here."""
+    import dataclasses
+
+    tiny = dataclasses.replace(DEMO, limits=dataclasses.replace(DEMO.limits,
+                                                                isolate_above_bytes=1))
+    bounded, _ = read_combined([folder / "b 2018-03"], tiny, jobs=2)
+    here, _ = read_combined([folder / "b 2018-03"], DEMO, jobs=1)
+    assert [f.status for f in bounded.files] == [f.status for f in here.files]
+    assert bounded.actions.equals(here.actions)
+    assert _issues(bounded) == _issues(here)

@@ -75,17 +75,28 @@ def map_chunks(chunk_fn: Callable[[list[Item]], object], items: Sequence[Item], 
     parts = chunks(items, workers)
     _CHUNK_FN = chunk_fn
     done = 0
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_quiet_interrupts)
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_run_chunk, part) for part in parts]
-            try:
-                for part, future in zip(parts, futures):
-                    result = future.result()
-                    done += 1
-                    yield part, result
-            except BrokenProcessPool:
-                pass
+        futures = [pool.submit(_run_chunk, part) for part in parts]
+        try:
+            for part, future in zip(parts, futures):
+                result = future.result()
+                done += 1
+                yield part, result
+        except BrokenProcessPool:
+            pass
     finally:
+        # On Ctrl-C (or any error here) the chunks not started are dropped, not read on.
+        pool.shutdown(wait=True, cancel_futures=True)
         _CHUNK_FN = None
     for part in parts[done:]:
         yield part, on_broken(part)
+
+
+def _quiet_interrupts() -> None:
+    """Workers leave Ctrl-C to the parent, which stops the pool: one message, not one
+    traceback per worker."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
