@@ -5,6 +5,7 @@ these functions write it, so every test input can be read in the test itself.
 """
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -60,3 +61,25 @@ def write_plan(path: Path, rows: Sequence[Sequence[object]], *,
 def first_data_row(title_lines: int) -> int:
     """Excel row number of the first data row written by :func:`write_plan`."""
     return title_lines + (1 if title_lines else 0) + 2
+
+
+def rewrite_zip(src: Path, dst: Path, edits: dict) -> Path:
+    """Copy an xlsx, replacing members: value bytes/str, a callable(old bytes) -> bytes, or None
+    to drop the member."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename in edits:
+                new = edits[info.filename]
+                if new is None:
+                    continue
+                if callable(new):
+                    new = new(zin.read(info.filename))
+                if isinstance(new, str):
+                    new = new.encode()
+                zout.writestr(info.filename, new)
+            else:
+                zout.writestr(info, zin.read(info.filename))
+        for name, new in edits.items():
+            if name not in zin.namelist() and new is not None and not callable(new):
+                zout.writestr(name, new if isinstance(new, bytes) else new.encode())
+    return dst

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.styles import Color, GradientFill, PatternFill
 from openpyxl.writer.theme import theme_xml as OPENPYXL_THEME_XML
+from builders import rewrite_zip
 
 from xlplan.styles import (
     THEME_ORDER,
@@ -41,28 +42,6 @@ LIGHTER_50 = 0.499984740745262
 
 # ----------------------------------------------------------------------------------------------
 # helpers
-
-
-def rewrite_zip(src: Path, dst: Path, edits: dict) -> Path:
-    """Copy an xlsx, replacing members: value bytes/str, a callable(old bytes) -> bytes, or None
-    to drop the member."""
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            if info.filename in edits:
-                new = edits[info.filename]
-                if new is None:
-                    continue
-                if callable(new):
-                    new = new(zin.read(info.filename))
-                if isinstance(new, str):
-                    new = new.encode()
-                zout.writestr(info.filename, new)
-            else:
-                zout.writestr(info, zin.read(info.filename))
-        for name, new in edits.items():
-            if name not in zin.namelist() and new is not None and not callable(new):
-                zout.writestr(name, new if isinstance(new, bytes) else new.encode())
-    return dst
 
 
 def theme_with(colours: dict[str, str]) -> str:

@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 from openpyxl.styles import PatternFill
 
 import xlplan.styles as S
+from builders import rewrite_zip
 from xlplan.styles import _read_sheet_styles, read_sheet_styles
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -46,22 +47,6 @@ RED, AMBER, GREEN, LIGHT_GREEN = "FF0000", "FFC000", "00B050", "92D050"
 
 # ----------------------------------------------------------------------------------------------
 # helpers
-
-
-def rewrite_zip(src: Path, dst: Path, edits: dict) -> Path:
-    """Copy an xlsx, replacing members (bytes/str, or a callable(old bytes) -> bytes)."""
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            if info.filename in edits:
-                new = edits[info.filename]
-                if callable(new):
-                    new = new(zin.read(info.filename))
-                if isinstance(new, str):
-                    new = new.encode()
-                zout.writestr(info.filename, new)
-            else:
-                zout.writestr(info, zin.read(info.filename))
-    return dst
 
 
 @pytest.fixture(scope="module")

@@ -191,19 +191,7 @@ def _rels_path(part: str) -> str:
 
 def _read_xml(members: _Members, name: str | None, *, limit: int | None = None):
     """Parse a package part safely; None if absent, too big or malformed."""
-    if name is None:
-        return None
-    real = members.find(name)
-    if real is None:
-        return None
-    try:
-        info = members.zf.getinfo(real)
-        if limit is not None and info.file_size > limit:
-            return None
-        data = members.zf.read(real)
-        return etree.fromstring(data, _safe_parser())
-    except Exception:  # malformed XML, bad CRC, truncated member...
-        return None
+    return _parse_part(_part_bytes(members, name, limit))
 
 
 def _relationships(members: _Members, part: str) -> list[tuple[str, str, str]]:
@@ -645,15 +633,16 @@ _XF_CACHE_SIZE = 32
 _XF_CACHE: dict[tuple[bytes, bytes | None], tuple[list[str | None], tuple[str, ...]]] = {}
 
 
-def _part_bytes(members: _Members, name: str | None, limit: int) -> bytes | None:
-    """A part's bytes; None exactly where :func:`_read_xml` gives None before parsing."""
+def _part_bytes(members: _Members, name: str | None, limit: int | None) -> bytes | None:
+    """A part's bytes; None if absent, bigger than ``limit`` or unreadable (bad CRC,
+    truncated member)."""
     if name is None:
         return None
     real = members.find(name)
     if real is None:
         return None
     try:
-        if members.zf.getinfo(real).file_size > limit:
+        if limit is not None and members.zf.getinfo(real).file_size > limit:
             return None
         return members.zf.read(real)
     except Exception:  # bad CRC, truncated member...
