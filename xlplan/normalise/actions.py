@@ -327,10 +327,11 @@ def normalise_actions(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
     # every cell of these (to no end) while they are young.
     del flat, typed
 
-    check_formula_cells(ctx, sheet, loc.header_row + 2)
     themes, actions, subs = columns["theme"], columns["action"], columns["sub_action"]
     columns["key"] = stable_keys(columns["ref"], lambda j: _remembered_row_key(
         themes[j], actions[j], subs[j]))
+    # Last before the fills: a big sheet's styles may still be read beside this (xlplan.api).
+    check_formula_cells(ctx, sheet, loc.header_row + 2)
     if "rag" in cols and n:
         _rag_from_fills(columns, ctx)
     names = [*ACTION_COLUMNS, *extras.values()]
