@@ -224,3 +224,23 @@ def test_files_read_in_a_bounded_child_inside_a_worker(folder):
     assert [f.status for f in bounded.files] == [f.status for f in here.files]
     assert bounded.actions.equals(here.actions)
     assert _issues(bounded) == _issues(here)
+
+
+def test_a_styles_child_that_hangs_is_given_up_after_the_file_deadline(tmp_path):
+    """A child that sends nothing within the deadline is killed, and the call made here."""
+    import time
+
+    from xlplan.isolate import start_forked
+
+    parent = os.getpid()
+
+    def slow(x):
+        if os.getpid() != parent:
+            time.sleep(60)
+        return x * 2
+
+    pending = start_forked(slow, (21,))
+    started = time.monotonic()
+    assert pending.result(timeout=0.5) == 42
+    assert time.monotonic() - started < 4
+    assert not pending.proc.is_alive()

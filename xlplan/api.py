@@ -184,7 +184,8 @@ def _formula_cells(raw: RawWorkbook, sheet_name: str, loc, ctx: SheetContext) ->
             from .isolate import start_forked
 
             pending = start_forked(_rag_styles, args)
-            ctx.pending = lambda: _use_styles(raw, sheet_name, ctx, pending.result())
+            seconds = ctx.programme.limits.file_seconds
+            ctx.pending = lambda: _use_styles(raw, sheet_name, ctx, pending.result(seconds))
             return
         _use_styles(raw, sheet_name, ctx, _rag_styles(*args))
         return

@@ -94,14 +94,18 @@ class Pending:
         self._value: Any = None
         self._done = False
 
-    def result(self) -> Any:
-        """The call's value. When the child failed in any way, the call is made again here,
-        so a result is never lost to the child: it raises what the call raises."""
+    def result(self, timeout: float | None = None) -> Any:
+        """The call's value. When the child failed in any way, or sent nothing within
+        ``timeout`` seconds, the call is made again here, so a result is never lost to the
+        child: it raises what the call raises."""
         if self._done:
             return self._value
         try:
+            if timeout is not None and not self.receive.poll(timeout):
+                self.proc.kill()
+                raise TimeoutError
             status, payload = self.receive.recv()
-        except (EOFError, OSError):
+        except (EOFError, OSError):  # (TimeoutError is an OSError)
             status, payload = "crash", None
         finally:
             self.receive.close()
