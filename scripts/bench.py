@@ -545,6 +545,8 @@ def main() -> int:
             print(f"{m.name:<46} {'FAILED':>9}")
         else:
             print(f"{m.name:<46} {m.median:9.3f} {m.peak:8.0f} {m.cpu:8.3f}")
+    print("(peak MB: the largest single process of the command's tree, from wait4's ru_maxrss; "
+          "a merge's worker processes share most of their pages with it)")
     if not have_writer:
         print("(merge not measured: xlplan/write/__init__.py does not exist yet)")
 

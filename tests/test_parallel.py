@@ -244,3 +244,71 @@ def test_a_styles_child_that_hangs_is_given_up_after_the_file_deadline(tmp_path)
     assert pending.result(timeout=0.5) == 42
     assert time.monotonic() - started < 4
     assert not pending.proc.is_alive()
+
+
+_ORPHAN_SCRIPT = r"""
+import os, sys, time
+from pathlib import Path
+from xlplan.parallel import map_chunks
+
+out = Path(sys.argv[1])
+
+def slow(chunk):
+    (out / str(os.getpid())).write_text("worker")
+    time.sleep(60)
+    return chunk
+
+items = [(Path(str(i)), str(i)) for i in range(8)]
+for _ in map_chunks(slow, items, 2, on_broken=lambda c: c):
+    pass
+"""
+
+
+@pytest.mark.skipif(not os.sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_workers_end_with_their_parent_however_it_ends(tmp_path):
+    """A parent killed outright (SIGKILL: no cleanup runs) leaves no worker behind."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "orphans.py"
+    script.write_text(_ORPHAN_SCRIPT)
+    marks = tmp_path / "pids"
+    marks.mkdir()
+    parent = subprocess.Popen([sys.executable, str(script), str(marks)])
+    deadline = time.monotonic() + 30
+    while len(list(marks.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = [int(p.name) for p in marks.iterdir()]
+    assert len(workers) == 2
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+
+    def running(pid: int) -> bool:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                return fh.read().split(")")[-1].split()[0] != "Z"  # a zombie has ended
+        except FileNotFoundError:
+            return False
+
+    deadline = time.monotonic() + 10
+    while any(map(running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(running, workers))
+
+
+def test_no_pool_from_a_process_with_other_threads():
+    """Forking while another thread may hold a lock can hang the child: read here instead."""
+    import threading
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert worker_count(None, 500) == 1
+        assert worker_count(4, 500) == 1
+    finally:
+        stop.set()
+        other.join()
+    assert worker_count(4, 500) == 4

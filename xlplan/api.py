@@ -214,14 +214,13 @@ def _use_styles(raw: RawWorkbook, sheet_name: str, ctx: SheetContext, styles) ->
 
 
 def _can_fork_beside() -> bool:
-    """A second core, fork, and this is not already a worker process (whose sibling workers
-    have the other cores)."""
+    """A second core, a process safe to fork (:func:`xlplan.parallel.can_fork`), and not
+    already a worker process (whose sibling workers have the other cores)."""
     import multiprocessing
 
-    from .parallel import available_cores
+    from .parallel import available_cores, can_fork
 
-    return (available_cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
-            and multiprocessing.parent_process() is None)
+    return available_cores() > 1 and can_fork() and multiprocessing.parent_process() is None
 
 
 def submission_sro(sub: Submission) -> str:

@@ -43,6 +43,9 @@ def _child(conn, fn: Callable, args: tuple, memory_bytes: int) -> None:
     import faulthandler
 
     faulthandler.disable()  # a crash here is expected and reported by the parent
+    from .parallel import die_with_parent
+
+    die_with_parent()  # a parent killed mid-read leaves no reader behind
     try:
         if memory_bytes:
             limit = _vm_size() + memory_bytes

@@ -32,8 +32,8 @@ MAX_JOBS = 8
 
 Item = tuple[Path, str]  # a file and the name it is reported under
 
-# The function each worker runs on its chunk, set before the pool forks (workers inherit it, so
-# the programme settings are not pickled with every chunk).
+# The function a worker runs on each chunk: set in the worker by its initializer (inherited
+# through fork, never pickled), so calls from several threads each keep their own settings.
 _CHUNK_FN: Callable | None = None
 
 
@@ -44,12 +44,23 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+def can_fork() -> bool:
+    """Whether forking this process is safe: fork exists, and no other thread runs (a thread
+    holding a lock at the moment of the fork leaves it locked for ever in the child: in a
+    notebook kernel or a web server, xlplan reads in the calling thread instead)."""
+    import threading
+
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
 def worker_count(jobs: int | None, n_items: int) -> int:
     """How many worker processes to read ``n_items`` files with: ``jobs`` when given (1 = no
     pool), else one per core (at most :data:`MAX_JOBS`) once there are :data:`MIN_FILES` files."""
+    if not can_fork():
+        return 1
     if jobs is not None and jobs > 0:
         return max(1, min(jobs, n_items))
-    if n_items < MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
+    if n_items < MIN_FILES:
         return 1
     return max(1, min(available_cores(), MAX_JOBS, n_items // 4))
 
@@ -70,13 +81,11 @@ def map_chunks(chunk_fn: Callable[[list[Item]], object], items: Sequence[Item], 
                *, on_broken: Callable[[list[Item]], object]) -> Iterator[tuple[list[Item], object]]:
     """``(chunk, chunk_fn(chunk))`` for consecutive chunks of ``items``, in order, computed by
     ``workers`` forked processes. Chunks whose worker died are given to ``on_broken`` instead,
-    in this process."""
-    global _CHUNK_FN
+    in this process. On Ctrl-C (or any error while waiting) the workers are stopped at once."""
     parts = chunks(items, workers)
-    _CHUNK_FN = chunk_fn
     done = 0
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_quiet_interrupts)
+                               initializer=_start_worker, initargs=(chunk_fn,))
     try:
         futures = [pool.submit(_run_chunk, part) for part in parts]
         try:
@@ -86,17 +95,50 @@ def map_chunks(chunk_fn: Callable[[list[Item]], object], items: Sequence[Item], 
                 yield part, result
         except BrokenProcessPool:
             pass
+    except BaseException:
+        _stop_workers(pool)
+        raise
     finally:
-        # On Ctrl-C (or any error here) the chunks not started are dropped, not read on.
         pool.shutdown(wait=True, cancel_futures=True)
-        _CHUNK_FN = None
     for part in parts[done:]:
         yield part, on_broken(part)
 
 
-def _quiet_interrupts() -> None:
-    """Workers leave Ctrl-C to the parent, which stops the pool: one message, not one
-    traceback per worker."""
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End the workers now, mid-chunk (the pool's own shutdown waits for running chunks)."""
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.kill()
+        except (OSError, ValueError):
+            pass
+
+
+def _start_worker(chunk_fn: Callable) -> None:
+    """A worker's start: its chunk function; Ctrl-C left to the parent (which stops the pool:
+    one message, not one traceback per worker); and an end with the parent, however the
+    parent ends (killed, or a second Ctrl-C), so no worker is left behind holding the
+    terminal's output open."""
+    global _CHUNK_FN
+    _CHUNK_FN = chunk_fn
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
+
+
+def die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent ends (elsewhere: nothing)."""
+    import ctypes
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent ended before the request took effect
+        os._exit(1)
