@@ -308,21 +308,24 @@ def _join_parts(parts: list[tuple[Result, list[str]]], programme: Programme
                 ) -> tuple[Result, list[str]]:
     if len(parts) == 1:
         return parts[0]
-    handlers = _kind_handlers()
-
-    def cat(attr: str, kind: str) -> pd.DataFrame:
-        frames = [getattr(r, attr) for r, _ in parts if not getattr(r, attr).empty]
-        if not frames:
-            return _empty(handlers[kind][2] if kind in handlers else ())
-        return pd.concat(frames, ignore_index=True, sort=False) if len(frames) > 1 else frames[0]
-
     extras: dict[str, None] = {}
     for _, cols in parts:
         extras.update(dict.fromkeys(cols))
-    result = Result([f for r, _ in parts for f in r.files], cat("actions", ACTION_PLAN),
-                    cat("risks", RISK_REGISTER), cat("scorecards", SCORECARD),
+    result = Result([f for r, _ in parts for f in r.files],
+                    *(_stack([getattr(r, attr) for r, _ in parts], kind) for attr, kind in
+                      (("actions", ACTION_PLAN), ("risks", RISK_REGISTER),
+                       ("scorecards", SCORECARD))),
                     [i for r, _ in parts for i in r.issues], programme)
     return result, list(extras)
+
+
+def _stack(frames: list[pd.DataFrame], kind: str) -> pd.DataFrame:
+    """The rows of ``frames``, one after another (an empty table of ``kind`` if none)."""
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        handlers = _kind_handlers()
+        return _empty(handlers[kind][2] if kind in handlers else ())
+    return pd.concat(frames, ignore_index=True, sort=False)
 
 
 def extra_columns(subs: Iterable[Submission]) -> list[str]:
@@ -372,18 +375,12 @@ def read_bounded(path: Path, programme: Programme, display: str, *,
 
 
 def combine(subs: list[Submission], programme: Programme) -> Result:
-    handlers = _kind_handlers()
-
-    def cat(attr: str, kind: str) -> pd.DataFrame:
-        frames = [getattr(s, attr) for s in subs if not getattr(s, attr).empty]
-        cols = handlers[kind][2] if kind in handlers else ()
-        if not frames:
-            return _empty(cols)
-        return pd.concat(frames, ignore_index=True, sort=False)
-
-    issues = [i for s in subs for i in s.issues]
-    return Result([s.info for s in subs], cat("actions", ACTION_PLAN), cat("risks", RISK_REGISTER),
-                  cat("scorecards", SCORECARD), issues, programme)
+    """Many submissions as one :class:`Result`: their tables one after another, in order."""
+    return Result([s.info for s in subs],
+                  *(_stack([getattr(s, attr) for s in subs], kind) for attr, kind in
+                    (("actions", ACTION_PLAN), ("risks", RISK_REGISTER),
+                     ("scorecards", SCORECARD))),
+                  [i for s in subs for i in s.issues], programme)
 
 
 def validate(paths: Iterable[str | Path] | str | Path, config: str | Path | Programme | None = None,
