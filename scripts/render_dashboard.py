@@ -29,7 +29,7 @@ def example_month(work: Path):
 
     from xlplan.config import load_config
     from xlplan.examples import write_examples
-    from xlplan.merge import merge
+    from xlplan.merging import merge
     from xlplan.write import write_consolidated
 
     paths = write_examples(work / "examples")

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from builders import write_plan
 from xlplan.config import load_config
 from xlplan.examples import PREVIOUS_CHANGES, write_submissions
-from xlplan.merge import merge
+from xlplan.merging import merge
 from xlplan.write import write_consolidated
 
 DEMO = load_config(Path(__file__).resolve().parents[1] / "xlplan" / "data" / "demo.toml")

@@ -23,11 +23,11 @@ from xlplan.locate import locate
 from xlplan.normalise import actions as actions_module
 from xlplan.normalise.actions import ACTION_COLUMNS, normalise_actions, row_key
 from xlplan.normalise.common import Memo, NotText, SheetContext
-from xlplan.read import RawSheet
+from xlplan.reader import RawSheet
 from xlplan.schema.markers import COMPLETE, DATE, DUE, UNKNOWN, parse_marker, parse_timeframe
 from xlplan.schema.rag import RagScale, colour_to_rag
 from xlplan.text import _ODD_SPACES, clean_text
-from xlplan.validate.actions import duplicate_refs, validate_actions, validate_required_columns
+from xlplan.checks.actions import duplicate_refs, validate_actions, validate_required_columns
 
 ACTION = "Develop commissioning intentions to signal market requirements 18/19"
 SRO = "Craig McArdle, Director of Integrated Commissioning, PCC/NEW Devon CCG"

@@ -14,7 +14,7 @@ from xlplan import api
 from xlplan.api import read_combined
 from xlplan.config import load_config
 from xlplan.examples import write_examples
-from xlplan.merge import merge
+from xlplan.merging import merge
 from xlplan.parallel import chunks, map_chunks, worker_count
 from xlplan.write import write_consolidated
 

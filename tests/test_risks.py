@@ -16,7 +16,7 @@ from xlplan.api import read_submission, validate
 from xlplan.config import load_config
 from xlplan.examples_risks import SEED_HEADER, SEED_RISKS, SPLIT_HEADER, write_risk_register
 from xlplan.issues import ERROR, WARNING
-from xlplan.merge import merge
+from xlplan.merging import merge
 from xlplan.normalise.risks import RISK_COLUMNS, parse_review_date, risk_key
 
 SEED_003 = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "003_81b3f41a6f14c3ed.txt"
@@ -315,7 +315,7 @@ _consolidated = consolidated_book
 
 def test_month_to_month(tmp_path, prog):
     from xlplan.consolidated import read_previous
-    from xlplan.merge_risks import previous_risks
+    from xlplan.merging.risks import previous_risks
 
     march, april = tmp_path / "2018-03", tmp_path / "2018-04"
     write_register(march / "people.xlsx", RISK_HEADER, [

@@ -20,7 +20,7 @@ from builders import write_plan
 from test_risks import OCC2, consolidated_book, write_register
 from xlplan.config import load_config
 from xlplan.examples_risks import write_risk_register
-from xlplan.merge import merge
+from xlplan.merging import merge
 from libreoffice import soffice_or_skip
 
 CONTRACT = ["Ref", "Owner", "Category", "Description", "Likelihood", "Impact", "Score", "RAG",
@@ -252,7 +252,7 @@ def test_dashboard_risk_figures(books, out):
 
 def test_read_back_as_next_months_previous(out, merged):
     from xlplan.consolidated import read_previous
-    from xlplan.merge_risks import previous_risks
+    from xlplan.merging.risks import previous_risks
 
     before = previous_risks(read_previous(out))
     assert set(before) == set(merged.risks["key"])

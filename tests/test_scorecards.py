@@ -23,7 +23,7 @@ from xlplan.examples_scorecard import (
     write_scorecard_periods,
     write_scorecard_workbook,
 )
-from xlplan.merge_scorecards import CARRIED, NEW, merge_scorecards
+from xlplan.merging.scorecards import CARRIED, NEW, merge_scorecards
 from xlplan.normalise.scorecards import FIRST_VALUE, LATEST_VALUE, parse_period
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "003_81b3f41a6f14c3ed.txt"
@@ -565,7 +565,7 @@ def test_a_value_without_a_period_is_filed_under_the_reporting_month(tmp_path):
 
 
 def test_merge_through_the_pipeline_when_wired(quarters):
-    import xlplan.merge as merge_module
+    import xlplan.merging.actions as merge_module
 
     if "merge_scorecards" not in open(merge_module.__file__, encoding="utf-8").read():
         pytest.skip("xlplan.merge does not call merge_scorecards yet")

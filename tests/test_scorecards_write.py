@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from builders import write_plan
 from xlplan.api import read_submission, validate
 from xlplan.examples_scorecard import write_scorecard_periods
-from xlplan.merge_scorecards import merge_scorecards, previous_indicators
+from xlplan.merging.scorecards import merge_scorecards, previous_indicators
 from xlplan.styles import sheet_members
 from xlplan.write.scorecard import GRAPH_HEADER, LEAD, SHEET, TAIL, TREND_COLOURS, \
     write_scorecard
@@ -276,7 +276,7 @@ def test_through_write_consolidated_when_registered(tmp_path):
 
     if "write_scorecard" not in inspect.getsource(write_pkg):
         pytest.skip("the consolidated writer does not register the Scorecard sheet yet")
-    from xlplan.merge import merge
+    from xlplan.merging import merge
 
     folder = tmp_path / "in"
     write_scorecard_periods(folder, ("2017-12",))

@@ -17,7 +17,7 @@ from xlplan.config import load_config
 from xlplan.consolidated import read_previous
 from xlplan.examples import write_submissions
 from xlplan.issues import ERROR, WARNING
-from xlplan.merge import IMPROVED, NEW, WORSENED, merge
+from xlplan.merging import IMPROVED, NEW, WORSENED, merge
 from xlplan.schema.rag import LEVEL_FILL
 from xlplan.template import (LAST_RAG_HEADER, LAST_UPDATE_HEADER, REFERENCE_HEADERS,
                              TemplateError, make_blank_template, make_templates, next_period,

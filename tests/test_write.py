@@ -22,7 +22,7 @@ from openpyxl import Workbook, load_workbook
 from xlplan.config import load_config
 from xlplan.consolidated import ACTION_HEADERS, read_previous
 from xlplan.issues import FileInfo, Issue, SheetInfo, at
-from xlplan.merge import Merged
+from xlplan.merging import Merged
 from xlplan.normalise.actions import ACTION_COLUMNS
 from xlplan.write import OutputError, write_consolidated
 from libreoffice import soffice_or_skip
@@ -673,7 +673,7 @@ def test_a_month_closes_the_loop_through_merge(tmp_path):
     """The bundled example months: February written, read back as March's --previous."""
     try:
         from xlplan.examples import write_examples
-        from xlplan.merge import merge
+        from xlplan.merging import merge
         merge_ok = callable(merge)
     except ImportError as exc:  # pragma: no cover - while the pipeline is being built
         pytest.skip(f"merge pipeline not importable: {exc}")

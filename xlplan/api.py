@@ -17,9 +17,9 @@ from .issues import ERROR, FileInfo, Issue, SheetInfo, at, count_by_severity, re
 from .locate import locate
 from .normalise.actions import ACTION_COLUMNS, normalise_actions
 from .normalise.common import SheetContext
-from .read import RawWorkbook, display_name, read_workbook, sheet_has_formulas
+from .reader import RawWorkbook, display_name, read_workbook, sheet_has_formulas
 from .schema.columns import ACTION_PLAN, OTHER, RISK_REGISTER, SCORECARD
-from .validate.actions import duplicate_refs, validate_actions, validate_required_columns
+from .checks.actions import duplicate_refs, validate_actions, validate_required_columns
 
 from . import __version__
 
@@ -79,13 +79,13 @@ def _kind_handlers() -> dict[str, tuple[Callable, Callable, tuple[str, ...]]]:
     handlers = {ACTION_PLAN: (normalise_actions, validate_actions, ACTION_COLUMNS)}
     try:
         from .normalise.risks import RISK_COLUMNS, normalise_risks
-        from .validate.risks import validate_risks
+        from .checks.risks import validate_risks
         handlers[RISK_REGISTER] = (normalise_risks, validate_risks, RISK_COLUMNS)
     except ImportError:
         pass
     try:
         from .normalise.scorecards import SCORECARD_COLUMNS, normalise_scorecard
-        from .validate.scorecards import validate_scorecard
+        from .checks.scorecards import validate_scorecard
         handlers[SCORECARD] = (normalise_scorecard, validate_scorecard, SCORECARD_COLUMNS)
     except ImportError:
         pass
@@ -355,7 +355,7 @@ def read_bounded(path: Path, programme: Programme, display: str, *,
         return payload
     info = FileInfo(path=display, status="failed")
     try:
-        from .read import file_info
+        from .reader import file_info
 
         info = file_info(path, display)
         info.status = "failed"

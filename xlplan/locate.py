@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .config import Programme
-from .read import RawSheet
+from .reader import RawSheet
 from .schema.columns import ACTION_PLAN, OTHER, SCHEMAS, header_key
 from .text import clean_text
 

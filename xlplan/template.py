@@ -375,7 +375,7 @@ def _risks_from_previous(prev, plans: dict[str, SroPlan]) -> None:
     """Last month's risks (the consolidated Risks sheet, read back as the next merge reads it)
     to their owners. A risk without a Ref gets its key as Ref, as action rows do."""
     try:
-        from .merge_risks import previous_risks
+        from .merging.risks import previous_risks
     except ImportError:  # pragma: no cover - risks are part of the package
         return
     before = previous_risks(prev) or {}

@@ -29,7 +29,7 @@ from operator import itemgetter
 import pandas as pd
 
 from ..issues import col_letter
-from ..read import RawSheet
+from ..reader import RawSheet
 from ..schema.markers import COMPLETE, DATE, QUARTER, parse_marker, parse_timeframe
 from ..schema.rag import colour_to_rag
 from ..text import cell_text, clean_text, match_key

@@ -11,7 +11,7 @@ from ..config import Programme
 from ..issues import Issue, at, col_letter
 from ..locate import Located
 from ..schema.columns import TEMPLATE_REFERENCE_HEADERS, header_key
-from ..read import RawSheet
+from ..reader import RawSheet
 from ..text import clean_text, looks_like_formula
 
 #: Provenance columns every tidy row carries, so any issue and any output row leads back to a cell.

@@ -31,7 +31,7 @@ from typing import Callable
 
 import pandas as pd
 
-from ..read import RawSheet
+from ..reader import RawSheet
 from ..schema.risk import Rating, RatingError, RiskMatrix, movement, parse_movement, parse_rating
 from ..text import cell_text, clean_text, match_key
 from .common import PROVENANCE, assign_keys, SheetContext, check_cell_text, check_formula_cells, \

@@ -44,7 +44,7 @@ import pandas as pd
 
 from ..issues import col_index, col_letter
 from ..locate import Located
-from ..read import RawSheet
+from ..reader import RawSheet
 from ..schema.columns import header_key
 from ..schema.scorecard import benchmark_rag, parse_measure_value, parse_polarity, trend_rag
 from ..text import cell_text, clean_text, match_key

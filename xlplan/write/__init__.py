@@ -3,7 +3,7 @@
 :func:`write_consolidated` writes the sheets of :data:`SHEETS` in order, each from its own
 module, with xlsxwriter set never to turn text into formulas, links or numbers (every input text
 cell goes through ``write_string``), every formula carrying the value it computes, and fixed
-document properties and zip timestamps so that the same :class:`~xlplan.merge.Merged` always
+document properties and zip timestamps so that the same :class:`~xlplan.merging.Merged` always
 gives the same bytes. The file is written next to the target and renamed into place: a reader
 never sees half a workbook, and a failed write leaves nothing behind.
 

@@ -7,7 +7,7 @@ RAG, Source file -- ``merged.changes`` ordered Worsened, Improved, New, Carried 
 from __future__ import annotations
 
 from ..consolidated import CHANGES, TABLE_CHANGES
-from ..merge import CARRIED, IMPROVED, NEW, SAME, WORSENED
+from ..merging import CARRIED, IMPROVED, NEW, SAME, WORSENED
 from .formats import ERROR_FONT, GOOD_FONT, GREY, Formats, add_streaming_worksheet, \
     is_blank
 from .tables import write_table

@@ -36,7 +36,7 @@ from typing import Callable
 
 from ..consolidated import DASHBOARD, HISTORY, ISSUES, NOT_REPORTED, TOTAL
 from ..issues import ERROR, col_letter
-from ..merge import WORSENED
+from ..merging import WORSENED
 from ..schema.rag import AMBER_RED, COMPLETE, RED
 from .actions import ActionsTable, actions_table, excel_key
 from .formats import BLUE, ERROR_FONT, GREY, LIGHT_BLUE, LIGHT_GREY, MID_GREY, NAVY, \

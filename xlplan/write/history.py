@@ -1,5 +1,5 @@
 """The History sheet: RAG counts per reporting month (last month's History plus this month's
-counts, as :func:`xlplan.merge.rag_history` builds them). It feeds the Dashboard's trend chart
+counts, as :func:`xlplan.merging.rag_history` builds them). It feeds the Dashboard's trend chart
 and the next month's merge.
 
 A table named ``History`` from A1: Period ('YYYY-MM', text), one column per RAG level of the

@@ -5,7 +5,7 @@ row at A1, an Excel table named ``Risks``, one row per risk of every file (carri
 risks included), columns :data:`RISK_FIELDS` in that order -- Ref, Owner, Category,
 Description, Likelihood (E), Impact (F), Score (G), RAG (H), Previous score, Movement, ... --
 then the extra columns the registers carried, under their own headers (see
-:func:`risk_layout`). :func:`xlplan.merge_risks.previous_risks` reads it back by header text.
+:func:`risk_layout`). :func:`xlplan.merging.risks.previous_risks` reads it back by header text.
 
 Likelihood and Impact are values (with a dropdown of the matrix's scale). Score, RAG, Movement,
 Worst score and Above appetite are **live formulas**, each written with the value it computes
@@ -79,7 +79,7 @@ RISK_FIELDS: tuple[tuple[str, str, float], ...] = (
 RISK_HEADERS = tuple(h for h, _, _ in RISK_FIELDS)
 #: Columns written as formulas (with their computed value).
 FORMULA_FIELDS = frozenset({"score", "rag", "movement", "worst_score", "above_appetite"})
-#: Columns :func:`xlplan.merge_risks.merge_risks` adds to the tidy risk rows.
+#: Columns :func:`xlplan.merging.risks.merge_risks` adds to the tidy risk rows.
 MERGE_COLUMNS = ("register_previous_score", "previous_source", "effective_score",
                  "worst_score", "shared_ref", "submissions", "status", "band",
                  "above_appetite", "issue_codes", "has_error")

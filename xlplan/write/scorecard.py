@@ -9,7 +9,7 @@ trend RAG as text coloured by conditional formatting (section 4) and the benchma
 (section 2). Colours are conditional formats on the text, never pasted fills, so a value
 corrected in the sheet recolours itself.
 
-The sheet is also next month's input: :mod:`xlplan.merge_scorecards` reads the previous
+The sheet is also next month's input: :mod:`xlplan.merging.scorecards` reads the previous
 workbook's Scorecard sheet back by the header texts defined here (:data:`LEAD`, :data:`TAIL`,
 the period columns between "Benchmark" and :data:`GRAPH_HEADER`) and the Key column, so the
 series grows month by month. Change a header here and the read-back follows.
@@ -63,7 +63,7 @@ TAIL: tuple[tuple[str, str, float], ...] = (
     ("source_row", "Source row", 10),
     ("issue_codes", "Issues", 16),
 )
-#: Columns :func:`xlplan.merge_scorecards.merge_scorecards` adds to the tidy rows.
+#: Columns :func:`xlplan.merging.scorecards.merge_scorecards` adds to the tidy rows.
 MERGE_COLUMNS = ("status", "reported", "previous_trend_rag", "issue_codes")
 #: Trend RAG -> (fill, font) of its conditional format.
 TREND_COLOURS: dict[str, tuple[str, str]] = {
@@ -199,7 +199,7 @@ class _Sheet:
 
 def write_scorecard(wb: Any, merged: Any, fmts: Formats | None = None) -> Any:
     """Add the Scorecard sheet for ``merged.scorecards`` (rows of
-    :func:`xlplan.merge_scorecards.merge_scorecards`, or tidy rows straight from the readers)
+    :func:`xlplan.merging.scorecards.merge_scorecards`, or tidy rows straight from the readers)
     and return it; no rows, no sheet (None). ``fmts`` is the workbook's shared
     :class:`~xlplan.write.formats.Formats` (one is made when None)."""
     df: pd.DataFrame | None = getattr(merged, "scorecards", merged)

@@ -1,4 +1,4 @@
-"""Stage 4: rules over tidy rows -> issues. One module per kind of sheet.
+"""Stage 4 (checks): rules over tidy rows -> issues. One module per kind of sheet.
 
 Structural findings (banners, fragments, formulas in cells) are made while normalising, where
 the raw cells are at hand; the rules here judge values: RAG on the scale, markers readable,

@@ -25,9 +25,9 @@ from typing import Any
 
 import pandas as pd
 
-from .config import Programme
-from .issues import ERROR, Issue, at
-from .text import cell_text, clean_text, match_key
+from ..config import Programme
+from ..issues import ERROR, Issue, at
+from ..text import cell_text, clean_text, match_key
 
 __all__ = ["merge_risks", "previous_risks", "CARRIED", "READ_BACK"]
 
@@ -52,7 +52,7 @@ def _blank(v: object) -> bool:
 
 
 def _whole(v: object) -> int | None:
-    from .write.risks import whole_number
+    from ..write.risks import whole_number
 
     return whole_number(v)
 
@@ -108,7 +108,7 @@ def previous_risks(prev: Any) -> dict[str, dict] | None:
 # ------------------------------------------------------------------------------ merge
 def _previous(rec: dict, before: dict[str, dict] | None) -> tuple[int | None, str]:
     """Last month's score when the risk was on last month's sheet, else its register's own."""
-    from .write.risks import effective_score
+    from ..write.risks import effective_score
 
     if before is not None and rec["key"] in before:
         old = before[rec["key"]]
@@ -147,7 +147,7 @@ def _shared(rows: list[dict], issues: list[Issue]) -> None:
 
 
 def _carried(old: dict, columns: list[str]) -> dict:
-    from .write.risks import effective_score
+    from ..write.risks import effective_score
 
     rec = {c: "" for c in columns}
     rec.update({k: v for k, v in old.items() if k != "_extras"})
@@ -202,8 +202,8 @@ def merge_risks(risks: pd.DataFrame, prev: Any, programme: Programme,
     submitted risk, then the carried-forward ones, with the columns of
     :data:`xlplan.write.risks.MERGE_COLUMNS` added.
     """
-    from .normalise.risks import RISK_COLUMNS
-    from .write.risks import MERGE_COLUMNS, effective_score, movement_of
+    from ..normalise.risks import RISK_COLUMNS
+    from ..write.risks import MERGE_COLUMNS, effective_score, movement_of
 
     matrix = programme.risk_matrix
     before = previous_risks(prev)

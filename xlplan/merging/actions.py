@@ -14,8 +14,8 @@ from typing import Callable, Iterable
 
 import pandas as pd
 
-from .config import Programme
-from .issues import FileInfo, Issue
+from ..config import Programme
+from ..issues import FileInfo, Issue
 
 IMPROVED, WORSENED, SAME, NEW, CARRIED = "Improved", "Worsened", "Same", "New", "Carried forward"
 
@@ -51,7 +51,7 @@ class Merged:
 
     @property
     def counts(self) -> dict[str, int]:
-        from .issues import count_by_severity
+        from ..issues import count_by_severity
 
         return count_by_severity(self.issues)
 
@@ -83,8 +83,8 @@ def merge(paths: Iterable[str | Path] | str | Path, *, previous: str | Path | No
     a folder of many files (default: one per core; 1 reads them in this process). A file that
     fails to read is listed with its issues and the rest is merged.
     """
-    from .api import read_combined
-    from .config import load_config
+    from ..api import read_combined
+    from ..config import load_config
 
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -96,7 +96,7 @@ def merge(paths: Iterable[str | Path] | str | Path, *, previous: str | Path | No
 
     prev = None
     if previous is not None:
-        from .consolidated import read_previous
+        from ..consolidated import read_previous
 
         prev = read_previous(previous)
 
@@ -109,7 +109,7 @@ def merge(paths: Iterable[str | Path] | str | Path, *, previous: str | Path | No
     risks = result.risks
     if not risks.empty or (prev is not None and prev.sheets.get("Risks")):
         try:
-            from .merge_risks import merge_risks
+            from .risks import merge_risks
         except ImportError:
             merge_risks = None
         if merge_risks is not None:
@@ -117,7 +117,7 @@ def merge(paths: Iterable[str | Path] | str | Path, *, previous: str | Path | No
 
     scorecards = result.scorecards
     if not scorecards.empty or (prev is not None and prev.sheets.get("Scorecard")):
-        from .merge_scorecards import merge_scorecards
+        from .scorecards import merge_scorecards
 
         scorecards = merge_scorecards(scorecards, prev, period_label, issues,
                                       fy_start_month=programme.financial_year_start_month)
@@ -131,7 +131,7 @@ def merge(paths: Iterable[str | Path] | str | Path, *, previous: str | Path | No
 
 def conflicting_refs(actions: pd.DataFrame) -> list[Issue]:
     """``conflicting-ref`` for a key submitted by two files; both rows stay."""
-    from .issues import at
+    from ..issues import at
 
     out: list[Issue] = []
     if actions.empty:
@@ -167,8 +167,8 @@ def conflicting_refs(actions: pd.DataFrame) -> list[Issue]:
 
 def missing_submissions(programme: Programme, files: list[FileInfo]) -> list[Issue]:
     """``missing-submission`` for each expected SRO no readable file speaks for."""
-    from .issues import at
-    from .text import match_key
+    from ..issues import at
+    from ..text import match_key
 
     # A file speaks for the SRO its name or most of its rows name; an SRO who only appears on
     # a row of someone else's file has not sent their own.
@@ -185,8 +185,8 @@ def missing_submissions(programme: Programme, files: list[FileInfo]) -> list[Iss
 def compare_with_previous(actions: pd.DataFrame, prev, issues: list[Issue]
                           ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """RAG movement per row against last month; rows missing now carried forward and flagged."""
-    from .issues import at
-    from .schema.rag import CANONICAL_LEVELS
+    from ..issues import at
+    from ..schema.rag import CANONICAL_LEVELS
 
     actions = actions.copy()
     actions["previous_rag"] = ""
@@ -249,8 +249,8 @@ def mark_overdue(actions: pd.DataFrame, programme: Programme, period_start: dt.d
                  issues: list[Issue]) -> pd.DataFrame:
     """``overdue`` when a row's due quarter ended before the reporting period and it is neither
     marked Complete nor RAG Complete (carried rows are judged too)."""
-    from .schema.markers import fy_of, quarter_end
-    from .schema.rag import COMPLETE
+    from ..schema.markers import fy_of, quarter_end
+    from ..schema.rag import COMPLETE
 
     actions = actions.copy()
     start_month = programme.financial_year_start_month
@@ -288,7 +288,7 @@ def mark_overdue(actions: pd.DataFrame, programme: Programme, period_start: dt.d
 
 def mark_issue_codes(actions: pd.DataFrame, issues: list[Issue]) -> pd.DataFrame:
     """Each row's issue codes, so the Actions sheet marks rows with errors instead of dropping them."""
-    from .issues import ERROR
+    from ..issues import ERROR
 
     by_row: dict[tuple, list[Issue]] = {}
     for issue in issues:

@@ -27,11 +27,11 @@ from typing import Any
 
 import pandas as pd
 
-from .issues import ERROR, Issue, at
-from .normalise.scorecards import LATEST_VALUE, SCORECARD_COLUMNS, label_sort_key, \
+from ..issues import ERROR, Issue, at
+from ..normalise.scorecards import LATEST_VALUE, SCORECARD_COLUMNS, label_sort_key, \
     period_of_month
-from .schema.scorecard import benchmark_rag, parse_measure_value, parse_polarity, trend_rag
-from .text import cell_text, clean_text
+from ..schema.scorecard import benchmark_rag, parse_measure_value, parse_polarity, trend_rag
+from ..text import cell_text, clean_text
 
 __all__ = ["NEW", "CARRIED", "merge_scorecards", "previous_indicators"]
 
@@ -54,7 +54,7 @@ def _number(v: object) -> float | None:
 def previous_indicators(prev: Any, fy_start_month: int = 4) -> dict[str, dict] | None:
     """Last month's indicators by Key, from the Scorecard sheet xlplan wrote; None when the
     previous workbook has no such sheet."""
-    from .write.scorecard import GRAPH_HEADER, LEAD, POLARITY_TEXT, SHEET, TAIL
+    from ..write.scorecard import GRAPH_HEADER, LEAD, POLARITY_TEXT, SHEET, TAIL
 
     sheets = getattr(prev, "sheets", None) or {}
     rows = sheets.get(SHEET)
@@ -168,7 +168,7 @@ def merge_scorecards(scorecards: pd.DataFrame, prev: Any, period_label: str,
     ``conflicting-ref``) are appended to ``issues``. Returns one row per indicator with the
     merged series and the columns of :data:`xlplan.write.scorecard.MERGE_COLUMNS`.
     """
-    from .write.scorecard import MERGE_COLUMNS
+    from ..write.scorecard import MERGE_COLUMNS
 
     before = previous_indicators(prev, fy_start_month)
     reporting = _reporting_label(period_label)
