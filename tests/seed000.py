@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / "000_b38342e70e3dbb1b.txt"
+SEED = Path(__file__).resolve().parent / "data" / "seeds" / "000_b38342e70e3dbb1b.txt"
 
 COLUMNS = ("action", "sub_action", "sro", "q1", "q2", "q3", "q4", "updates", "risks_issues", "rag")
 ROW_KEYS = ("theme", "aim", "action", "sub_action", "sro", "q1", "q2", "q3", "q4", "later",

@@ -33,7 +33,7 @@ SEED_RISKS = [
     ("OCC4", "New", "4 4 16", f"{EM_DASH} A"),
     ("OCC5", "4 3 12", "4 3 12", f"{EM_DASH} A"),
 ]
-SEED_003 = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "003_81b3f41a6f14c3ed.txt"
+SEED_003 = Path(__file__).resolve().parent / "data" / "seeds" / "003_81b3f41a6f14c3ed.txt"
 
 
 # ------------------------------------------------------------------------------ seed risks

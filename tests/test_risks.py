@@ -19,7 +19,7 @@ from xlplan.issues import ERROR, WARNING
 from xlplan.merging import merge
 from xlplan.normalise.risks import RISK_COLUMNS, parse_review_date, risk_key
 
-SEED_003 = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "003_81b3f41a6f14c3ed.txt"
+SEED_003 = Path(__file__).resolve().parent / "data" / "seeds" / "003_81b3f41a6f14c3ed.txt"
 TODAY = dt.date(2018, 3, 28)
 
 

@@ -26,7 +26,7 @@ from xlplan.examples_scorecard import (
 from xlplan.merging.scorecards import CARRIED, NEW, merge_scorecards
 from xlplan.normalise.scorecards import FIRST_VALUE, LATEST_VALUE, parse_period
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "003_81b3f41a6f14c3ed.txt"
+SEED = Path(__file__).resolve().parent / "data" / "seeds" / "003_81b3f41a6f14c3ed.txt"
 
 # (indicator as in the seed, strategy, trend RAG of its first and last value, why)
 SEED_TRENDS = [
