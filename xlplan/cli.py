@@ -61,6 +61,27 @@ class Progress:
             self.bar.__exit__(None, None, None)
 
 
+def utf8_output() -> None:
+    """Standard output and error that can write any name ("Łukasz Wiśniewski").
+
+    On Windows, output redirected to a file or a pipe is encoded in the console's code page
+    (cp1252 in the UK), which has no "Ł": Python would stop with a traceback at the first
+    such name. Redirected output is written as UTF-8 instead (what Notepad, Excel's text
+    import and other programs read); a terminal that cannot show a character gets "?" for
+    it, never an error."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding.startswith(("utf8", "utf16", "utf32")) or not hasattr(stream, "reconfigure"):
+            continue
+        try:
+            if stream.isatty():
+                stream.reconfigure(errors="replace")
+            else:
+                stream.reconfigure(encoding="utf-8", errors="replace")
+        except (OSError, ValueError):  # a closed or detached stream: nothing to write to
+            pass
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="xlplan")
 def main() -> None:
@@ -72,6 +93,7 @@ def main() -> None:
       xlplan merge FOLDER -o OUT.xlsx      one consolidated workbook for the board
       xlplan demo                          try it on bundled example submissions
     """
+    utf8_output()  # also when main is called without run() (tests, python -c)
 
 
 def render_text(result, out) -> None:
@@ -368,6 +390,7 @@ def run() -> None:
     import gc
 
     gc.set_threshold(1_000_000, 50, 100)
+    utf8_output()
     try:
         main()
     except SystemExit as exc:

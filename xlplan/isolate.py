@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import resource
 import zipfile
+
+try:  # not on Windows: there the child has a deadline but no memory limit
+    import resource
+except ImportError:  # pragma: no cover - exercised under the simulated Windows run
+    resource = None  # type: ignore[assignment]
 from pathlib import Path
 from typing import Any, Callable
 
@@ -47,7 +51,7 @@ def _child(conn, fn: Callable, args: tuple, memory_bytes: int) -> None:
 
     die_with_parent()  # a parent killed mid-read leaves no reader behind
     try:
-        if memory_bytes:
+        if memory_bytes and resource is not None:
             limit = _vm_size() + memory_bytes
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         result = fn(*args)
@@ -65,7 +69,8 @@ def run_bounded(fn: Callable, args: tuple, *, seconds: float, memory_bytes: int
                 ) -> tuple[str, Any]:
     """Run ``fn(*args)`` in a forked child: ('ok', result), or ('timeout' | 'memory' | 'crash' |
     'error', detail) when it ran out of time or memory, died, or raised."""
-    ctx = multiprocessing.get_context("fork")
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     receive, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(send, fn, args, memory_bytes), daemon=True)
     proc.start()
