@@ -55,16 +55,19 @@ def test_json_report_has_the_spec_shape(tmp_path):
     report = json.loads(result.stdout)
     assert report["xlplan"] == "0.1.0"
     assert set(report) >= {"xlplan", "files", "issues", "summary"}
-    paterson = next(f for f in report["files"] if f["path"] == "2018-03 Caroline Paterson.xlsx")
+    given = {f["name"]: f["path"] for f in report["files"]}  # paths as typed: folder/file
+    assert given["2018-03 Caroline Paterson.xlsx"] == str(folder / "2018-03 Caroline Paterson.xlsx")
+    paterson = next(f for f in report["files"] if f["name"] == "2018-03 Caroline Paterson.xlsx")
     assert paterson["status"] == "ok" and len(paterson["sha256"]) == 64
     assert paterson["sheets"] == [{"name": "Action Plan", "kind": "action_plan",
                                    "header_row": 3, "rows": 2}]
-    statuses = {f["path"]: f["status"] for f in report["files"]}
+    statuses = {f["name"]: f["status"] for f in report["files"]}
     assert statuses["2018-03 Rachel Silcock.xlsx"] == "errors"
     assert statuses["2018-03 Jo Beer.xlsx"] == "failed"
     assert statuses["~$2018-03 Rachel Silcock.xlsx"] == "skipped"
     rag = next(i for i in report["issues"] if i["code"] == "unknown-rag")
-    assert rag == {"file": "2018-03 Rachel Silcock.xlsx", "sheet": "Action Plan", "cell": "J2",
+    assert rag == {"file": str(folder / "2018-03 Rachel Silcock.xlsx"),
+                   "name": "2018-03 Rachel Silcock.xlsx", "sheet": "Action Plan", "cell": "J2",
                    "row": 2, "column": "J", "severity": "error", "code": "unknown-rag",
                    "message": rag["message"], "value": "Purple"}
     assert report["summary"] == {"files": 4, "rows": 3, "errors": 2, "warnings": 0,
@@ -81,7 +84,7 @@ def test_usage_errors_exit_2_without_traceback(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     result = CliRunner().invoke(main, ["validate", str(empty)])
-    assert result.exit_code == 2 and "no files found" in result.output
+    assert result.exit_code == 2 and f"no .xlsx/.xlsm workbooks found in {empty}" in result.output
     result = CliRunner().invoke(main, ["validate", str(tmp_path / "missing.xlsx")])
     assert result.exit_code == 2 and "Traceback" not in result.output
     bad_config = tmp_path / "bad.toml"

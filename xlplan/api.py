@@ -19,6 +19,7 @@ from .normalise.actions import ACTION_COLUMNS, normalise_actions
 from .normalise.common import SheetContext
 from .reader import RawWorkbook, display_name, read_workbook, sheet_has_formulas
 from .schema.columns import ACTION_PLAN, OTHER, RISK_REGISTER, SCORECARD
+from .schema.markers import financial_year_of_sheet
 from .checks.actions import duplicate_refs, validate_actions, validate_required_columns
 
 from . import __version__
@@ -139,6 +140,8 @@ def _read_sheets(raw: RawWorkbook, programme: Programme, info: FileInfo, issues:
             info.sheets.append(SheetInfo(sheet.name, loc.kind if loc else OTHER,
                                          loc.header_row + 1 if loc else None, 0))
             continue
+        if loc.kind == ACTION_PLAN and info.financial_year is None:
+            info.financial_year = stated_financial_year(sheet, loc.header_row)
         ctx = SheetContext(raw.display, sheet.name, loc, programme, raw.path)
         _formula_cells(raw, sheet.name, loc, ctx)
         normalise, validate, _ = handlers[loc.kind]
@@ -168,6 +171,13 @@ def _read_sheets(raw: RawWorkbook, programme: Programme, info: FileInfo, issues:
 #: this one normalises its values (on a machine with a second core to run it): the scan costs
 #: far more than the fork.
 BACKGROUND_STYLES_ROWS = 20_000
+
+
+def stated_financial_year(sheet, header_row: int) -> int | None:
+    """The financial year a plan sheet states in its title block, name or quarter headers."""
+    titles = [sheet.name, *(v for row in sheet.rows[:header_row] for v in row)]
+    header = sheet.rows[header_row] if header_row < len(sheet.rows) else []
+    return financial_year_of_sheet(titles, header)
 
 
 def _formula_cells(raw: RawWorkbook, sheet_name: str, loc, ctx: SheetContext) -> None:

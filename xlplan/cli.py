@@ -85,13 +85,19 @@ def utf8_output() -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="xlplan")
 def main() -> None:
-    """Read, check and merge the action plans and risk registers that SROs keep in Excel.
+    """Read, check and merge the action plans, risk registers and scorecards SROs keep in Excel.
 
     \b
     The monthly loop:
-      xlplan validate FOLDER               check every workbook, list problems by cell
-      xlplan merge FOLDER -o OUT.xlsx      one consolidated workbook for the board
-      xlplan demo                          try it on bundled example submissions
+      xlplan template --from LAST.xlsx -o to-send/   one pre-filled workbook per SRO
+      xlplan validate FOLDER                         every problem, cell by cell
+      xlplan merge FOLDER -o OUT.xlsx --previous LAST.xlsx
+                                                     one consolidated workbook for the board
+    \b
+    New here? Run:  xlplan demo
+    Every command takes --config PROGRAMME.toml (see `xlplan demo`'s programme.toml) and
+    explains itself with --help. Exit codes: 0 done, 1 errors found or files failed,
+    2 usage error or nothing to read.
     """
     utf8_output()  # also when main is called without run() (tests, python -c)
 
@@ -129,14 +135,16 @@ def render_text(result, out) -> None:
     out("\n".join(lines))
 
 
-@main.command()
+@main.command(short_help="Check workbooks and list every problem with its cell.")
 @click.argument("paths", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="text for people, json for other programs (SPEC shape).")
+              show_default=True, help="text for people; json for other programs (the report "
+              "shape is in docs/report.md).")
 @click.option("--annotate", "annotate_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="Also write a copy of each input with a comment on every "
-              "offending cell into this folder (inputs are never modified).")
+              default=None, help="Also write a copy of each input that has findings, with a "
+              "comment on every offending cell, into this folder (inputs are never modified; "
+              "files with nothing to fix are not copied).")
 @JOBS_OPTION
 @CONFIG_OPTION
 def validate(paths: tuple[Path, ...], fmt: str, annotate_dir: Path | None, jobs: int | None,
@@ -155,7 +163,7 @@ def validate(paths: tuple[Path, ...], fmt: str, annotate_dir: Path | None, jobs:
     programme = load_programme(config_path)
     files = collect_paths(paths)
     if not files:
-        raise fail("no files found in " + ", ".join(map(str, paths)))
+        raise fail(no_workbooks_message(paths))
     progress = Progress(len(files), "Reading")
     try:
         result = run_validate(paths, programme, progress=progress, jobs=jobs)
@@ -169,16 +177,31 @@ def validate(paths: tuple[Path, ...], fmt: str, annotate_dir: Path | None, jobs:
         except OSError as exc:
             raise fail(f"cannot write annotated copies to {annotate_dir}: "
                        f"{exc.strerror or exc}") from None
-        click.echo(f"Annotated {len(written)} file(s) into {annotate_dir}", err=True)
+        clean = sum(1 for f in result.files if f.status == "ok"
+                    and not any(i.file == f.path for i in result.issues))
+        click.echo(f"Annotated {len(written)} file(s) into {annotate_dir}"
+                   + (f"; {clean} file(s) had nothing to annotate" if clean else ""), err=True)
         for name, reason in getattr(written, "skipped", ()):
             click.echo(f"  not annotated: {name}: {reason}", err=True)
     if fmt == "json":
-        click.echo(json.dumps(result.report(), indent=2, ensure_ascii=False, default=str))
+        report = result.report(paths=as_given(files))
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False, default=str))
     else:
         render_text(result, click.echo)
     if all(f.status == "skipped" for f in result.files):
+        click.echo(f"xlplan: {no_workbooks_message(paths)}", err=True)
         raise click.exceptions.Exit(EXIT_USAGE)  # nothing in PATHS was a workbook
     raise click.exceptions.Exit(EXIT_FOUND if result.has_errors else EXIT_OK)
+
+
+def no_workbooks_message(paths) -> str:
+    return "no .xlsx/.xlsm workbooks found in " + ", ".join(map(str, paths))
+
+
+def as_given(files: list[tuple[Path, str]]) -> dict[str, str]:
+    """Report name -> the path as the user would type it (the folder they gave, then the
+    file's place in it), for the JSON report."""
+    return {display: str(path) for path, display in files}
 
 
 def summary_line(merged, out_path: Path | None) -> str:
@@ -195,6 +218,10 @@ def summary_line(merged, out_path: Path | None) -> str:
         parts.append(f"{carried} carried forward from last month")
     parts.append(f"{c['error']} error(s), {c['warning']} warning(s)")
     line = "; ".join(parts) + "."
+    fy = getattr(merged, "financial_year", None)
+    if fy is not None:
+        line += (f" Quarters read in the financial year {fy}-{(fy + 1) % 100:02d} "
+                 f"(from {merged.financial_year_source}).")
     if out_path is not None:
         line += f" Written to {out_path}."
     if failed:
@@ -211,7 +238,7 @@ def run_merge(paths, out: Path | None, *, previous, period, report_json, strict,
 
     files = collect_paths(paths)
     if not files:
-        raise fail("no files found in " + ", ".join(map(str, paths)))
+        raise fail(no_workbooks_message(paths))
     inputs = [p for p, _ in files] + ([Path(previous)] if previous else [])
     if out is not None and any(p.resolve() == out.resolve() for p in inputs):
         raise fail(f"the output {out} is one of the inputs; choose another file name")
@@ -240,7 +267,8 @@ def run_merge(paths, out: Path | None, *, previous, period, report_json, strict,
 
         report = report_dict(merged.files, merged.issues, __version__, period=merged.period,
                              actions=len(merged.actions), risks=len(merged.risks),
-                             written=str(written) if written else None)
+                             written=str(written) if written else None,
+                             financial_year=merged.financial_year, paths=as_given(files))
         try:
             report_json.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str),
                                    encoding="utf-8")
@@ -254,7 +282,7 @@ def run_merge(paths, out: Path | None, *, previous, period, report_json, strict,
     return EXIT_FOUND if failed else EXIT_OK
 
 
-@main.command()
+@main.command(short_help="Merge a folder of workbooks into one consolidated workbook.")
 @click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False,
               path_type=Path), help="The consolidated workbook to write (.xlsx).")
@@ -290,7 +318,7 @@ def merge(folders, out, previous, period, report_json, strict, jobs, config_path
     raise click.exceptions.Exit(code)
 
 
-@main.command()
+@main.command(short_help="Write example submissions and merge them: start here.")
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("xlplan-demo"), show_default=True,
               help="Folder for the example submissions and the consolidated workbooks.")
@@ -335,7 +363,7 @@ def demo(out_dir: Path) -> None:
     raise click.exceptions.Exit(code)
 
 
-@main.command()
+@main.command(short_help="Pre-filled workbooks for each SRO from last month's merge.")
 @click.option("--from", "source", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Last month's consolidated workbook: one pre-filled workbook per SRO.")
 @click.option("--blank", is_flag=True, help="Write one empty template instead (for a new SRO).")
@@ -343,8 +371,11 @@ def demo(out_dir: Path) -> None:
               help="Folder (with --from) or .xlsx file (with --blank).")
 @click.option("--period", metavar="YYYY-MM",
               help="Month the templates are for (default: the one after the workbook's).")
+@click.option("--force", is_flag=True,
+              help="Replace templates already in the output folder (without it, existing "
+                   "files are left alone and nothing is written).")
 @CONFIG_OPTION
-def template(source: Path | None, blank: bool, out: Path, period: str | None,
+def template(source: Path | None, blank: bool, out: Path, period: str | None, force: bool,
              config_path: Path | None) -> None:
     """Send SROs next month's workbooks: their own rows, dropdowns, last month's RAG to compare.
 
@@ -364,10 +395,10 @@ def template(source: Path | None, blank: bool, out: Path, period: str | None,
     try:
         if blank:
             written = make_blank_template(out, programme or load_programme(None),
-                                          period=period or "")
+                                          period=period or "", overwrite=force)
             click.echo(f"Blank template written to {written}")
         else:
-            paths = make_templates(source, out, programme, period=period)
+            paths = make_templates(source, out, programme, period=period, overwrite=force)
             click.echo(f"{len(paths)} template(s) written to {out}")
     except TemplateError as exc:
         raise fail(str(exc)) from None

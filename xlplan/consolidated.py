@@ -219,7 +219,7 @@ def _plain(value):
 
 def _not_consolidated(path: Path, why: str) -> ValueError:
     return ValueError(f"{path.name} is not a consolidated workbook written by xlplan ({why}); "
-                      "give last month's consolidated workbook as --previous")
+                      "give the workbook that `xlplan merge` wrote last month")
 
 
 def _check_safe(path: Path) -> None:

@@ -175,6 +175,8 @@ class FileInfo:
     size: int = 0
     sro: str = ""
     sheets: list[SheetInfo] = field(default_factory=list)
+    #: the financial year the file's plan states (title "2018-19", headers "Q1 18/19"), if any
+    financial_year: int | None = None
 
     @property
     def rows(self) -> int:
@@ -189,11 +191,17 @@ class FileInfo:
             "sro": self.sro,
             "rows": self.rows,
             "sheets": [s.to_dict() for s in self.sheets],
+            "financial_year": self.financial_year,
         }
 
 
-def report_dict(files: list[FileInfo], issues: list[Issue], version: str, **extra) -> dict:
-    """The JSON report of SPEC section 5 (keys may be added, never removed or renamed)."""
+def report_dict(files: list[FileInfo], issues: list[Issue], version: str, *,
+                paths: dict[str, str] | None = None, **extra) -> dict:
+    """The JSON report (docs/report.md; keys may be added, never removed or renamed).
+
+    ``paths`` maps the names files are reported under to the paths as the user gave them
+    (``returns/2018-03 Paterson.xlsx``); the report's ``path`` and ``file`` use the latter and
+    keep the short name as ``name``."""
     counts = count_by_severity(issues)
     summary = {
         "files": len(files),
@@ -203,9 +211,15 @@ def report_dict(files: list[FileInfo], issues: list[Issue], version: str, **extr
         "info": counts[INFO],
     }
     summary.update(extra)
+    paths = paths or {}
+    file_dicts, issue_dicts = [f.to_dict() for f in files], [
+        i.to_dict() for i in sorted(issues, key=Issue.sort_key)]
+    for d, key in [*((d, "path") for d in file_dicts), *((d, "file") for d in issue_dicts)]:
+        if d.get(key) in paths:
+            d["name"], d[key] = d[key], paths[d[key]]
     return {
         "xlplan": version,
-        "files": [f.to_dict() for f in files],
-        "issues": [i.to_dict() for i in sorted(issues, key=Issue.sort_key)],
+        "files": file_dicts,
+        "issues": issue_dicts,
         "summary": summary,
     }

@@ -994,7 +994,7 @@ def template_bytes(plan: SroPlan, programme: Programme, period: str, *,
 
 def make_templates(consolidated: str | os.PathLike, out_dir: str | os.PathLike,
                    programme: Programme | str | os.PathLike | None = None, *,
-                   period: str | None = None) -> list[Path]:
+                   period: str | None = None, overwrite: bool = False) -> list[Path]:
     """One pre-filled workbook per SRO from a consolidated workbook written by xlplan.
 
     Files are named ``"<next period> <SRO>.xlsx"`` (e.g. ``2018-04 Caroline Paterson.xlsx``;
@@ -1002,8 +1002,9 @@ def make_templates(consolidated: str | os.PathLike, out_dir: str | os.PathLike,
     workbook's). Without ``programme`` the defaults apply, with the programme name and RAG
     labels the consolidated workbook was written with. Returns the paths written, in order of
     the SROs' first rows. Raises
-    :class:`TemplateError` (a ``ValueError``) when the consolidated workbook cannot be read
-    or ``out_dir`` is a file.
+    :class:`TemplateError` (a ``ValueError``) when the consolidated workbook cannot be read,
+    ``out_dir`` is a file, or (unless ``overwrite``) a template to write is already there:
+    then nothing is written.
     """
     from .consolidated import read_previous
 
@@ -1020,7 +1021,7 @@ def make_templates(consolidated: str | os.PathLike, out_dir: str | os.PathLike,
         raise TemplateError(f"cannot write templates into {out}: it is a file, not a folder")
     plans = plans_from_previous(prev, programme)
     used: set[str] = set()
-    written: list[Path] = []
+    targets: list[tuple[Path, SroPlan]] = []
     for person, plan in plans.items():
         base = safe_file_name(f"{month} {person}" if month else f"Template {person}")
         name, n = base, 2
@@ -1028,14 +1029,27 @@ def make_templates(consolidated: str | os.PathLike, out_dir: str | os.PathLike,
             name = f"{base} ({n})"
             n += 1
         used.add(name.casefold())
-        data = template_bytes(plan, programme, month)
-        written.append(_atomic_write(out / f"{name}.xlsx", data))
+        targets.append((out / f"{name}.xlsx", plan))
+    if not overwrite:
+        _refuse_to_replace([path for path, _ in targets])
+    written: list[Path] = []
+    for path, plan in targets:
+        written.append(_atomic_write(path, template_bytes(plan, programme, month)))
     return written
+
+
+def _refuse_to_replace(paths: list[Path]) -> None:
+    """A template already there may hold an SRO's edits: replace it only when asked."""
+    there = [p for p in paths if p.exists()]
+    if there:
+        more = f" (and {len(there) - 1} more)" if len(there) > 1 else ""
+        raise TemplateError(f"{there[0]} already exists{more}; nothing was written: pass "
+                            "--force to replace, or choose another folder")
 
 
 def make_blank_template(path: str | os.PathLike,
                         programme: Programme | str | os.PathLike | None = None, *,
-                        period: str = "") -> Path:
+                        period: str = "", overwrite: bool = False) -> Path:
     """An empty template (Action plan, Risks, Instructions) for a new SRO or a new plan."""
     programme = _programme(programme)
     path = Path(path)
@@ -1045,5 +1059,7 @@ def make_blank_template(path: str | os.PathLike,
         raise TemplateError(f"cannot write {path}: it is a folder")
     if period and not next_period(period):
         raise TemplateError(f"the period must be written YYYY-MM (e.g. 2018-04), not '{period}'")
+    if not overwrite:
+        _refuse_to_replace([path])
     data = template_bytes(SroPlan(""), programme, period, blank=True)
     return _atomic_write(path, data)

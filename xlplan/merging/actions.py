@@ -48,6 +48,10 @@ class Merged:
     history: pd.DataFrame
     extra_columns: list[str] = field(default_factory=list)
     previous_path: str | None = None
+    #: the financial year bare quarter markers ("X" under Q1) are read in, and where it came
+    #: from: "programme settings", "the workbooks" or "the reporting period"
+    financial_year: int | None = None
+    financial_year_source: str = ""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -103,7 +107,8 @@ def merge(paths: Iterable[str | Path] | str | Path, *, previous: str | Path | No
     issues.extend(conflicting_refs(actions))
     issues.extend(missing_submissions(programme, result.files))
     actions, changes = compare_with_previous(actions, prev, issues)
-    actions = mark_overdue(actions, programme, period_start, issues)
+    fy, fy_source, file_years = plan_financial_years(programme, result.files, period_start)
+    actions = mark_overdue(actions, programme, period_start, issues, fy=fy, file_years=file_years)
     actions = mark_issue_codes(actions, issues)
 
     risks = result.risks
@@ -126,7 +131,8 @@ def merge(paths: Iterable[str | Path] | str | Path, *, previous: str | Path | No
     return Merged(programme=programme, period=period_label, files=result.files, actions=actions,
                   risks=risks, scorecards=scorecards, issues=issues, changes=changes,
                   history=history, extra_columns=extra_columns,
-                  previous_path=str(previous) if previous is not None else None)
+                  previous_path=str(previous) if previous is not None else None,
+                  financial_year=fy, financial_year_source=fy_source)
 
 
 def conflicting_refs(actions: pd.DataFrame) -> list[Issue]:
@@ -245,17 +251,41 @@ def compare_with_previous(actions: pd.DataFrame, prev, issues: list[Issue]
     return actions, changes[change_cols].reset_index(drop=True)
 
 
+def plan_financial_years(programme: Programme, files: list[FileInfo], period_start: dt.date
+                         ) -> tuple[int, str, dict[str, int]]:
+    """The financial year a plan's bare quarter markers belong to: the programme's setting wins;
+    else what each workbook states (its title "2018-19", its headers "Q1 18/19"), files that
+    state none taking the year most workbooks state; else the year the reporting period falls
+    in. Returns (the year, where it came from, file -> year)."""
+    from collections import Counter
+
+    from ..schema.markers import fy_of
+
+    if programme.financial_year is not None:
+        return programme.financial_year, "programme settings", {}
+    stated = {f.path: f.financial_year for f in files if f.financial_year is not None}
+    if stated:
+        # the most common year; ties to the earlier one, so the choice does not depend on order
+        common = min(Counter(stated.values()).items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        return common, "the workbooks", stated
+    return fy_of(period_start, programme.financial_year_start_month), "the reporting period", {}
+
+
 def mark_overdue(actions: pd.DataFrame, programme: Programme, period_start: dt.date,
-                 issues: list[Issue]) -> pd.DataFrame:
+                 issues: list[Issue], *, fy: int | None = None,
+                 file_years: dict[str, int] | None = None) -> pd.DataFrame:
     """``overdue`` when a row's due quarter ended before the reporting period and it is neither
-    marked Complete nor RAG Complete (carried rows are judged too)."""
-    from ..schema.markers import fy_of, quarter_end
+    marked Complete nor RAG Complete (carried rows are judged too). Bare quarters are read in
+    the row's file's financial year (``file_years``), else in the plan's (see
+    :func:`plan_financial_years`)."""
+    from ..schema.markers import quarter_end
     from ..schema.rag import COMPLETE
 
     actions = actions.copy()
     start_month = programme.financial_year_start_month
-    fy = programme.financial_year if programme.financial_year is not None else \
-        fy_of(period_start, start_month)
+    file_years = file_years or {}
+    if fy is None:
+        fy = plan_financial_years(programme, [], period_start)[0]
     flags = []
     due_dates = []
     n = len(actions)
@@ -268,7 +298,7 @@ def mark_overdue(actions: pd.DataFrame, programme: Programme, period_start: dt.d
                                   "sheet", "source_row", "sub_action", "action"))):
         due_date = due_date if isinstance(due_date, dt.date) else None
         if due_date is None and due in ("Q1", "Q2", "Q3", "Q4"):
-            due_date = quarter_end(fy, int(due[1]), start_month)
+            due_date = quarter_end(file_years.get(file, fy), int(due[1]), start_month)
         due_dates.append(due_date)
         late = (due_date is not None and due_date < period_start and not bool(complete)
                 and rag != COMPLETE)

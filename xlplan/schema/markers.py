@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterable
 
 DUE, COMPLETE, DATE, QUARTER, ONGOING, UNKNOWN = (
     "due", "complete", "date", "quarter", "ongoing", "unknown")
@@ -65,6 +66,57 @@ def quarter_end(fy: int, quarter: int, start_month: int = 4) -> dt.date:
 def fy_of(day: dt.date, start_month: int = 4) -> int:
     """The financial year (by starting calendar year) a date falls in."""
     return day.year if day.month >= start_month else day.year - 1
+
+
+#: A financial year written as people write it in titles and quarter headers: "2018-19",
+#: "2018/19", "2018/2019", "FY18/19", "Q1 18/19". The two years must follow each other, so a
+#: date such as "2018-03" or "12/05" is not taken for one.
+_FY_IN_TEXT = re.compile(r"(?<![\d/.\-])(?:fy\s*)?((?:19|20)?\d{2})\s*[-/\u2013\u2014]\s*"
+                         r"((?:19|20)?\d{2})(?![\d]|[/.\-]\d)", re.I)
+
+
+def financial_year_in(text: object) -> int | None:
+    """The financial year (by starting calendar year) a text names, or None.
+
+    >>> financial_year_in("CQC Action Plan 2018-19"), financial_year_in("Q1 18/19")
+    (2018, 2018)
+    >>> financial_year_in("March 2018-03") is None
+    True
+    """
+    if not isinstance(text, str) or len(text) > 400:
+        return None
+    for m in _FY_IN_TEXT.finditer(text):
+        first, second = m.group(1), m.group(2)
+        start = int(first) if len(first) == 4 else 2000 + int(first)
+        end = int(second) % 100
+        if (start + 1) % 100 == end and 1990 <= start <= 2100:
+            return start
+    return None
+
+
+_QUARTER_WORD = re.compile(r"\b(?:q|qtr|quarter)\s*[1-4]\b", re.I)
+
+
+def financial_year_of_sheet(title_cells: Iterable[object], header_cells: Iterable[object]
+                            ) -> int | None:
+    """The financial year a plan states: in its title block (or sheet name) first; else the
+    earliest year its quarter headers name ("Q1 18/19"); else, where bare quarter columns are
+    followed by a year column ("Q1 ... Q4 | 2019/20": the milestones beyond the plan), the year
+    before that one."""
+    for text in title_cells:
+        fy = financial_year_in(text)
+        if fy is not None:
+            return fy
+    quarters, later = [], []
+    for text in header_cells:
+        fy = financial_year_in(text)
+        if fy is not None:
+            (quarters if _QUARTER_WORD.search(str(text)) else later).append(fy)
+    if quarters:
+        return min(quarters)
+    if later and any(isinstance(t, str) and _QUARTER_WORD.fullmatch(t.strip()) for t in header_cells):
+        return min(later) - 1
+    return None
 
 
 def parse_marker(value: object, start_month: int = 4) -> Marker | None:
