@@ -60,7 +60,7 @@ class Result:
         return any(i.severity == ERROR for i in self.issues)
 
     def report(self, **extra) -> dict:
-        """The JSON report of SPEC section 5."""
+        """The JSON report (docs/report.md)."""
         return report_dict(self.files, self.issues, __version__, **extra)
 
 

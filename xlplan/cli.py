@@ -1,6 +1,6 @@
 """The ``xlplan`` command: parse options, call the library, render issues, choose the exit code.
 
-Exit codes (SPEC section 5): 0 done, warnings allowed; 1 done but errors were found (validate)
+Exit codes (docs/report.md): 0 done, warnings allowed; 1 done but errors were found (validate)
 or some files failed (merge); 2 usage error or nothing could be done. Errors are one plain
 sentence on stderr, never a traceback.
 """
@@ -404,6 +404,28 @@ def template(source: Path | None, blank: bool, out: Path, period: str | None, fo
         raise fail(str(exc)) from None
     except OSError as exc:
         raise fail(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
+@main.command(short_help="What an issue code means and what to do about it.")
+@click.argument("code", required=False)
+def explain(code: str | None) -> None:
+    """Explain an issue code from a report (for example: xlplan explain unknown-rag).
+
+    Without a code, list every code with its severity and title.
+    """
+    from .catalogue import CATALOGUE, explain as lookup
+    from .issues import CODES
+
+    if code is None:
+        for name in CODES:
+            click.echo(f"{name:<24} {CODES[name]:<8} {CATALOGUE[name].title}")
+        return
+    entry = lookup(code)
+    if entry is None:
+        raise fail(f"'{code}' is not an xlplan issue code; `xlplan explain` lists them all")
+    click.echo(f"{entry.code} ({entry.severity}): {entry.title}\n")
+    click.echo(click.wrap_text(entry.description, 78) + "\n")
+    click.echo(click.wrap_text("What to do: " + entry.what_to_do, 78))
 
 
 def run() -> None:

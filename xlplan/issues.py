@@ -54,6 +54,9 @@ CODES: dict[str, str] = {
     "carried-forward": WARNING,
     "overdue": WARNING,
     "output-error": ERROR,
+    "error-value": ERROR,
+    "not-a-row": INFO,
+    "own-output": INFO,
 }
 
 

@@ -104,7 +104,7 @@ def _band(name: str, low: int, high: int, rag: str) -> Band:
     return Band(name, low, high, rag, RAG_COLOURS[rag])
 
 
-#: The default NHS 5x5 matrix of SPEC section 2: 1-3 low/green, 4-6 moderate/yellow (the
+#: The default NHS 5x5 matrix: 1-3 low/green, 4-6 moderate/yellow (the
 #: canonical Amber/Green), 8-12 high/amber, 15-25 extreme/red. 7, 13 and 14 fall in gaps; none
 #: of them is a product of two numbers 1-5, so only a mistyped score lands there.
 NHS_5X5_BANDS: tuple[Band, ...] = (
@@ -162,7 +162,7 @@ def _scale(value: object, what: str) -> tuple[int, int]:
 class RiskMatrix:
     """A likelihood x impact matrix with score bands and an optional risk appetite.
 
-    The default is the NHS 5x5 matrix (SPEC section 2). ``likelihood`` and ``impact`` are
+    The default is the NHS 5x5 matrix. ``likelihood`` and ``impact`` are
     inclusive (low, high) scales; ``bands`` must be in ascending order and must not overlap
     (gaps are allowed, see :meth:`band_for`). ``appetite`` is the highest score the programme
     tolerates without escalation: scores *above* it are flagged (:meth:`above_appetite`).

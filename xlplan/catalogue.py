@@ -1,0 +1,227 @@
+"""The issue catalogue: what every issue code means and what to do about it, as data.
+
+Each code in :data:`xlplan.issues.CODES` has one :class:`Entry` here: a title, a description
+a non-programmer understands, and what to do. ``xlplan explain CODE`` prints an entry;
+``docs/issue-codes.md`` is generated from this table (``python scripts/make_docs.py``), so the
+README's list of codes and the tool never disagree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .issues import CODES
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One issue code as a user looks it up."""
+
+    code: str
+    title: str
+    description: str
+    what_to_do: str
+
+    @property
+    def severity(self) -> str:
+        return CODES[self.code]
+
+
+_ENTRIES = (
+    # ---------------------------------------------------------------- files
+    Entry("unreadable-file", "The file could not be read as a workbook",
+          "The file is not an Excel workbook xlplan can open: it is empty, truncated, an old "
+          ".xls, a CSV or web page saved with an .xlsx name, or damaged.",
+          "Open it in Excel and save it again as an Excel Workbook (.xlsx), then send it again."),
+    Entry("encrypted-file", "The workbook is password protected",
+          "A password-protected workbook cannot be read without the password, and xlplan never "
+          "asks for one.",
+          "Remove the password (File > Info > Protect Workbook > Encrypt with Password, clear it) "
+          "and send the workbook again."),
+    Entry("too-large", "The file is too large to read safely",
+          "The workbook would unpack to more than the safe limit (a 'zip bomb', a sheet that "
+          "claims a million rows, or a plan far larger than any SRO keeps), or reading it took "
+          "longer than the time allowed for one file. The rest of the folder is still read.",
+          "Check the file: delete stray cells far below or right of the table, or split it. "
+          "A programme can raise the limits in its settings file ([limits])."),
+    Entry("unsafe-xml", "The workbook holds unsafe XML",
+          "The workbook's XML declares document types or entities, which Excel never writes and "
+          "which can be used to attack the computer that reads it. It was not read.",
+          "Ask the sender where the file came from; save it again from Excel."),
+    Entry("macros-ignored", "Macros were not run",
+          "The workbook is macro-enabled (.xlsm). Its values were read; its macros were neither "
+          "run nor carried into anything xlplan writes.",
+          "Nothing, unless the values depend on a macro having run: then run it in Excel first."),
+    Entry("skipped-file", "A file in the folder was skipped",
+          "The file is not a workbook to read: an Excel lock file (~$...), a document, a CSV or "
+          "another file that happens to be in the folder.",
+          "Nothing, if the file is not a return. A CSV return should be saved as .xlsx."),
+    Entry("hidden-sheet", "A hidden sheet was not read",
+          "Hidden sheets usually hold lookup lists or old versions, so they are not read.",
+          "Unhide the sheet in Excel if it holds this month's return."),
+    Entry("external-link", "The workbook links to other workbooks",
+          "Some cells take values from other files. xlplan uses the values saved in this "
+          "workbook and never follows the links.",
+          "Make sure the linked values were up to date when the workbook was saved."),
+    Entry("own-output", "A workbook written by xlplan was not read as a return",
+          "The folder holds a consolidated workbook (or an unfilled template) that xlplan wrote. "
+          "Reading it as a return would count every row twice.",
+          "Move it out of the returns folder; give last month's consolidated workbook to merge "
+          "as --previous."),
+    # ---------------------------------------------------------------- finding the table
+    Entry("header-not-found", "No table xlplan recognises",
+          "No sheet has a header row that xlplan can map to an action plan (Action / Sub "
+          "actions / SRO / RAG ...), a risk register (Ref / Description / Likelihood / "
+          "Impact ...) or a scorecard (Indicator / values by period ...).",
+          "Check that the return is on the expected template. If a partner uses its own "
+          "headers, run `xlplan map FILE` and paste its [headers] block into the programme "
+          "settings file."),
+    Entry("missing-column", "A required column is missing",
+          "The table was found, but a column the programme needs (for example the RAG) is not "
+          "there. The message names it.",
+          "Add the column, or teach xlplan the partner's own header with [headers] in the "
+          "programme settings."),
+    Entry("not-a-row", "A row inside the table is not data",
+          "A row under the header is a repeated header, a section banner, a total, a legend, a "
+          "footnote or an empty pre-numbered row. It was skipped (and a banner became the theme "
+          "of the rows below it).",
+          "Nothing, unless the row is real data: then fill in its cells like the others."),
+    Entry("fragment-row", "A stray row was joined to the row above",
+          "A row held only a fragment of text (for example a name split over a page break), so "
+          "it was joined to the row above.",
+          "Check the joined text in the consolidated workbook; tidy the SRO's sheet."),
+    # ---------------------------------------------------------------- values
+    Entry("missing-value", "A required cell is empty",
+          "A row has content but no action or sub-action text, or a risk has no description or "
+          "no current rating.",
+          "Fill in the cell the message names."),
+    Entry("unknown-rag", "A RAG value that is not on the scale",
+          "The RAG cell holds a word or letter that is not on the programme's scale (the message "
+          "lists the scale).",
+          "Use one of the scale's values (the template's dropdown offers them)."),
+    Entry("missing-rag", "An update without a RAG",
+          "The action has a progress update this month but no RAG status.",
+          "Give the action a RAG status."),
+    Entry("rag-from-colour", "RAG taken from the cell colour",
+          "The RAG cell has no text, but its fill colour is a RAG colour: the colour was read as "
+          "the value.",
+          "Nothing; typing the RAG as text as well makes it unambiguous."),
+    Entry("rag-colour-mismatch", "RAG text and colour disagree",
+          "The RAG cell says one thing and is coloured another. The text was used.",
+          "Correct whichever is wrong."),
+    Entry("unknown-marker", "A milestone cell xlplan cannot read",
+          "A quarter cell holds something other than X, Complete, a date or a quarter such as "
+          "'Q2 18/19'. It is kept as written.",
+          "Use X for the quarter a milestone is due, Complete when done, or a date."),
+    Entry("unknown-timeframe", "A timeframe xlplan cannot read",
+          "A Timeframe cell holds no date or period xlplan can read (Oct-18, 2018/19, Autumn "
+          "2018 ... are read). It is kept as written, but the row cannot be judged overdue.",
+          "Write the month or quarter the action is due."),
+    Entry("formula-in-input", "A cell held a formula",
+          "xlplan used the value Excel saved for the formula; it never calculates formulas in "
+          "returns.",
+          "Nothing, if the workbook was saved after the values were last calculated."),
+    Entry("formula-like-text", "Text that looks like a formula",
+          "A cell's text starts with = + - or @. It is kept as text and never becomes a formula "
+          "in anything xlplan writes.",
+          "Nothing."),
+    Entry("error-value", "A cell holds an Excel error",
+          "A cell that needs a value holds an Excel error such as #REF!, #N/A or #DIV/0! "
+          "(usually a formula whose source was deleted). The error is kept as text, never read as "
+          "a blank.",
+          "Fix the formula in the SRO's workbook, or type the value."),
+    Entry("text-truncated", "Text cut to Excel's cell limit",
+          "A cell's text is longer than the 32,767 characters Excel allows in a cell, so the "
+          "consolidated workbook holds the start of it.",
+          "Shorten the text in the return."),
+    Entry("duplicate-ref", "The same Ref twice in one file",
+          "Two rows of one workbook carry the same Ref, so they cannot be told apart next "
+          "month. Both rows are kept.",
+          "Give each row its own Ref."),
+    Entry("conflicting-ref", "The same Ref from two files",
+          "Two returns submitted a row with the same Ref. Both rows are kept and marked.",
+          "Agree which SRO owns the row; renumber the other."),
+    # ---------------------------------------------------------------- risks
+    Entry("bad-rating", "A risk rating that cannot be read",
+          "A likelihood, impact or score cell holds text xlplan cannot read as a rating "
+          "(numbers, '4 4 16', '4x4=16', 'New' and the programme's word ratings are read).",
+          "Write the rating as numbers, or add the word to the programme's rating words."),
+    Entry("out-of-range", "Likelihood or impact outside the scale",
+          "A likelihood or impact is outside the programme's matrix (1-5 by default).",
+          "Use a value on the scale."),
+    Entry("impossible-score", "A score no likelihood and impact can give",
+          "The score cannot be the product of a likelihood and an impact on the scale.",
+          "Check the score and its likelihood and impact."),
+    Entry("score-mismatch", "Score is not likelihood x impact",
+          "The score written differs from likelihood x impact.",
+          "Correct the score or the rating it comes from."),
+    Entry("rag-band-mismatch", "Risk RAG disagrees with the score band",
+          "The risk's RAG is not the band the programme gives its score.",
+          "Use the band's RAG, or check the score."),
+    Entry("movement-mismatch", "Stated movement disagrees with the scores",
+          "The movement written (up, down, same) is not what the previous and current scores "
+          "show.",
+          "Correct the movement or the scores."),
+    Entry("residual-above-inherent", "Residual rating above the inherent rating",
+          "Controls should not make a risk worse: the residual (current) score is higher than the "
+          "inherent score.",
+          "Check both ratings."),
+    Entry("review-overdue", "A risk's review date has passed",
+          "The risk's review date is before the reporting period.",
+          "Review the risk and update its review date."),
+    Entry("above-appetite", "A risk above the programme's appetite",
+          "The current score is above the risk appetite the programme set.",
+          "Bring it to the board's attention with its mitigation."),
+    # ---------------------------------------------------------------- scorecards
+    Entry("bad-value", "A scorecard value that is not a number",
+          "A value cell holds text that is not a number, so it is left out of the trend.",
+          "Type the number (units such as % may follow it)."),
+    Entry("unknown-polarity", "Whether high or low is good is not known",
+          "The indicator does not say whether a higher value is better, so no trend RAG can be "
+          "given.",
+          "Write 'High is good' or 'Low is good' in its polarity or comments column."),
+    Entry("trend-mismatch", "Stated trend disagrees with the values",
+          "The trend written for an indicator is not what its latest values show under the "
+          "programme's trend rules.",
+          "Check the trend or the values."),
+    # ---------------------------------------------------------------- the merge
+    Entry("missing-submission", "An expected SRO sent nothing",
+          "The programme settings list this SRO, but no return of theirs was found.",
+          "Chase the return, or remove the SRO from expected_sros."),
+    Entry("carried-forward", "A row missing this month was carried forward",
+          "A row that was in last month's consolidated workbook is not in any return this "
+          "month. It was copied forward with its last known values and flagged, never lost.",
+          "Ask the SRO whether the row was closed or left out by mistake."),
+    Entry("overdue", "A milestone is overdue",
+          "The quarter (or date) a milestone was due ended before the reporting period, and it "
+          "is neither marked Complete nor RAG Complete. Bare quarters are read in the financial "
+          "year the programme sets, else the one the plan states (its title, 'Q1 18/19'), else "
+          "the reporting period's.",
+          "Mark it Complete, or give it a new due date and explain the slip in the update."),
+    Entry("output-error", "The consolidated workbook could not be written",
+          "Writing an output failed (the folder is read-only, the file is open in Excel, or the "
+          "disk is full). Nothing half-written is left behind.",
+          "Close the file in Excel or choose another place, and run again."),
+)
+
+#: code -> catalogue entry
+CATALOGUE: dict[str, Entry] = {e.code: e for e in _ENTRIES}
+
+
+def explain(code: str) -> Entry | None:
+    """The catalogue entry of a code (case and spaces forgiven), or None."""
+    return CATALOGUE.get(code.strip().lower().replace(" ", "-").replace("_", "-"))
+
+
+def markdown_table() -> str:
+    """The catalogue as the Markdown page ``docs/issue-codes.md``."""
+    lines = ["# Issue codes", "",
+             "Every finding xlplan reports has one of these codes (a public contract: codes are "
+             "added, never renamed), a severity, and the file, sheet and cell it is about. "
+             "`xlplan explain CODE` prints an entry. This page is generated from "
+             "`xlplan/catalogue.py` by `python scripts/make_docs.py`.", "",
+             "| code | severity | what it means | what to do |", "|---|---|---|---|"]
+    for code in CODES:
+        e = CATALOGUE[code]
+        lines.append(f"| `{code}` | {e.severity} | **{e.title}.** {e.description} | "
+                     f"{e.what_to_do} |")
+    return "\n".join(lines) + "\n"
