@@ -77,20 +77,16 @@ def _empty(columns: Iterable[str]) -> pd.DataFrame:
 
 
 def _kind_handlers() -> dict[str, tuple[Callable, Callable, tuple[str, ...]]]:
-    handlers = {ACTION_PLAN: (normalise_actions, validate_actions, ACTION_COLUMNS)}
-    try:
-        from .normalise.risks import RISK_COLUMNS, normalise_risks
-        from .checks.risks import validate_risks
-        handlers[RISK_REGISTER] = (normalise_risks, validate_risks, RISK_COLUMNS)
-    except ImportError:
-        pass
-    try:
-        from .normalise.scorecards import SCORECARD_COLUMNS, normalise_scorecard
-        from .checks.scorecards import validate_scorecard
-        handlers[SCORECARD] = (normalise_scorecard, validate_scorecard, SCORECARD_COLUMNS)
-    except ImportError:
-        pass
-    return handlers
+    """Each kind of sheet's normaliser, checks and tidy columns. Imported here, not at the top:
+    a folder of action plans never pays for the risk and scorecard modules."""
+    from .checks.risks import validate_risks
+    from .checks.scorecards import validate_scorecard
+    from .normalise.risks import RISK_COLUMNS, normalise_risks
+    from .normalise.scorecards import SCORECARD_COLUMNS, normalise_scorecard
+
+    return {ACTION_PLAN: (normalise_actions, validate_actions, ACTION_COLUMNS),
+            RISK_REGISTER: (normalise_risks, validate_risks, RISK_COLUMNS),
+            SCORECARD: (normalise_scorecard, validate_scorecard, SCORECARD_COLUMNS)}
 
 
 def tidy_columns(kind: str) -> tuple[str, ...]:

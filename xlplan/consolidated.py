@@ -224,11 +224,9 @@ def _not_consolidated(path: Path, why: str) -> ValueError:
 
 def _check_safe(path: Path) -> None:
     """The same package checks as for submissions (python-calamine aborts the process on some
-    hostile files), when the safety module is there."""
-    try:
-        from .safety import Limits, check_package
-    except ImportError:  # pragma: no cover - safety is part of the package
-        return
+    hostile files)."""
+    from .safety import Limits, check_package
+
     check = check_package(path, path.name, Limits())
     if not check.ok:
         why = "; ".join(i.message for i in check.issues if i.severity == "error") or \

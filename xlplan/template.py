@@ -374,10 +374,8 @@ def _int_or_none(value) -> int | None:
 def _risks_from_previous(prev, plans: dict[str, SroPlan]) -> None:
     """Last month's risks (the consolidated Risks sheet, read back as the next merge reads it)
     to their owners. A risk without a Ref gets its key as Ref, as action rows do."""
-    try:
-        from .merging.risks import previous_risks
-    except ImportError:  # pragma: no cover - risks are part of the package
-        return
+    from .merging.risks import previous_risks
+
     before = previous_risks(prev) or {}
     by_person: dict[str, list[RiskRow]] = {}
     for key, rec in before.items():

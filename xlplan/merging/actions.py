@@ -113,12 +113,9 @@ def merge(paths: Iterable[str | Path] | str | Path, *, previous: str | Path | No
 
     risks = result.risks
     if not risks.empty or (prev is not None and prev.sheets.get("Risks")):
-        try:
-            from .risks import merge_risks
-        except ImportError:
-            merge_risks = None
-        if merge_risks is not None:
-            risks = merge_risks(risks, prev, programme, period_start, issues)
+        from .risks import merge_risks
+
+        risks = merge_risks(risks, prev, programme, period_start, issues)
 
     scorecards = result.scorecards
     if not scorecards.empty or (prev is not None and prev.sheets.get("Scorecard")):
