@@ -50,6 +50,8 @@ CODES: dict[str, str] = {
     "bad-value": WARNING,
     "unknown-polarity": WARNING,
     "trend-mismatch": WARNING,
+    "duplicate-period": WARNING,
+    "not-a-row": INFO,
     "missing-submission": WARNING,
     "carried-forward": WARNING,
     "overdue": WARNING,

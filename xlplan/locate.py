@@ -106,7 +106,11 @@ def locate(sheet: RawSheet, programme: Programme) -> Located | None:
                 headers = {c: clean_text(v) for c, _, v in cells}
                 extras = {c: h for c, h in headers.items() if c not in found.values()}
                 best = (score, r, Located(kind, r, found, extras, headers))
-    return best[2] if best else None
+    if best is None:  # a scorecard laid out otherwise: period banners, sideways, KPI words
+        from .normalise.scorecard_shapes import locate_scorecard
+
+        return locate_scorecard(sheet, programme)
+    return best[2]
 
 
 def classify(sheet: RawSheet, programme: Programme) -> str:

@@ -54,10 +54,13 @@ def _unknown_polarity(rec: dict, ctx: SheetContext, has_column: bool) -> None:
     if said:
         message = (f"polarity '{said}' is not understood: write 'High is good' or 'Low is good'; "
                    "without it the trend RAG cannot be worked out")
-    else:
+    elif has_column or "comments" in ctx.loc.columns:
         message = ("no polarity for this indicator: write 'High is good' or 'Low is good' in the "
                    f"{'Polarity' if has_column else 'Comments'} column; without it the trend RAG "
                    "cannot be worked out")
+    else:
+        message = ("no polarity for this indicator: add a Polarity column saying 'High is good' "
+                   "or 'Low is good'; without it the trend RAG cannot be worked out")
     ctx.issue("unknown-polarity", message, row=int(rec["source_row"]), column=where,
               value=said or None)
 

@@ -125,9 +125,22 @@ def _combine(old: dict[str, tuple], new: dict[str, tuple], fy: int) -> dict[str,
     return dict(sorted(out.items(), key=lambda kv: label_sort_key(kv[0], fy)))
 
 
-def _recompute(rec: dict, series: dict[str, tuple]) -> None:
-    """Series columns, latest value, trend RAG and computed benchmark RAG from a series."""
+def _per_period(rec: dict, name: str, reporting_label: str) -> dict[str, object]:
+    """label -> this month's target (or forecast) of that period, from the tidy row's list."""
+    labels = rec.get("value_labels") if isinstance(rec.get("value_labels"), list) else []
+    items = rec.get(name) if isinstance(rec.get(name), list) else []
+    return {(reporting_label if str(lb) == LATEST_VALUE else str(lb)): v
+            for lb, v in zip(labels, items)}
+
+
+def _recompute(rec: dict, series: dict[str, tuple],
+               per_period: dict[str, dict[str, object]] | None = None) -> None:
+    """Series columns, latest value, trend RAG and computed benchmark RAG from a series; the
+    targets and forecasts lists realigned on the merged series' periods."""
     rec["value_labels"] = list(series)
+    for name in ("targets", "forecasts"):
+        by_label = (per_period or {}).get(name, {})
+        rec[name] = [by_label.get(label) for label in rec["value_labels"]]
     rec["values"] = [v for v, _ in series.values()]
     rec["values_text"] = [t for _, t in series.values()]
     if len(rec.get("value_cells") or []) != len(series):
@@ -178,7 +191,8 @@ def merge_scorecards(scorecards: pd.DataFrame, prev: Any, period_label: str,
         if old is not None and not rec.get("polarity"):
             rec["polarity"] = old.get("polarity") or ""
         series = _combine(old["series"] if old else {}, _series(rec, reporting), fy_start_month)
-        _recompute(rec, series)
+        _recompute(rec, series, {name: _per_period(rec, name, reporting)
+                                 for name in ("targets", "forecasts")})
         rec.update(status=NEW if before is not None and old is None else "",
                    reported=period_label, previous_trend_rag=(old or {}).get("trend_rag") or "")
         rows.append(rec)

@@ -37,7 +37,7 @@ import datetime as dt
 import hashlib
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable
 
 import pandas as pd
@@ -46,9 +46,11 @@ from ..issues import col_index, col_letter
 from ..locate import Located
 from ..reader import RawSheet
 from ..schema.columns import header_key
-from ..schema.scorecard import benchmark_rag, parse_measure_value, parse_polarity, trend_rag
+from ..schema.scorecard import FOOTNOTE, SECTION_WORDS, benchmark_rag, parse_measure_value, \
+    parse_polarity, status_rag, trend_rag
 from ..text import cell_text, clean_text, match_key
 from .common import PROVENANCE, SheetContext, check_cell_text, extra_columns, wide_merge_rows
+from .scorecard_shapes import Band, ScorecardLayout, find_bands, sideways_rows
 
 __all__ = [
     "SCORECARD_COLUMNS",
@@ -75,6 +77,10 @@ SCORECARD_COLUMNS = (
     "values", "values_text", "value_labels", "value_cells", "latest_value",
     "trend_rag", "trend_text", "trend_stated", "trend_stated_source",
     "benchmark_rag", "benchmark_stated", "benchmark_stated_source",
+    # What KPI trackers and balanced scorecards add: the target (of the latest period), the
+    # targets and forecasts of every period (aligned with ``value_labels``), and the status the
+    # file itself gives, on the RAG scale (Green / Amber / Red) and as written.
+    "target", "target_text", "targets", "forecasts", "rag", "rag_text",
 )
 
 # ------------------------------------------------------------------------------ rules as data
@@ -158,6 +164,22 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("month", re.compile(r"^(?P<yr>\d{4})\s*[-/]\s*(?P<mn>\d{1,2})$")),     # 2017-12
 )
 _KIND_RANK = {"month": 0, "quarter": 1, "year": 2}
+
+#: How a period banner or a long extract's period cell is written when :func:`parse_period`
+#: does not know it: a quarter of a calendar year ("Q1'15", "Q1 2015", "2015 Q1"), a calendar
+#: year ("2015", "CY 2015"), a quarter or a month without a year ("Q1", "Quarter 2", "Jan").
+#: (kind, pattern over the folded text); see :func:`parse_period_loose`.
+LOOSE_PERIOD_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
+    ("quarter", re.compile(rf"^{_QTR}\s*[-:,/' ]?\s*(?:cy\s*)?(?P<yr>\d{{4}}|\d{{2}})$")),
+    ("quarter", re.compile(rf"^(?:cy\s*)?(?P<yr>\d{{4}})\s*[-:,/ ]?\s*{_QTR}$")),
+    ("year", re.compile(r"^(?:cy|calendar year|year)?\s*(?P<yr>(?:19|20)\d{2})$")),
+    ("quarter", re.compile(rf"^{_QTR}$")),
+    ("month", re.compile(r"^(?P<mon>[a-z]{3,9})\.?$")),
+)
+#: A banner over a group of columns that sums up the periods rather than being one of them:
+#: its values are kept beside the series (as extra columns), never put on the trend.
+SUMMARY_BANNER = re.compile(r"\b(?:full year|fy total|total|ytd|year to date|annual|"
+                            r"cumulative|year end|summary|overall)\b")
 
 
 @dataclass(frozen=True)
@@ -244,12 +266,57 @@ def parse_period(value: object, fy_start_month: int = 4) -> Period | None:
     return None
 
 
+def parse_period_loose(value: object, fy_start_month: int = 4) -> Period | None:
+    """A period as :func:`parse_period` reads it, else as scorecards' period banners and long
+    extracts write it: "Q1'15" / "Q1 2015" / "2015 Q1" (a quarter of that calendar year, the
+    only reading a lone year allows: labelled "Q1 2015"), "2015" (the calendar year), "Q1" or
+    "Quarter 1" and "Jan" / "January" without a year (labelled "Q1", "Jan"; ordered within the
+    programme's financial year, the order such a sheet is kept in). None for anything else.
+
+    Kept apart from :func:`parse_period` on purpose: in a "Most Recent Period" cell of the seed's
+    layout "Q3 2017" stays unread rather than guessed; here the sheet's own row of banners
+    gives the series its order, and the label keeps the year as written."""
+    period = parse_period(value, fy_start_month)
+    if period is not None or not isinstance(value, str):
+        return period
+    text = " ".join(clean_text(value).lower().replace("\u2019", "'").replace("\u2013", "-")
+                    .split())
+    if not text or len(text) > 40:
+        return None
+    for kind, pattern in LOOSE_PERIOD_PATTERNS:
+        m = pattern.match(text)
+        if not m:
+            continue
+        groups = m.groupdict()
+        if groups.get("mon") is not None:
+            month = _MONTHS.get(groups["mon"])
+            if not month:
+                continue
+            # Months without a year: in financial-year order (Apr..Mar with an April start).
+            return Period("month", _MONTH_ABBR[month - 1],
+                          (0 if month >= fy_start_month else 1, month))
+        if groups.get("yr") is None:  # "Q2": a quarter of an unnamed year
+            q = int(groups["q"])
+            return Period("quarter", f"Q{q}", (0, 3 * q))
+        year = _year(groups["yr"])
+        if kind == "year":
+            return Period("year", str(year), (year, 12))
+        q = int(groups["q"])
+        return Period("quarter", f"Q{q} {year}", (year, 3 * q))
+    return None
+
+
+def is_summary_banner(text: object) -> bool:
+    """True for a banner such as "Full Year 2015", "YTD" or "Total" (see :data:`SUMMARY_BANNER`)."""
+    return isinstance(text, str) and bool(SUMMARY_BANNER.search(header_key(text)))
+
+
 def label_sort_key(label: str, fy_start_month: int = 4) -> tuple:
     """Time order of value labels: the graph's first value first, periods by their last month,
     a latest value of unknown period after them, any other label last (alphabetically)."""
     if label == FIRST_VALUE:
         return (0, 0, 0, "")
-    period = parse_period(label, fy_start_month)
+    period = parse_period_loose(label, fy_start_month)
     if period is not None:
         return period.sort_key
     if label == LATEST_VALUE:
@@ -323,7 +390,7 @@ def period_columns(header: list, loc: Located, fy_start_month: int) -> list[tupl
     for c, value in enumerate(header):
         if c in mapped:
             continue
-        period = parse_period(value, fy_start_month)
+        period = parse_period_loose(value, fy_start_month)
         if period is not None and period.label not in found:
             found[period.label] = (c, period)
     return sorted(found.values(), key=lambda cp: (cp[1].sort_key, cp[0]))
@@ -339,12 +406,16 @@ def _strategy_above(sheet: RawSheet, header_row: int, extra: Iterable[str]) -> s
     return ""
 
 
-def _percent_cells(ctx: SheetContext, columns: set[int]) -> dict[tuple[int, int], int]:
-    """(row 1-based, col 0-based) -> decimals of cells in ``columns`` with a percentage number
-    format. Excel stores a typed "84.8%" as 0.848; the number format is the only sign of it,
-    and python-calamine does not report formats, so they are read from the package here."""
-    if ctx.path is None or not columns:
-        return {}
+def _cell_formats(ctx: SheetContext, columns: set[int], bold_column: int | None = None
+                  ) -> tuple[dict[tuple[int, int], int], set[int]]:
+    """The formats the reader needs and python-calamine does not report, in one pass over the
+    sheet's XML: (row 1-based, col 0-based) -> decimals of cells in ``columns`` with a
+    percentage number format, and the rows (1-based) whose ``bold_column`` cell is bold.
+
+    Excel stores a typed "84.8%" as 0.848; the number format is the only sign of it. A bold
+    one-cell row is how many scorecards head a section ("Operating Metrics")."""
+    if ctx.path is None or (not columns and bold_column is None):
+        return {}, set()
     from lxml import etree
 
     from ..styles import sheet_members
@@ -355,32 +426,47 @@ def _percent_cells(ctx: SheetContext, columns: set[int]) -> dict[tuple[int, int]
         names = {n.lower(): n for n in zf.namelist()}
         styles_name = names.get("xl/styles.xml")
         if not member or not styles_name:
-            return {}
+            return {}, set()
         root = etree.fromstring(zf.read(styles_name), etree.XMLParser(**parser))
         ns = {"m": root.nsmap.get(None, "")}
         codes = {9: "0%", 10: "0.00%"}
         for fmt in root.findall("m:numFmts/m:numFmt", ns):
             codes[int(fmt.get("numFmtId", "-1"))] = fmt.get("formatCode", "")
+        bold_fonts = set()
+        for i, font in enumerate(root.findall("m:fonts/m:font", ns)):
+            b = font.find("m:b", ns)
+            if b is not None and b.get("val", "1").lower() not in ("0", "false"):
+                bold_fonts.add(i)
         xf_decimals: dict[int, int] = {}
+        xf_bold: set[int] = set()
         for i, xf in enumerate(root.findall("m:cellXfs/m:xf", ns)):
             code = re.sub(r'"[^"]*"|\\.', "", codes.get(int(xf.get("numFmtId", "0")), ""))
             if "%" in code:
                 section = code.split(";")[0]
                 decimals = section.split(".", 1)[1] if "." in section else ""
                 xf_decimals[i] = sum(1 for ch in decimals.split("%")[0] if ch in "0#")
-        if not xf_decimals:
-            return {}
+            if int(xf.get("fontId", "0") or 0) in bold_fonts:
+                xf_bold.add(i)
+        if bold_column is None:
+            xf_bold = set()
+        if not xf_decimals and not xf_bold:
+            return {}, set()
         out: dict[tuple[int, int], int] = {}
+        bold: set[int] = set()
         ref = re.compile(r"([A-Z]+)(\d+)")
         with zf.open(member) as fh:
             for _, el in etree.iterparse(fh, events=("end",), tag="{*}c", **parser):
                 s, r = el.get("s"), el.get("r")
-                if s is not None and s.isdigit() and r and int(s) in xf_decimals:
+                if s is not None and s.isdigit() and r:
                     m = ref.match(r)
-                    if m and col_index(m.group(1)) in columns:
-                        out[(int(m.group(2)), col_index(m.group(1)))] = xf_decimals[int(s)]
+                    if m:
+                        col = col_index(m.group(1))
+                        if int(s) in xf_decimals and col in columns:
+                            out[(int(m.group(2)), col)] = xf_decimals[int(s)]
+                        if int(s) in xf_bold and col == bold_column:
+                            bold.add(int(m.group(2)))
                 el.clear()
-    return out
+    return out, bold
 
 
 def _fills(ctx: SheetContext, columns: set[int]) -> dict[tuple[int, int], str]:
@@ -417,40 +503,89 @@ def _value(v: object, percent_decimals: int | None) -> tuple[str, float | None]:
 class _Layout:
     """Where one sheet keeps each part of an indicator row."""
 
-    value_cols: list[tuple[int, Period]]
+    value_cols: list[tuple[int | None, Period]]
     extras: dict[int, str]
     percent: dict[tuple[int, int], int]
     fills: dict[tuple[int, int], str]
     banner_rows: set[int]
     strategies: tuple[str, ...]
     fy_start_month: int
+    #: period banners over Goal / Fcst / Actual sub-headers, in time order (period bands only)
+    bands: list[Band] = field(default_factory=list)
+    #: the row (0-based) the data starts after: the header row, or the sub-header row
+    last_header_row: int = 0
+    #: rows (1-based) whose indicator cell is bold, when some indicator cells are not
+    bold_rows: set[int] = field(default_factory=set)
 
 
 def _layout(sheet: RawSheet, ctx: SheetContext) -> _Layout:
     loc = ctx.loc
     fy = ctx.programme.financial_year_start_month
     header = sheet.rows[loc.header_row] if loc.header_row < len(sheet.rows) else []
-    value_cols = period_columns(header, loc, fy)
-    skip = {c for c, _ in value_cols}
-    extras = {c: name for c, name in extra_columns(sheet, loc).items() if c not in skip}
+    bands, combined = find_bands(sheet, loc.header_row, fy)
+    last_header = loc.header_row
+    if not bands:  # the header row found may be the banner row, over the sub-headers
+        bands, combined = find_bands(sheet, loc.header_row + 1, fy)
+        if bands:
+            last_header = loc.header_row + 1
+    band_cols = {c for b in bands for c in b.columns.values()}
+    summary: dict[int, str] = {}
+    if bands:
+        sub = sheet.rows[last_header]
+        for b in bands:
+            if b.period is None:  # "Full Year 2015 Goal": beside the series, not on it
+                for role, c in b.columns.items():
+                    summary[c] = f"{b.text} {clean_text(cell_text(sub[c]))}".strip()
+        bands = sorted((b for b in bands if b.period is not None),
+                       key=lambda b: (b.period.sort_key, b.first_column))
+        value_cols: list[tuple[int | None, Period]] = [(b.columns.get("actual"), b.period)
+                                                       for b in bands]
+    else:
+        value_cols = period_columns(header, loc, fy)
+    skip = {c for c, _ in value_cols if c is not None} | band_cols
+    extras = {c: name for c, name in extra_columns(sheet, loc).items()
+              if c not in skip and c not in loc.columns.values()}
+    for c, name in combined.items():  # "Status Current" rather than "Current"
+        if c in extras:
+            extras[c] = name
+    extras.update(summary)
     if value_cols:  # period columns win; First/Last columns are then kept as extras, not lost
         for name in ("first_value", "last_value"):
             c = loc.columns.get(name)
             if c is not None:
                 extras[c] = clean_text(cell_text(header[c])) or name
-    numeric_cols = skip | {loc.columns[n] for n in ("first_value", "last_value", "benchmark")
-                           if n in loc.columns}
+    numeric_cols = skip | {loc.columns[n] for n in ("first_value", "last_value", "benchmark",
+                                                    "target", "forecast") if n in loc.columns}
     has_numbers = any(isinstance(row[c], (int, float)) and not isinstance(row[c], bool)
-                      for row in sheet.rows[loc.header_row + 1:] for c in numeric_cols
+                      for row in sheet.rows[last_header + 1:] for c in numeric_cols
                       if c < len(row))
+    ind = loc.columns.get("indicator")
+    lone = ind is not None and _has_lone_text_rows(sheet, last_header, ind)
     try:
-        percent = _percent_cells(ctx, numeric_cols) if has_numbers else {}
-    except Exception:  # an unreadable style part: numbers are taken as stored
-        percent = {}
-    fill_cols = {loc.columns[n] for n in ("trend", "benchmark") if n in loc.columns}
+        percent, bold = _cell_formats(ctx, numeric_cols if has_numbers else set(),
+                                      ind if lone else None)
+    except Exception:  # an unreadable style part: numbers are taken as stored, no bold
+        percent, bold = {}, set()
+    if bold and ind is not None:
+        # Bold marks a section only where the indicators themselves are not bold.
+        filled = [r + 1 for r in range(last_header + 1, len(sheet.rows))
+                  if not _blank(sheet.value(r, ind))]
+        if sum(1 for r in filled if r in bold) * 2 >= len(filled):
+            bold = set()
+    fill_cols = {loc.columns[n] for n in ("trend", "benchmark", "rag") if n in loc.columns}
+    fill_cols |= {b.columns["rag"] for b in bands if "rag" in b.columns}
     strategies = tuple(str(s) for s in ctx.programme.scorecard.get("strategies", ()))
     return _Layout(value_cols, dict(sorted(extras.items())), percent, _fills(ctx, fill_cols),
-                   wide_merge_rows(sheet), strategies, fy)
+                   wide_merge_rows(sheet), strategies, fy, bands, last_header, bold)
+
+
+def _has_lone_text_rows(sheet: RawSheet, header_row: int, col: int) -> bool:
+    """Whether any row under the header holds text in ``col`` and nothing else."""
+    for row in sheet.rows[header_row + 1:]:
+        if col < len(row) and isinstance(row[col], str) and row[col].strip() and \
+                sum(1 for v in row if not _blank(v)) == 1:
+            return True
+    return False
 
 
 def _banner(text: str, c: int, r: int, lay: _Layout, loc: Located) -> tuple[str, str] | None:
@@ -465,6 +600,10 @@ def _banner(text: str, c: int, r: int, lay: _Layout, loc: Located) -> tuple[str,
     if wide or (in_text_column and (len(text) >= OBJECTIVE_MIN_LENGTH
                                     or _OBJECTIVE_PREFIX.match(text))):
         return "objective", text
+    if c == loc.columns.get("indicator") and len(text) <= OBJECTIVE_MIN_LENGTH:
+        words = header_key(text).split()
+        if (words and words[-1] in SECTION_WORDS) or (r + 1) in lay.bold_rows:
+            return "strategy", _NUMBERING.sub("", text)  # "Operating Metrics"
     return None
 
 
@@ -477,9 +616,24 @@ def _is_repeated_header(row: list, header_keys: dict[int, str], loc: Located) ->
     return header_key(row[c]) == header_keys.get(c) and same >= 2
 
 
+def _not_a_row(ctx: SheetContext, excel_row: int, col: int, text: str, what: str) -> None:
+    """An ``info`` issue for a row that is not an indicator, so nothing vanishes unexplained."""
+    shown = text if len(text) <= 80 else text[:77] + "..."
+    ctx.issue("not-a-row", f"not an indicator: {what} ('{shown}'); skipped", row=excel_row,
+              col=col, value=shown)
+
+
+def _has_formulas(ctx: SheetContext, excel_row: int) -> bool:
+    """Whether a row holds formula cells: a KPI whose calculated cells are still empty is a
+    KPI, not a heading."""
+    return any(r == excel_row for r, _ in ctx.formula_cells)
+
+
 def normalise_scorecard(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
     """Tidy rows of a scorecard sheet (columns :data:`SCORECARD_COLUMNS` plus extras)."""
     loc = ctx.loc
+    if isinstance(loc, ScorecardLayout) and loc.shape == "sideways":
+        return _normalise_sideways(sheet, ctx)
     lay = _layout(sheet, ctx)
     header = sheet.rows[loc.header_row] if loc.header_row < len(sheet.rows) else []
     header_keys = {c: header_key(v) for c, v in enumerate(header)
@@ -487,32 +641,63 @@ def normalise_scorecard(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
     strategy = _strategy_above(sheet, loc.header_row, lay.strategies)
     objective = ""
     records: list[dict] = []
-    for r in range(loc.header_row + 1, len(sheet.rows)):
+    pending: list[tuple[int, int, str]] = []  # headings not yet followed by an indicator
+    formula_rows = {r for r, _ in ctx.formula_cells}
+    for r in range(lay.last_header_row + 1, len(sheet.rows)):
         row = sheet.rows[r]
         own = [(c, v) for c, v in enumerate(row) if not _blank(v)]
-        if not own or _is_repeated_header(row, header_keys, loc):
+        if not own:
             continue
+        if _is_repeated_header(row, header_keys, loc):
+            continue  # each table of the seed's scorecard repeats its header: its layout
         for c, v in own:
             check_cell_text(ctx, r + 1, c, v)
-        if len(own) == 1 and isinstance(own[0][1], str):
-            banner = _banner(clean_text(own[0][1]), own[0][0], r, lay, loc)
+        if len(own) == 1 and isinstance(own[0][1], str) and (r + 1) not in formula_rows:
+            text = clean_text(own[0][1])
+            if FOOTNOTE.match(text):
+                _not_a_row(ctx, r + 1, own[0][0], text, "a note under the table")
+                continue
+            banner = _banner(text, own[0][0], r, lay, loc)
             if banner is not None:
                 kind, text = banner
                 if kind == "strategy":
                     strategy, objective = text, ""
                 else:
                     objective = text
+                pending.append((r + 1, own[0][0], clean_text(own[0][1])))
                 continue
+        pending = []
         rec = _indicator(row, r + 1, ctx, lay)
         if "strategy" in loc.columns and rec["strategy"]:
             strategy = rec["strategy"]  # a Strategy column carries down like a heading
         rec["strategy"] = rec["strategy"] or strategy
         rec["objective"] = objective
         records.append(rec)
+    for excel_row, c, text in pending:  # headings over nothing: notes under the table
+        _not_a_row(ctx, excel_row, c, text, "a note under the table")
+    _first_section(records, header, loc)
+    records = _gather_long(records, ctx, lay)
     _assign_keys(records)
     df = pd.DataFrame.from_records(records, columns=[*SCORECARD_COLUMNS, *lay.extras.values()])
     df.attrs["extra_columns"] = list(lay.extras.values())
     return df
+
+
+def _first_section(records: list[dict], header: list, loc: Located) -> None:
+    """Rows above a scorecard's first section heading belong to the section its KPI column's
+    header names, when that header is a section name ("Key Business Metrics" over "Operating
+    Metrics" further down) rather than a plain "KPI"."""
+    c = loc.columns.get("indicator")
+    text = clean_text(cell_text(header[c])) if c is not None and c < len(header) else ""
+    words = header_key(text).split()
+    if len(words) < 2 or words[-1] not in SECTION_WORDS or "strategy" in loc.columns:
+        return
+    if not any(rec["strategy"] for rec in records) or records[0]["strategy"]:
+        return
+    for rec in records:
+        if rec["strategy"]:
+            break
+        rec["strategy"] = text
 
 
 def _indicator(row: list, excel_row: int, ctx: SheetContext, lay: _Layout) -> dict:
@@ -526,8 +711,13 @@ def _indicator(row: list, excel_row: int, ctx: SheetContext, lay: _Layout) -> di
     def text(name: str) -> str:
         return clean_text(cell_text(raw(name)))
 
+    def cell(c: int | None) -> tuple[str, float | None]:
+        if c is None:
+            return "", None
+        return _value(row[c] if c < len(row) else "", lay.percent.get((excel_row, c)))
+
     period_raw = raw("period")
-    period = parse_period(period_raw, lay.fy_start_month)
+    period = parse_period_loose(period_raw, lay.fy_start_month)
     period_text = period.label if isinstance(period_raw, dt.date) and period else text("period")
     if lay.value_cols:
         cells = [(c, p.label) for c, p in lay.value_cols]
@@ -537,17 +727,41 @@ def _indicator(row: list, excel_row: int, ctx: SheetContext, lay: _Layout) -> di
                   ("last_value", period.label if period else LATEST_VALUE)) if n in cols]
     texts, values, labels, addresses = [], [], [], []
     for c, label in cells:
-        written, number = _value(row[c] if c < len(row) else "", lay.percent.get((excel_row, c)))
+        written, number = cell(c)
         texts.append(written)
         values.append(number)
         labels.append(label)
-        addresses.append(f"{col_letter(c)}{excel_row}")
+        addresses.append(f"{col_letter(c)}{excel_row}" if c is not None else "")
     latest = next((v for v in reversed(values) if v is not None), None)
     if not period_text and latest is not None and lay.value_cols:
         period_text = labels[max(i for i, v in enumerate(values) if v is not None)]
 
+    # Target, forecast and stated status: one per period under banners, else one per row.
+    if lay.bands:
+        targets = [cell(b.columns.get("target"))[1] for b in lay.bands]
+        target_texts = [cell(b.columns.get("target"))[0] for b in lay.bands]
+        forecasts = [cell(b.columns.get("forecast"))[1] for b in lay.bands]
+        stated = [_stated_status(clean_text(cell_text(row[b.columns["rag"]]))
+                                 if b.columns["rag"] < len(row) else "", excel_row,
+                                 b.columns["rag"], lay) for b in lay.bands if "rag" in b.columns]
+    else:
+        target_text, target_value = cell(cols.get("target"))
+        targets, target_texts = [target_value] * len(labels), [target_text] * len(labels)
+        forecasts = [cell(cols.get("forecast"))[1]] * len(labels)
+        stated = []
+    if "rag" in cols:
+        stated.append(_stated_status(text("rag"), excel_row, cols["rag"], lay))
+    at = max((i for i, v in enumerate(values) if v is not None), default=None)
+    if at is None:  # no value yet: the first target set, the goal the KPI works towards
+        at = next((i for i, t in enumerate(target_texts) if t), None)
+    target_text = target_texts[at] if at is not None else ""
+    target_value = targets[at] if at is not None else None
+    rag, rag_text = next(((lv, tx) for lv, tx in reversed(stated) if lv or tx), ("", ""))
+
     measure, comments, trend_text = text("measure"), text("comments"), text("trend")
     polarity, polarity_text = _polarity(text("polarity"), comments, trend_text, "polarity" in cols)
+    if not polarity and rag and at is not None:
+        polarity, polarity_text = polarity_from_status(values[at], target_value, rag, rag_text)
     unit = "%" if _PERCENT_MEASURE.search(measure) or any(t.endswith("%") for t in texts) else ""
 
     trend_stated, trend_source = _stated(trend_text, stated_trend, excel_row, cols.get("trend"),
@@ -572,11 +786,179 @@ def _indicator(row: list, excel_row: int, ctx: SheetContext, lay: _Layout) -> di
         "trend_stated": trend_stated, "trend_stated_source": trend_source,
         "benchmark_rag": bench_stated or computed_bench or "", "benchmark_stated": bench_stated,
         "benchmark_stated_source": bench_source,
+        "target": target_value if target_value is not None else target_text,
+        "target_text": target_text, "targets": targets, "forecasts": forecasts,
+        "rag": rag, "rag_text": rag_text,
     }
     for c, name in lay.extras.items():
         v = row[c] if c < len(row) else ""
         rec[name] = clean_text(v) if isinstance(v, str) else ("" if v is None else v)
     return rec
+
+
+def polarity_from_status(value: float | None, target: float | None, rag: str,
+                         said: str = "") -> tuple[str, str]:
+    """('high' | 'low', why) from the status a file gives a value against its target, or
+    ('', ''). A value above its target marked Green, or below it marked Red, says that high is
+    good; the other way round, that low is good. Amber, a value on its target or a missing
+    number say nothing: the direction is never guessed."""
+    if value is None or target is None or not isinstance(target, (int, float)) \
+            or value == target or rag not in ("Green", "Red"):
+        return "", ""
+    above = value > target
+    polarity = "high" if above == (rag == "Green") else "low"
+    return polarity, (f"from the status: {value:g} against a target of {target:g} is "
+                      f"{said or rag}")
+
+
+def _stated_status(text: str, excel_row: int, col: int, lay: _Layout) -> tuple[str, str]:
+    """(RAG, as written) of a status cell: its words (Green / Yellow / Red, On track, ...),
+    else its fill colour; the text is kept as written even when it is not a RAG."""
+    level = status_rag(text)
+    if level:
+        return level, text
+    hex6 = lay.fills.get((excel_row, col))
+    level = nearest_fill(hex6, BENCHMARK_FILLS) if hex6 else None
+    return level or "", text
+
+
+# ------------------------------------------------------------------------------ long extracts
+
+def _gather_long(records: list[dict], ctx: SheetContext, lay: _Layout) -> list[dict]:
+    """One record per indicator from a long extract (one row per indicator and period): the
+    rows of one indicator become one series in time order, with the target and status of its
+    latest period. A sheet where no indicator repeats is returned as it is."""
+    if "period" not in ctx.loc.columns or lay.value_cols:
+        return records
+    groups: dict[tuple, list[dict]] = {}
+    for rec in records:
+        ident = rec["ref"] or match_key(rec["indicator"])
+        groups.setdefault((rec["strategy"], ident), []).append(rec)
+    if not any(len(g) > 1 for g in groups.values()):
+        return records
+    return [_series_of(group, ctx, lay.fy_start_month) if len(group) > 1 else group[0]
+            for group in groups.values()]
+
+
+def _series_of(group: list[dict], ctx: SheetContext, fy: int) -> dict:
+    """The rows of one indicator of a long extract, as one record."""
+    points: dict[str, tuple] = {}
+    for rec in group:
+        label = rec["value_labels"][-1] if rec["value_labels"] else (rec["period"] or
+                                                                      LATEST_VALUE)
+        value = rec["values"][-1] if rec["values"] else None
+        text = rec["values_text"][-1] if rec["values_text"] else ""
+        cell = rec["value_cells"][-1] if rec["value_cells"] else ""
+        if label in points and text:
+            first = points[label][5]
+            ctx.issue("duplicate-period", f"'{rec['indicator']}' has a second value for "
+                      f"{label} (first at row {first['source_row']}): the later row is used",
+                      row=int(rec["source_row"]), column="period", value=label)
+        if label not in points or text:
+            target = rec["targets"][-1] if rec["targets"] else None
+            forecast = rec["forecasts"][-1] if rec["forecasts"] else None
+            points[label] = (value, text, cell, target, forecast, rec)
+    ordered = sorted(points.items(), key=lambda kv: label_sort_key(kv[0], fy))
+    values = [p[0] for _, p in ordered]
+    known = [i for i, v in enumerate(values) if v is not None]
+    at = known[-1] if known else len(ordered) - 1
+    latest_rec = ordered[at][1][5]
+    out = dict(latest_rec)
+    out.update(values=values, values_text=[p[1] for _, p in ordered],
+               value_labels=[label for label, _ in ordered],
+               value_cells=[p[2] for _, p in ordered],
+               targets=[p[3] for _, p in ordered], forecasts=[p[4] for _, p in ordered],
+               latest_value=values[at] if known else None,
+               period=ordered[at][0] if known else latest_rec["period"])
+    for name in ("measure", "unit", "polarity", "polarity_text", "comments", "benchmark"):
+        if not out[name]:
+            out[name] = next((r[name] for r in group if r[name]), out[name])
+    status = next(((r["rag"], r["rag_text"]) for r in
+                   sorted(group, key=lambda r: label_sort_key(
+                       r["value_labels"][-1] if r["value_labels"] else "", fy), reverse=True)
+                   if r["rag"] or r["rag_text"]), (out["rag"], out["rag_text"]))
+    out["rag"], out["rag_text"] = status
+    polarity = out["polarity"]
+    out["trend_rag"] = (trend_rag(values, polarity) or "") if polarity else ""
+    if not out["benchmark_stated"] and out["benchmark_value"] is not None \
+            and out["latest_value"] is not None and polarity:
+        out["benchmark_rag"] = benchmark_rag(out["latest_value"], out["benchmark_value"],
+                                             polarity) or ""
+    return out
+
+
+# ------------------------------------------------------------------------------ sideways
+
+def _normalise_sideways(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
+    """Tidy rows of a scorecard laid out sideways: periods down, indicators across (one
+    record per indicator column; a "Target" / "Polarity" / "Status" row applies to each)."""
+    loc = ctx.loc
+    fy = ctx.programme.financial_year_start_month
+    pc = loc.columns["period"]
+    periods, labelled, other = sideways_rows(sheet, loc.header_row, pc, fy)
+    for r in other:
+        first = next((c for c, v in enumerate(sheet.rows[r]) if not _blank(v)), pc)
+        _not_a_row(ctx, r + 1, first, clean_text(cell_text(sheet.rows[r][first])),
+                   "a row that names no period")
+    dated: dict[str, tuple[int, Period]] = {}
+    for r in periods:
+        period = parse_period_loose(sheet.rows[r][pc], fy)
+        if period.label in dated:
+            ctx.issue("duplicate-period", f"{period.label} is written twice (first at row "
+                      f"{dated[period.label][0] + 1}): the later row is used", row=r + 1, col=pc,
+                      value=period.label)
+        dated[period.label] = (r, period)
+    ordered = sorted(dated.values(), key=lambda rp: (rp[1].sort_key, rp[0]))
+    columns = set(loc.extras)
+    try:
+        percent, _ = _cell_formats(ctx, columns)
+    except Exception:
+        percent = {}
+    fills = _fills(ctx, columns) if any(f == "rag" for f in labelled.values()) else {}
+    records = []
+    for c, name in loc.extras.items():
+        texts, values, labels, cells = [], [], [], []
+        for r, period in ordered:
+            written, number = _value(sheet.value(r, c), percent.get((r + 1, c)))
+            texts.append(written)
+            values.append(number)
+            labels.append(period.label)
+            cells.append(f"{col_letter(c)}{r + 1}")
+        said = {f: clean_text(cell_text(sheet.value(r, c))) for r, f in labelled.items()}
+        target_text = said.get("target", "")
+        try:
+            target = parse_measure_value(target_text) if target_text else None
+        except ValueError:
+            target = None
+        polarity, polarity_text = _polarity(said.get("polarity", ""), "", "",
+                                            "polarity" in said)
+        rag_row = next((r for r, f in labelled.items() if f == "rag"), None)
+        rag = _stated_status(said.get("rag", ""), (rag_row or 0) + 1, c,
+                             _Layout([], {}, {}, fills, set(), (), fy)) \
+            if rag_row is not None else ("", "")
+        known = [i for i, v in enumerate(values) if v is not None]
+        latest = values[known[-1]] if known else None
+        if not polarity and rag[0]:
+            polarity, polarity_text = polarity_from_status(latest, target, rag[0], rag[1])
+        measure = said.get("measure", "")
+        records.append({
+            "file": ctx.file, "sheet": ctx.sheet, "source_row": loc.header_row + 1, "key": "",
+            "ref": "", "strategy": "", "objective": "", "indicator": name, "measure": measure,
+            "unit": "%" if _PERCENT_MEASURE.search(f"{name} {measure}")
+            or any(t.endswith("%") for t in texts) else "",
+            "period": labels[known[-1]] if known else "", "benchmark": "",
+            "benchmark_value": None, "polarity": polarity, "polarity_text": polarity_text,
+            "comments": "", "values": values, "values_text": texts, "value_labels": labels,
+            "value_cells": cells, "latest_value": latest,
+            "trend_rag": (trend_rag(values, polarity) or "") if polarity else "",
+            "trend_text": "", "trend_stated": "", "trend_stated_source": "",
+            "benchmark_rag": "", "benchmark_stated": "", "benchmark_stated_source": "",
+            "target": target if target is not None else target_text, "target_text": target_text,
+            "targets": [target] * len(labels), "forecasts": [None] * len(labels),
+            "rag": rag[0], "rag_text": rag[1],
+        })
+    _assign_keys(records)
+    return pd.DataFrame.from_records(records, columns=list(SCORECARD_COLUMNS))
 
 
 def _polarity(own: str, comments: str, trend_text: str, has_column: bool) -> tuple[str, str]:

@@ -30,6 +30,13 @@ from decimal import Decimal
 from typing import Sequence
 
 __all__ = [
+    "STATUS_WORDS",
+    "SUB_HEADER_ROLES",
+    "INDICATOR_WORDS",
+    "SECTION_WORDS",
+    "FOOTNOTE",
+    "status_rag",
+    "sub_header_role",
     "parse_measure_value",
     "parse_polarity",
     "TREND_RAGS",
@@ -42,6 +49,78 @@ __all__ = [
 TREND_RAGS = ("Dark Green", "Green", "Amber", "Red", "Dark Red")
 #: Benchmark RAG values (seed 003 section 2); ``None`` is the seed's "white / N/A".
 BENCHMARK_RAGS = ("Green", "Amber", "Red")
+
+# ------------------------------------------------------------------------------ layouts as data
+# How scorecards that do not follow the seed's layout say what is what. KPI trackers, balanced
+# scorecards and performance extracts each have their own words; these tables are what the
+# reader (:mod:`xlplan.normalise.scorecard_shapes`) compares folded header text against.
+
+#: The status a scorecard gives a KPI against its target (a three-colour traffic light, where
+#: "Yellow" is the middle colour, i.e. Amber) -> the RAG it is reported under. Compared folded
+#: (lower case, punctuation as spaces).
+STATUS_WORDS: dict[str, str] = {
+    "green": "Green", "g": "Green", "on track": "Green", "on target": "Green", "met": "Green",
+    "achieved": "Green", "target met": "Green", "above target": "Green", "good": "Green",
+    "yellow": "Amber", "y": "Amber", "amber": "Amber", "a": "Amber", "orange": "Amber",
+    "at risk": "Amber", "near target": "Amber", "close to target": "Amber", "watch": "Amber",
+    "caution": "Amber",
+    "red": "Red", "r": "Red", "off track": "Red", "off target": "Red", "not met": "Red",
+    "missed": "Red", "below target": "Red", "behind": "Red", "poor": "Red",
+}
+
+#: Sub-headers under a period banner ("Q1" over Goal / Fcst / Actual) -> what the column holds.
+SUB_HEADER_ROLES: dict[str, tuple[str, ...]] = {
+    "actual": ("actual", "actuals", "act", "value", "result", "outturn", "achieved", "performance",
+               "a"),
+    "target": ("goal", "target", "tgt", "plan", "budget", "trajectory", "t"),
+    "forecast": ("fcst", "forecast", "fcast", "fc", "projected", "projection", "outlook", "f"),
+    "rag": ("status", "rag", "rag status", "rating", "s"),
+}
+
+#: Words that make a header cell the indicator column when no alias names it ("Key Business
+#: Metrics", "Performance Measure", "KPIs").
+INDICATOR_WORDS: frozenset[str] = frozenset({
+    "kpi", "kpis", "metric", "metrics", "measure", "measures", "indicator", "indicators",
+    "objective", "objectives", "key result", "key results"})
+
+#: Last words of a section heading inside a scorecard ("Operating Metrics", "Customer
+#: Perspective", "Financial Measures"): such a one-cell row heads a group, it is not a KPI.
+SECTION_WORDS: frozenset[str] = frozenset({
+    "metrics", "measures", "indicators", "kpis", "perspective", "perspectives", "section",
+    "domain", "area", "theme", "results", "outcomes", "objectives"})
+
+#: A one-cell row that explains the table rather than being part of it.
+FOOTNOTE = re.compile(
+    r"^(?:\*|\u2020|\u2021|\(\d+\)|\[\d+\]|\d+\)|notes?\b|nb\b|source|sources|key\s*:|"
+    r"legend|definitions?\b|status (?:rules|conditions|key)|rag (?:rules|key|definitions)|"
+    r"\$|all figures|figures in|data as at)", re.IGNORECASE)
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+
+
+def status_rag(text: object) -> str | None:
+    """The RAG a status cell gives ("Green", "Yellow" -> "Amber", "Off track" -> "Red"), or
+    None for anything else (a workflow word, a number, a blank)."""
+    if not isinstance(text, str):
+        return None
+    return STATUS_WORDS.get(_fold(text))
+
+
+_ROLE_OF = {word: role for role, words in SUB_HEADER_ROLES.items() for word in words}
+
+
+def sub_header_role(text: object, *, short: bool = True) -> str | None:
+    """What a sub-header under a period banner holds: "actual", "target", "forecast", "rag";
+    None when it is none of them. One-letter forms ("A", "T") only when ``short``."""
+    if not isinstance(text, str):
+        return None
+    key = _fold(text)
+    if not short and len(key) < 2:
+        return None
+    return _ROLE_OF.get(key)
+
 
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b\ufeff]+")
 # Cell texts that mean "no value" rather than a bad value. "N/A" and "-" are the seed's; ".."

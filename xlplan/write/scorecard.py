@@ -51,6 +51,8 @@ TAIL: tuple[tuple[str, str, float], ...] = (
     ("trend_rag", "Trend", 12),
     ("previous_trend_rag", "Previous trend", 12),
     ("benchmark_rag", "Benchmark RAG", 12),
+    ("target", "Target", 10),
+    ("rag", "Status RAG", 12),
     ("polarity", "Polarity", 12),
     ("comments", "Comments", 28),
     ("status", "Status", 14),
