@@ -183,6 +183,11 @@ _ENTRIES = (
           "The trend written for an indicator is not what its latest values show under the "
           "programme's trend rules.",
           "Check the trend or the values."),
+    Entry("duplicate-period", "An indicator has two values for one period",
+          "A scorecard gives the same indicator two values for the same period (two rows of a "
+          "long extract, or one period written twice down a sideways sheet). The later one was "
+          "used.",
+          "Delete the row that is out of date, or correct its period."),
     # ---------------------------------------------------------------- the merge
     Entry("missing-submission", "An expected SRO sent nothing",
           "The programme settings list this SRO, but no return of theirs was found.",

@@ -51,7 +51,6 @@ CODES: dict[str, str] = {
     "unknown-polarity": WARNING,
     "trend-mismatch": WARNING,
     "duplicate-period": WARNING,
-    "not-a-row": INFO,
     "missing-submission": WARNING,
     "carried-forward": WARNING,
     "overdue": WARNING,
