@@ -157,3 +157,17 @@ def test_template_refuses_to_replace_without_force(examples, tmp_path):
     assert runner.invoke(main, ["template", "--blank", "-o", str(blank)]).exit_code == 0
     refused = runner.invoke(main, ["template", "--blank", "-o", str(blank)])
     assert refused.exit_code == 2 and "--force" in refused.output
+
+
+def test_the_demo_suggests_commands_that_run(tmp_path, monkeypatch):
+    import shlex
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["demo", "-o", "demo"])
+    assert result.exit_code == 0, result.output
+    suggested = [line.strip() for line in result.output.split("Next:", 1)[1].splitlines()
+                 if line.startswith("  xlplan ") and "CODE" not in line]
+    assert len(suggested) == 3
+    for line in suggested:
+        ran = CliRunner().invoke(main, shlex.split(line)[1:])
+        assert ran.exit_code == 0, (line, ran.output)

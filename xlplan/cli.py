@@ -356,10 +356,15 @@ def demo(out_dir: Path) -> None:
                      programme=programme)
     click.echo("")
     click.echo("Next:")
-    click.echo(f"  open \"{this_out}\"                      the board's workbook")
-    click.echo(f"  xlplan validate \"{mar}\"                 every problem, cell by cell")
-    click.echo(f"  xlplan merge \"{mar}\" -o out.xlsx --previous \"{prev_out}\" "
-               f"--config \"{config_file}\"")
+    for command, what in (
+            (f'open "{this_out}"', "the board's workbook (Dashboard first)"),
+            (f'xlplan validate "{mar}"', "every problem in the returns, cell by cell"),
+            (f'xlplan merge "{mar}" -o out.xlsx --previous "{prev_out}" --period 2018-03 '
+             f'--config "{config_file}"', "the merge the demo just ran"),
+            (f'xlplan template --from "{this_out}" -o to-send', "next month's workbooks, "
+             "one per SRO"),
+            ("xlplan explain CODE", "what an issue code means and what to do")):
+        click.echo(f"  {command}\n      {what}")
     raise click.exceptions.Exit(code)
 
 
