@@ -24,7 +24,7 @@ Run from anywhere::
    goes to ``later`` (the workbooks have a "2019/20" column after Q4). Any other text in those
    positions stays where the seed puts it. Rows after the fragment have 10 fields instead of 11
    (the empty trailing field is missing): same columns.
-3. Rewrites its files in ``workbooks/examples/`` with :func:`xlplan.examples.write_examples`
+3. Rewrites its files in ``workbooks/examples/`` with :func:`xlplan.demo.plan.write_examples`
    (deterministic bytes). Nothing else there is deleted; files it did not write are listed.
 """
 from __future__ import annotations

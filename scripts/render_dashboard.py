@@ -2,7 +2,7 @@
 """Render the consolidated workbook's Dashboard to ``docs/dashboard.png``.
 
 Builds the bundled example month (the Plymouth CQC Action Plan returns for 2018-02 and 2018-03,
-see :mod:`xlplan.examples`), merges March against February, writes the consolidated workbook,
+see :mod:`xlplan.demo.plan`), merges March against February, writes the consolidated workbook,
 converts it to PDF with LibreOffice headless (a private profile, so a running LibreOffice is not
 disturbed) and turns the first page -- the Dashboard -- into a PNG with pdftoppm.
 
@@ -28,7 +28,7 @@ def example_month(work: Path):
     from importlib import resources
 
     from xlplan.config import load_config
-    from xlplan.examples import write_examples
+    from xlplan.demo.plan import write_examples
     from xlplan.merging import merge
     from xlplan.write import write_consolidated
 

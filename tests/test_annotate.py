@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from xlplan.annotate import AnnotateError, annotate_all, annotate_file
 from xlplan.api import collect_paths, validate
-from xlplan.examples import write_submissions
+from xlplan.demo.plan import write_submissions
 from xlplan.issues import Issue
 from libreoffice import soffice_or_skip
 

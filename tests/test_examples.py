@@ -1,4 +1,4 @@
-"""The bundled example data and workbooks (xlplan.examples), checked against the seed text.
+"""The bundled example data and workbooks (xlplan.demo.plan), checked against the seed text.
 
 Workbooks are inspected with openpyxl only (not with xlplan's reader), against ``seed000``
 which parses the seed text itself.

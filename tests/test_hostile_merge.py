@@ -15,7 +15,7 @@ import time
 import pytest
 
 from hostile import write_corpus
-from xlplan.examples import write_submissions
+from xlplan.demo.plan import write_submissions
 
 # Codes that leave the file readable: the file is merged and carries the note.
 READABLE = {"macros-ignored", "external-link"}

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from builders import write_plan
 from xlplan.config import load_config
-from xlplan.examples import PREVIOUS_CHANGES, write_submissions
+from xlplan.demo.plan import PREVIOUS_CHANGES, write_submissions
 from xlplan.merging import merge
 from xlplan.write import write_consolidated
 

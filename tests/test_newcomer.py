@@ -14,7 +14,7 @@ from builders import write_plan
 from xlplan.api import read_submission
 from xlplan.cli import main
 from xlplan.config import load_config
-from xlplan.examples import write_examples
+from xlplan.demo.plan import write_examples
 from xlplan.merging import merge
 from xlplan.schema.markers import financial_year_in, financial_year_of_sheet
 

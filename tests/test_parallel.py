@@ -13,7 +13,7 @@ from builders import write_plan
 from xlplan import api
 from xlplan.api import read_combined
 from xlplan.config import load_config
-from xlplan.examples import write_examples
+from xlplan.demo.plan import write_examples
 from xlplan.merging import merge
 from xlplan.parallel import chunks, map_chunks, worker_count
 from xlplan.write import write_consolidated

@@ -1,6 +1,6 @@
 """Risk registers read, checked and merged (xlplan.normalise.risks, validate.risks, merge_risks).
 
-Inputs are seed 003's register (xlplan.examples_risks, checked against the seed text) and small
+Inputs are seed 003's register (xlplan.demo.risks, checked against the seed text) and small
 registers written here with openpyxl, each row designed to raise one finding.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from builders import write_plan
 from xlplan.api import read_submission, validate
 from xlplan.config import load_config
-from xlplan.examples_risks import SEED_HEADER, SEED_RISKS, SPLIT_HEADER, write_risk_register
+from xlplan.demo.risks import SEED_HEADER, SEED_RISKS, SPLIT_HEADER, write_risk_register
 from xlplan.issues import ERROR, WARNING
 from xlplan.merging import merge
 from xlplan.normalise.risks import RISK_COLUMNS, parse_review_date, risk_key

@@ -1,7 +1,7 @@
 """Reading performance scorecards end to end, and merging them month by month.
 
 The scorecard is seed 003's (Appendix 3, sections 6-9), written as an SRO's workbook by
-:mod:`xlplan.examples_scorecard`; the rules module (trend_rag, benchmark_rag) has its own tests
+:mod:`xlplan.demo.scorecard`; the rules module (trend_rag, benchmark_rag) has its own tests
 in test_scorecard_rules.py, so here each rule is checked through a real workbook read.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from openpyxl import Workbook
 
 from builders import write_plan
 from xlplan.api import read_submission, validate
-from xlplan.examples_scorecard import (
+from xlplan.demo.scorecard import (
     HEADER,
     LATER_VALUES,
     SEED_ROWS,

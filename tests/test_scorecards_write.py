@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from builders import write_plan
 from xlplan.api import read_submission, validate
-from xlplan.examples_scorecard import write_scorecard_periods
+from xlplan.demo.scorecard import write_scorecard_periods
 from xlplan.merging.scorecards import merge_scorecards, previous_indicators
 from xlplan.styles import sheet_members
 from xlplan.write.scorecard import GRAPH_HEADER, LEAD, SHEET, TAIL, TREND_COLOURS, \

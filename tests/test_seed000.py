@@ -12,7 +12,7 @@ import pytest
 
 import seed000
 from xlplan.api import read_submission, validate
-from xlplan.examples import write_submissions, write_whole_plan
+from xlplan.demo.plan import write_submissions, write_whole_plan
 
 FIELDS = ("theme", "aim", "action", "sub_action", "sro", "q1", "q2", "q3", "q4", "later",
           "updates", "risks_issues")

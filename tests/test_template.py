@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from xlplan.api import read_submission
 from xlplan.config import load_config
 from xlplan.consolidated import read_previous
-from xlplan.examples import write_submissions
+from xlplan.demo.plan import write_submissions
 from xlplan.issues import ERROR, WARNING
 from xlplan.merging import IMPROVED, NEW, WORSENED, merge
 from xlplan.schema.rag import LEVEL_FILL

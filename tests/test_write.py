@@ -672,7 +672,7 @@ def test_read_previous_refuses_other_workbooks(tmp_path):
 def test_a_month_closes_the_loop_through_merge(tmp_path):
     """The bundled example months: February written, read back as March's --previous."""
     try:
-        from xlplan.examples import write_examples
+        from xlplan.demo.plan import write_examples
         from xlplan.merging import merge
         merge_ok = callable(merge)
     except ImportError as exc:  # pragma: no cover - while the pipeline is being built

@@ -334,7 +334,7 @@ def demo(out_dir: Path) -> None:
     from importlib import resources
 
     from .config import load_config
-    from .examples import write_examples
+    from .demo import write_examples
 
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

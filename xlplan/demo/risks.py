@@ -28,7 +28,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from .examples import _save
+from .common import save_stable
 
 __all__ = ["SeedRisk", "SEED_RISKS", "SEED_HEADER", "SPLIT_HEADER", "SPLIT_MISTAKES", "TITLE",
            "INTRO", "SHEET", "HEADER_ROW", "VARIANTS", "seed_risks", "write_risk_register"]
@@ -212,4 +212,4 @@ def write_risk_register(path: str | os.PathLike, *, variant: str = "seed") -> Pa
             cell.border = border
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     title = "People Directorate Risk and Opportunity Register"
-    return _save(wb, Path(path), SAVED_AT, title if variant == "seed" else f"{title} (split)")
+    return save_stable(wb, Path(path), SAVED_AT, title if variant == "seed" else f"{title} (split)")

@@ -31,8 +31,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from .examples import _save, _stamp
-from .schema.scorecard import parse_measure_value, parse_polarity, trend_rag
+from .common import period_stamp, save_stable
+from ..schema.scorecard import parse_measure_value, parse_polarity, trend_rag
 
 __all__ = [
     "HEADER",
@@ -298,7 +298,8 @@ def write_scorecard_workbook(path: str | os.PathLike, *, period: str = SEED_PERI
     ws = wb.active
     ws.title = SHEET
     _write(ws, period)
-    return _save(wb, Path(path), _stamp(period), f"Integrated Commissioning Scorecard {period}")
+    return save_stable(wb, Path(path), period_stamp(period),
+                       f"Integrated Commissioning Scorecard {period}")
 
 
 def write_scorecard_periods(folder: str | os.PathLike,

@@ -39,12 +39,9 @@ Everything else -- files, sheets, layout, the other rows -- is identical between
 """
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
-import tempfile
-import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
@@ -53,6 +50,8 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from .common import period_parts, period_stamp, save_stable
 
 __all__ = [
     "COLUMNS",
@@ -293,19 +292,6 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "October", "November", "December")
 
 
-def _period_parts(period: str) -> tuple[int, int]:
-    match = re.fullmatch(r"(\d{4})-(\d{2})", period or "")
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValueError(f"period must be YYYY-MM, got {period!r}")
-    return int(match.group(1)), int(match.group(2))
-
-
-def _stamp(period: str) -> datetime:
-    """The fixed 'created/modified' time of a period's workbooks: the 28th at noon."""
-    year, month = _period_parts(period)
-    return datetime(year, month, 28, 12, 0, 0)
-
-
 # ------------------------------------------------------------------------------------- the writer
 def _rag_fill(value: str) -> PatternFill | None:
     colour = _RAG_FILLS.get(value.strip().lower())
@@ -446,44 +432,6 @@ def _banner(ws, r: int, text: str, style: Style, ncols: int, *, fill: str, font:
     return r + 1
 
 
-def _save(wb: Workbook, path: Path, when: datetime, title: str) -> Path:
-    """Save with fixed document properties and zip timestamps (same workbook -> same bytes)."""
-    props = wb.properties
-    props.creator = "Plymouth Health and Wellbeing System"
-    props.lastModifiedBy = "xlplan examples"
-    props.title = title
-    props.created = when
-    props.modified = when
-    buf = io.BytesIO()
-    wb.save(buf)  # openpyxl stamps 'modified' with the current time: put the fixed one back
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                              rb"\g<1>" + stamp.encode() + rb"\g<2>", data)
-            zinfo = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
-            zinfo.compress_type = zipfile.ZIP_DEFLATED
-            zinfo.create_system = 3
-            zinfo.external_attr = 0o600 << 16
-            dst.writestr(zinfo, data)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(out.getvalue())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 # ------------------------------------------------------------------------------------- public API
 def write_whole_plan(path: str | os.PathLike) -> Path:
     """Write the whole seed table as one coordinator's workbook (one sheet, header on row 4)."""
@@ -492,7 +440,7 @@ def write_whole_plan(path: str | os.PathLike) -> Path:
     ws.title = WHOLE_PLAN_STYLE.sheet
     _write_sheet(ws, actions(), WHOLE_PLAN_STYLE, person="", month="")
     ws.auto_filter.ref = f"A4:{get_column_letter(len(FIELDS))}{ws.max_row}"
-    return _save(wb, Path(path), datetime(2018, 3, 1, 9, 0, 0), "CQC Action Plan 2018-19")
+    return save_stable(wb, Path(path), datetime(2018, 3, 1, 9, 0, 0), "CQC Action Plan 2018-19")
 
 
 def submissions_by_sro(acts: list[Action] | None = None) -> dict[str, list[Action]]:
@@ -537,9 +485,9 @@ def write_submissions(folder: str | os.PathLike, period: str = CURRENT_PERIOD, *
     """
     if variant not in ("current", "previous"):
         raise ValueError(f"variant must be 'current' or 'previous', got {variant!r}")
-    year, month_no = _period_parts(period)
+    year, month_no = period_parts(period)
     month = f"{_MONTHS[month_no - 1]} {year}"
-    when = _stamp(period)
+    when = period_stamp(period)
     folder = Path(folder)
     paths = []
     for person, acts in submissions_by_sro().items():
@@ -559,7 +507,7 @@ def write_submissions(folder: str | os.PathLike, period: str = CURRENT_PERIOD, *
                         ("2018-02-05", "Old version of the plan moved here - do not submit")):
                 notes.append(row)
             notes.column_dimensions["B"].width = 70
-        paths.append(_save(wb, folder / f"{period} {person}.xlsx", when, f"CQC Action Plan - {person} - {month}"))
+        paths.append(save_stable(wb, folder / f"{period} {person}.xlsx", when, f"CQC Action Plan - {person} - {month}"))
     return paths
 
 
@@ -573,8 +521,8 @@ def write_examples(folder: str | os.PathLike) -> dict:
     month), so a merge shows every sheet of the consolidated workbook. Returns
     ``{"previous": [paths], "current": [paths], "plan": path}``.
     """
-    from .examples_risks import write_risk_register
-    from .examples_scorecard import write_scorecard_workbook
+    from .risks import write_risk_register
+    from .scorecard import write_scorecard_workbook
 
     folder = Path(folder)
     months = {"previous": (PREVIOUS_PERIOD, "previous", "2017-12"),
