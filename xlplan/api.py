@@ -14,7 +14,7 @@ import pandas as pd
 
 from .config import Programme, load_config
 from .issues import ERROR, FileInfo, Issue, SheetInfo, at, count_by_severity, report_dict
-from .locate import locate
+from .locate import locate, unmapped_table
 from .normalise.actions import ACTION_COLUMNS, normalise_actions
 from .normalise.common import SheetContext
 from .reader import RawWorkbook, display_name, read_workbook, sheet_has_formulas
@@ -130,11 +130,15 @@ def _read_sheets(raw: RawWorkbook, programme: Programme, info: FileInfo, issues:
                  tables: dict[str, list[pd.DataFrame]]) -> None:
     handlers = _kind_handlers()
     ref_columns: dict[tuple[str, str], int] = {}
+    unmapped: list = []  # (sheet, locate.Unmapped): said when nothing else is read
     for sheet in raw.sheets:
         loc = locate(sheet, programme)
         if loc is None or loc.kind not in handlers:
             info.sheets.append(SheetInfo(sheet.name, loc.kind if loc else OTHER,
                                          loc.header_row + 1 if loc else None, 0))
+            table = unmapped_table(sheet, programme) if loc is None else None
+            if table is not None:
+                unmapped.append((sheet.name, table))
             continue
         if loc.kind == ACTION_PLAN and info.financial_year is None:
             info.financial_year = stated_financial_year(sheet, loc.header_row)
@@ -155,7 +159,16 @@ def _read_sheets(raw: RawWorkbook, programme: Programme, info: FileInfo, issues:
         if frames:  # one frame (the usual case) is used as it is, not copied
             duplicate_refs(frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True),
                            issues, ref_columns)
-    if not any(s.kind != OTHER for s in info.sheets):
+    if not any(s.kind != OTHER for s in info.sheets) and unmapped:
+        # One issue for the file: the first table-like sheet, what it has and lacks.
+        name, table = unmapped[0]
+        more = [f"'{n}'" for n, _ in unmapped[1:]]
+        also = (f" (sheet{'s' if len(more) > 1 else ''} {', '.join(more[:8])}"
+                f"{' ...' if len(more) > 8 else ''} also hold{'' if len(more) > 1 else 's'} "
+                "tables of no kind xlplan knows)") if more else ""
+        issues.append(at("header-not-found", "nothing read: " + table.message(name) + also,
+                         file=raw.display, sheet=name, row=table.header_row + 1))
+    elif not any(s.kind != OTHER for s in info.sheets):
         names = ", ".join(f"'{s.name}'" for s in info.sheets) or "none"
         issues.append(at("header-not-found", "no sheet has a header row xlplan recognises (an "
                          "action plan needs e.g. Action / Sub actions / SRO / RAG; a risk register "

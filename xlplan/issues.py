@@ -22,6 +22,7 @@ CODES: dict[str, str] = {
     "macros-ignored": INFO,
     "skipped-file": INFO,
     "hidden-sheet": INFO,
+    "not-a-row": INFO,
     "header-not-found": ERROR,
     "missing-column": ERROR,
     "missing-value": ERROR,

@@ -1,9 +1,42 @@
 """Stage 2: which kind each sheet is, where its header row is, which column is which.
 
 A header row can sit anywhere in the first rows (title blocks above it), and its cells are
-renamed, abbreviated, re-cased and padded from one SRO to the next. Every candidate row is
-scored against every kind's alias table (:mod:`xlplan.schema.columns`); the row and kind that
-recognise the most columns win. Columns no schema knows are kept as extra columns.
+renamed, abbreviated, re-cased and padded from one organisation to the next. Every candidate
+row is read against every kind's alias table (:mod:`xlplan.schema.columns`); the row and kind
+that recognise the most columns win.
+
+How a header cell is recognised, in this order:
+
+1. an alias, exactly after :func:`~xlplan.schema.columns.header_key` folding (or a long alias
+   as a prefix); a programme's ``[headers]`` aliases come first among them, so a programme
+   can always say what a header means;
+2. the concept words of a column (:attr:`~xlplan.schema.columns.Column.tokens`) among the
+   header's words: "Task Description" holds "description", "Likelihood_1_5" holds
+   "likelihood", "Responsible Person" holds "responsible". A word match counts half an alias
+   match when rows are scored, so a known header always beats a guessed one.
+
+A row scores two points per alias match and one per word match; ties go to the row with a run
+of filled rows beneath it, then to the higher row. A kind is only taken when one of its
+identifying columns is there and enough columns are recognised (``SheetSchema.min_columns``).
+
+**Two-row headers (the contract the per-kind alias tables rely on).** Registers and
+scorecards often group their columns under a banner row: "Initial" / "Current" / "Residual" /
+"Target" over Likelihood / Impact / Score, or quarter banners over Goal / Forecast / Actual.
+The row above a candidate header is a *group row* when its labels sit over two or more of the
+header's cells (a horizontal merge, or repeated groups spaced alike) and it is not a title
+across the whole table. Each column is then read under its *combined label*: the group label,
+a space, the sub-header ("Current Likelihood", "Q1'15 Goal"); a cell with nothing below it
+(merged down) reads as the group row's text alone ("Ref"), one with nothing above as the
+sub-header alone. Combined labels are matched first; a sub-header alone is tried next for the
+columns still unfound. So a kind's alias table maps a grouped column by adding the combined
+spelling ("current likelihood", "initial impact", "q1 goal") to the column's aliases. The
+header row (``Located.header_row``) is then the lower row, ``Located.group_row`` the upper,
+and ``Located.headers`` holds the combined labels (what extras are named after).
+
+A workflow "Status" column is kept apart from the RAG: where a kind has both a ``status`` and
+a ``rag`` column and only ``status`` was found, its values decide (:func:`status_or_rag`).
+
+Columns no schema knows are kept as extra columns.
 """
 from __future__ import annotations
 
@@ -12,11 +45,13 @@ from dataclasses import dataclass, field
 
 from .config import Programme
 from .reader import RawSheet
-from .schema.columns import ACTION_PLAN, OTHER, SCHEMAS, header_key
+from .schema.columns import ACTION_PLAN, OTHER, SCHEMAS, AliasTable, header_key
 from .text import clean_text
 
 #: How far down a sheet the header row is looked for.
 HEADER_SEARCH_ROWS = 40
+#: How many rows beneath a header are looked at for the run of filled rows that follows it.
+SHAPE_ROWS = 3
 
 _QUARTER = re.compile(r"^(?:q|qtr|quarter)\s?([1-4])(?:\s+(\d{2,4})(?:\s+(\d{2,4}))?)?$")
 _YEAR_COLUMN = re.compile(r"^(?:fy\s)?(\d{4})\s(\d{2,4})$|^(\d{4})$")
@@ -31,11 +66,39 @@ class Located:
     columns: dict[str, int]
     extras: dict[int, str] = field(default_factory=dict)  # column -> header text as written
     headers: dict[int, str] = field(default_factory=dict)  # every non-empty header cell
+    #: the group (banner) row over a two-row header, 0-based; None for a one-row header
+    group_row: int | None = None
+    #: columns found by their concept words rather than an alias (name -> header text)
+    guessed: dict[str, str] = field(default_factory=dict)
+    #: unheaded columns holding a list of choices (a dropdown's source), column -> why;
+    #: filled in by :func:`xlplan.rows.list_columns`, never read as data
+    lists: dict[int, str] | None = None
 
     @property
     def last_column(self) -> int:
         return max([*self.columns.values(), *self.extras.keys()], default=0)
 
+    @property
+    def first_row(self) -> int:
+        """The first row of the header (the group row of a two-row header), 0-based."""
+        return self.group_row if self.group_row is not None else self.header_row
+
+
+@dataclass
+class Reading:
+    """One way to read a candidate header row: its cells' labels and what they matched."""
+
+    row: int
+    group_row: int | None
+    labels: dict[int, str]  # column -> header text (combined label for a two-row header)
+    found: dict[str, int]
+    guessed: dict[str, str]
+    score: int
+
+
+# --------------------------------------------------------------------------------------------
+# Header cells
+# --------------------------------------------------------------------------------------------
 
 def _row_keys(row: list) -> list[tuple[int, str, str]]:
     """(column, folded header key, cell text) of each cell of a row that could be a header."""
@@ -51,17 +114,148 @@ def _row_keys(row: list) -> list[tuple[int, str, str]]:
     return cells
 
 
-def _match_keys(cells: list[tuple[int, str, str]], kind: str, programme: Programme
-                ) -> dict[str, int]:
-    table = programme.aliases(kind)
+def _horizontal_merges(sheet: RawSheet, rows: int) -> dict[tuple[int, int], int]:
+    """(row, first column) -> last column of each horizontal merge starting in the first
+    ``rows`` rows (group labels are merged across their sub-headers)."""
+    return {(r0, c0): c1 for r0, c0, r1, c1 in sheet.merged if r0 < rows and c1 > c0}
+
+
+def _vertical_tops(sheet: RawSheet, rows: int) -> set[tuple[int, int]]:
+    """Cells of the first ``rows`` rows that start a merge reaching down at least one row."""
+    return {(r0, c) for r0, c0, r1, c1 in sheet.merged if r0 < rows and r1 > r0
+            for c in range(c0, min(c1, c0 + 200) + 1)}
+
+
+def group_labels(upper: list, lower: list, r: int, merges: dict[tuple[int, int], int]
+                 ) -> dict[int, str] | None:
+    """Column -> group label for each sub-header cell of ``lower`` that a label of ``upper``
+    (the row above, 0-based row ``r - 1``) sits over; None when ``upper`` is no group row.
+
+    A label covers its horizontal merge; unmerged labels spaced alike ("Q1", blank, blank,
+    "Q2", blank, blank) cover up to the next label, the last one as wide as the one before.
+    A single label over the whole table is a title, not a group."""
+    texts = {c: clean_text(v) for c, v in enumerate(upper)
+             if isinstance(v, str) and v.strip() and len(v) <= 120}
+    if not texts:
+        return None
+    filled_lower = {c for c, v in enumerate(lower) if v != "" and v is not None}
+    if not filled_lower:
+        return None
+    spans: dict[int, tuple[int, int]] = {}
+    starts = sorted(texts)
+    for i, c in enumerate(starts):
+        end = merges.get((r - 1, c))
+        if end is None:
+            if len(starts) < 2:
+                continue
+            nxt = starts[i + 1] if i + 1 < len(starts) else None
+            width = (nxt - c) if nxt is not None else (c - starts[i - 1])
+            end = c + width - 1
+        if end > c:
+            spans[c] = (c, end)
+    # A group sits over two or more sub-headers; keep only such labels.
+    groups = {c: span for c, span in spans.items()
+              if sum(1 for k in range(span[0], span[1] + 1) if k in filled_lower) >= 2}
+    if not groups:
+        return None
+    covered = {k for a, b in groups.values() for k in range(a, b + 1)}
+    if len(groups) == 1 and filled_lower <= covered:
+        return None  # one label over everything: a title
+    out: dict[int, str] = {}
+    for c, (a, b) in groups.items():
+        for k in range(a, b + 1):
+            if k in filled_lower:
+                out[k] = texts[c]
+    return out
+
+
+def _readings(sheet: RawSheet, r: int, merges, tops) -> list[tuple[int | None, dict[int, str],
+                                                                   dict[int, str]]]:
+    """The ways to read row ``r`` as a header: alone, and under the row above when that is a
+    group row. Each is (group row, column -> label, column -> sub-header alone)."""
+    row = sheet.rows[r]
+    single = {c: v for c, v in enumerate(row)
+              if v.__class__ is str and v and len(v) <= 400}
+    out: list = [(None, single, {})]
+    if r == 0:
+        return out
+    upper = sheet.rows[r - 1]
+    groups = group_labels(upper, row, r, merges)
+    if groups is None:
+        return out
+    labels: dict[int, str] = {}
+    subs: dict[int, str] = {}
+    for c in range(max(len(row), len(upper))):
+        sub = row[c] if c < len(row) else ""
+        sub = sub if isinstance(sub, str) and sub.strip() and len(sub) <= 400 else ""
+        if c in groups and sub:
+            labels[c] = f"{groups[c]} {clean_text(sub)}"
+            subs[c] = sub
+        elif sub:
+            labels[c] = sub
+        else:
+            top = upper[c] if c < len(upper) else ""
+            # A cell above with nothing below: merged down over both rows, or a header cell
+            # the group row holds alone ("Ref", "Risk" left of the grouped ratings).
+            if isinstance(top, str) and top.strip() and c not in groups and len(top) <= 400:
+                labels[c] = top
+    out.append((r - 1, labels, subs))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Matching
+# --------------------------------------------------------------------------------------------
+
+def _match(labels: dict[int, str], subs: dict[int, str], kind: str, table: AliasTable,
+           keys: dict[int, str] | None = None) -> tuple[dict[str, int], dict[str, str], int]:
+    """(name -> column, names guessed from words -> header, score) for one reading;
+    ``keys`` are the labels' :func:`header_key` foldings when already worked out."""
     found: dict[str, int] = {}
-    for c, key, _ in cells:
-        name = table.match(key)
+    if keys is None:
+        keys = {c: header_key(v) for c, v in labels.items()}
+    claimed: set[int] = set()
+    exact = 0
+    # 1. aliases, on the labels as read (combined labels for a two-row header)
+    for c in sorted(keys):
+        name = table.match(keys[c])
         if name is None and kind == ACTION_PLAN:
-            name = _quarter_column(key, found)
+            name = _quarter_column(keys[c], found)
         if name is not None and name not in found:
             found[name] = c
-    return found
+            claimed.add(c)
+            exact += 1
+    # 2. aliases, on a grouped column's sub-header alone
+    for c in sorted(subs):
+        if c in claimed:
+            continue
+        name = table.match(header_key(subs[c]))
+        if name is not None and name not in found:
+            found[name] = c
+            claimed.add(c)
+            exact += 1
+    # 3. concept words, label then sub-header
+    guessed: dict[str, str] = {}
+    taken = set(found)
+    for c in sorted(keys):
+        if c in claimed:
+            continue
+        name = table.match_tokens(keys[c], taken)
+        if name is None and c in subs:
+            name = table.match_tokens(header_key(subs[c]), taken)
+        if name is not None:
+            found[name] = c
+            claimed.add(c)
+            taken.add(name)
+            guessed[name] = clean_text(labels[c])
+    return found, guessed, 2 * exact + len(guessed)
+
+
+def _match_keys(cells: list[tuple[int, str, str]], kind: str, programme: Programme
+                ) -> dict[str, int]:
+    """Name -> column for one row's header cells (aliases and concept words)."""
+    labels = {c: v for c, _, v in cells}
+    return _match(labels, {}, kind, programme.aliases(kind))[0]
 
 
 def _match_row(row: list, kind: str, programme: Programme) -> tuple[dict[str, int], dict[int, str]]:
@@ -80,37 +274,192 @@ def _quarter_column(key: str, found: dict[str, int]) -> str | None:
     return None
 
 
+def _filled_count(row: list) -> int:
+    return len(row) - row.count("") - row.count(None)
+
+
+def _shape(sheet: RawSheet, r: int) -> int:
+    """How many of the next rows beneath row ``r`` hold two or more cells (one blank row
+    skipped): the run of filled rows a table's header sits on."""
+    run = 0
+    blanks = 0
+    for row in sheet.rows[r + 1:r + 1 + SHAPE_ROWS + 1]:
+        n = _filled_count(row)
+        if n >= 2:
+            run += 1
+            if run >= SHAPE_ROWS:
+                break
+        elif n == 0 and blanks == 0 and run == 0:
+            blanks += 1
+        else:
+            break
+    return run
+
+
+def _qualifies(found: dict[str, int], kind: str) -> bool:
+    schema = SCHEMAS[kind]
+    return len(found) >= schema.min_columns and any(n in found for n in schema.identify_any)
+
+
+def _candidates(sheet: RawSheet, programme: Programme):
+    """Every (kind, Reading) of the first rows that could be the sheet's header."""
+    limit = min(len(sheet.rows), HEADER_SEARCH_ROWS)
+    merges = _horizontal_merges(sheet, limit)
+    tops = _vertical_tops(sheet, limit)
+    fewest = min(schema.min_columns for schema in SCHEMAS.values())
+    tables = {kind: programme.aliases(kind) for kind in SCHEMAS}
+    for r in range(limit):
+        row = sheet.rows[r]
+        if _filled_count(row) < 1:
+            continue
+        for group_row, labels, subs in _readings(sheet, r, merges, tops):
+            if len(labels) < fewest:
+                continue
+            keys = {c: header_key(v) for c, v in labels.items()}
+            keys = {c: k for c, k in keys.items() if k}
+            labels = {c: labels[c] for c in keys}
+            for kind, table in tables.items():
+                found, guessed, score = _match(labels, subs, kind, table, keys)
+                yield kind, Reading(r, group_row, labels, found, guessed, score)
+
+
 def locate(sheet: RawSheet, programme: Programme) -> Located | None:
     """The best header row and kind for a sheet, or None when no row looks like a header."""
-    best: tuple[int, int, Located] | None = None
-    # Each row's cells are folded once and matched against every kind's table (folding is
-    # most of the cost: the first rows of a plan are mostly long data cells).
-    fewest = min(schema.min_columns for schema in SCHEMAS.values())
-    for r, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        if sum(1 for v in row if v != "" and v is not None) < 2:
+    best: tuple[tuple, str, Reading] | None = None
+    shapes: dict[int, int] = {}
+    for kind, reading in _candidates(sheet, programme):
+        if not _qualifies(reading.found, kind):
             continue
-        if best is not None and sum(1 for v in row if isinstance(v, str) and v
-                                    and len(v) <= 400) <= best[0]:
-            continue  # fewer header-like cells than the best row's score: it cannot win
-        cells = _row_keys(row)
-        if len(cells) < fewest:  # too few header-like cells for any kind
+        if best is not None and reading.score < best[0][0]:
             continue
-        for kind, schema in SCHEMAS.items():
-            found = _match_keys(cells, kind, programme)
-            if len(found) < schema.min_columns:
-                continue
-            if not any(name in found for name in schema.identify_any):
-                continue
-            score = len(found)
-            if best is None or score > best[0]:
-                headers = {c: clean_text(v) for c, _, v in cells}
-                extras = {c: h for c, h in headers.items() if c not in found.values()}
-                best = (score, r, Located(kind, r, found, extras, headers))
+        if reading.row not in shapes:
+            shapes[reading.row] = _shape(sheet, reading.row)
+        # Higher score; then a run of rows beneath; then a two-row reading of the same row
+        # (its labels say more); then the first row and kind seen.
+        rank = (reading.score, min(shapes[reading.row], 1), reading.group_row is not None)
+        if best is None or rank > best[0]:
+            best = (rank, kind, reading)
     if best is None:  # a scorecard laid out otherwise: period banners, sideways, KPI words
         from .normalise.scorecard_shapes import locate_scorecard
 
         return locate_scorecard(sheet, programme)
-    return best[2]
+    _, kind, reading = best
+    headers = {c: clean_text(v) for c, v in reading.labels.items()}
+    found = dict(reading.found)
+    status_or_rag(sheet, reading.row, kind, found, programme)
+    extras = {c: h for c, h in headers.items() if c not in found.values()}
+    return Located(kind, reading.row, found, extras, headers, reading.group_row,
+                   reading.guessed)
+
+
+# --------------------------------------------------------------------------------------------
+# Status or RAG
+# --------------------------------------------------------------------------------------------
+
+#: Share of a Status column's filled cells that must be RAG values for it to be the RAG.
+RAG_SHARE = 0.6
+
+
+def status_or_rag(sheet: RawSheet, header_row: int, kind: str, found: dict[str, int],
+                  programme: Programme) -> None:
+    """A kind with both a workflow ``status`` and a ``rag`` column, where only ``status`` was
+    found: the column is the RAG when its values are RAG values ("Green", "A/G", "Red"), or
+    when it has none yet (a blank template reads as it always has). ``found`` is updated."""
+    names = {c.name for c in SCHEMAS[kind].columns}
+    if "status" not in names or "rag" not in names or "rag" in found or "status" not in found:
+        return
+    c = found["status"]
+    values = [row[c] for row in sheet.rows[header_row + 1:] if c < len(row)]
+    texts = [v for v in values if isinstance(v, str) and v.strip()]
+    if not texts:
+        if any(v not in ("", None) for v in values):
+            return  # numbers or dates: not RAG words
+        found["rag"] = found.pop("status")
+        return
+    scale = programme.rag
+    level: dict[str, bool] = {}
+    rag = 0
+    for t in texts:
+        if t not in level:
+            level[t] = bool(scale.normalise(t))
+        rag += level[t]
+    if rag >= RAG_SHARE * len(texts):
+        found["rag"] = found.pop("status")
+
+
+# --------------------------------------------------------------------------------------------
+# A table xlplan cannot map
+# --------------------------------------------------------------------------------------------
+
+_KIND_NAMES = {"action_plan": "an action plan", "risk_register": "a risk register",
+               "scorecard": "a scorecard"}
+_NEEDS = {"action_plan": "an action or task column",
+          "risk_register": "a risk description column",
+          "scorecard": "an indicator (KPI) column"}
+
+
+@dataclass
+class Unmapped:
+    """A sheet that looks like a table but is no kind xlplan knows: where, and why."""
+
+    header_row: int  # 0-based
+    headers: list[str]
+    kind: str | None  # the kind it came nearest to
+    found: dict[str, str]  # canonical name -> header text
+    missing: list[str]  # what that kind still needs, in words
+
+    def message(self, sheet: str) -> str:
+        shown = ", ".join(f"'{h}'" for h in self.headers[:12])
+        if len(self.headers) > 12:
+            shown += f" and {len(self.headers) - 12} more"
+        text = (f"sheet '{sheet}' looks like a table (header row {self.header_row + 1}: "
+                f"{shown}) but xlplan cannot tell which columns are which")
+        if self.kind and self.found:
+            got = ", ".join(f"{name.replace('_', ' ')} ('{h}')" for name, h in self.found.items())
+            text += (f"; read as {_KIND_NAMES[self.kind]} it has {got} but lacks "
+                     + " and ".join(self.missing))
+        else:
+            text += "; no column matches an action plan, risk register or scorecard"
+        return (text + ". If it is one, name its columns in the programme file's [headers] "
+                "(`xlplan map FILE` prints the block)")
+
+
+def unmapped_table(sheet: RawSheet, programme: Programme) -> Unmapped | None:
+    """For a sheet :func:`locate` found no kind in: the row that looks most like a table's
+    header (three or more short texts over a run of filled rows), the kind it came nearest
+    to, and what that kind lacks. None when nothing on the sheet looks like a table."""
+    best: tuple[tuple, Reading, str] | None = None
+    header_like: dict[tuple[int, int | None], tuple] = {}
+    for kind, reading in _candidates(sheet, programme):
+        r = reading.row
+        at = (r, reading.group_row)
+        if at not in header_like:
+            texts = [clean_text(v).casefold() for v in reading.labels.values() if len(v) <= 60]
+            numbers = sum(1 for v in sheet.rows[r] if v != "" and v is not None
+                          and not isinstance(v, str))
+            # A header is short texts, each said once, with no numbers, over rows of data.
+            header_like[at] = (len(texts) >= 3 and _shape(sheet, r) >= 2, numbers == 0,
+                               len(set(texts)) == len(texts), len(texts))
+        like = header_like[at]
+        if not like[0]:
+            continue
+        rank = (like[1], like[2], reading.score, like[3], -r)
+        if best is None or rank > best[0]:
+            best = (rank, reading, kind)
+    if best is None:
+        return None
+    _, reading, kind = best
+    schema = SCHEMAS[kind]
+    found = {name: clean_text(reading.labels[c]) for name, c in reading.found.items()}
+    missing = []
+    if not any(n in found for n in schema.identify_any):
+        missing.append(_NEEDS[kind])
+    short = schema.min_columns - len(found) - (1 if missing else 0)
+    if short > 0:
+        missing.append(f"{short} more recognised column{'s' if short > 1 else ''}")
+    headers = [clean_text(v) for _, v in sorted(reading.labels.items())]
+    return Unmapped(reading.row, headers, kind if reading.score else None,
+                    found if reading.score else {}, missing)
 
 
 def classify(sheet: RawSheet, programme: Programme) -> str:

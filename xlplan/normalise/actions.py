@@ -32,6 +32,8 @@ from ..issues import col_letter
 from ..reader import RawSheet
 from ..schema.markers import COMPLETE, DATE, QUARTER, parse_marker, parse_timeframe
 from ..schema.rag import colour_to_rag
+from ..rows import classify_rows, note_rows
+from ..schema.status import normalise_status
 from ..text import cell_text, clean_text, match_key
 from .common import FORMULA_FIRST, MEMO_LIMIT, PROVENANCE, Memo, NotText, SheetContext, \
     check_cell_text, check_formula_cells, column_values, extra_columns, stable_keys, \
@@ -46,9 +48,9 @@ ACTION_COLUMNS = (*PROVENANCE, "key", "ref", "theme", "aim", "action", "sub_acti
 
 #: Every canonical field a plan row reads (a schema column not mapped on a sheet reads blank).
 FIELDS = ("ref", "theme", "aim", "action", "sub_action", "sro", *MARKER_COLUMNS, "timeframe",
-          "updates", "risks_issues", "rag")
+          "updates", "risks_issues", "status", "rag")
 #: Fields whose numbers and dates are read as a person would write them (cell_text) first.
-CELL_TEXT_FIELDS = frozenset({"ref", "timeframe", *MARKER_COLUMNS, "rag"})
+CELL_TEXT_FIELDS = frozenset({"ref", "timeframe", *MARKER_COLUMNS, "status", "rag"})
 
 BANNER = re.compile(r"^(?:theme|aim|aims|goal|strategic goal|objective|priority|strategy|"
                     r"workstream|work stream|section|programme|outcome)\b\s*[\dA-Za-z]{0,3}\s*[:.\-\u2013]",
@@ -56,6 +58,9 @@ BANNER = re.compile(r"^(?:theme|aim|aims|goal|strategic goal|objective|priority|
 _NUMBERING = re.compile(r"^\(?\d+(?:\.\d+)*[.)]?\s+")
 _LETTER_REF = re.compile(r"^[A-Z]$")
 FRAGMENT_COLUMNS = ("sro", "updates", "risks_issues")
+#: The output column of a plan's own workflow status (Open, In Progress, Done ...), kept apart
+#: from the RAG; only a plan with a Status column that is not its RAG has it.
+STATUS_COLUMN = "Action status"
 #: The columns that always hold text (unless an extra column of the same name replaced one).
 TEXT_COLUMNS = tuple(c for c in ACTION_COLUMNS if c not in ("source_row", "due_date", "complete"))
 
@@ -211,6 +216,12 @@ def normalise_actions(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
     sros: list[str] = []
     letter_banners = None  # worked out when a row first looks like a lettered goal
     theme = aim = action = sro = ""
+    # Rows that are not rows (repeated headers, totals, legends, notes ...): skipped, noted.
+    # Banners become the theme of the rows below them.
+    furniture = classify_rows(sheet, loc)
+    note_rows(ctx, furniture)
+    skip = furniture.skip
+    theme = furniture.first_banner
     sro_record = -1  # the kept row whose own SRO is carried, for a fragment to extend it
 
     for r, row in enumerate(islice(sheet.rows, first, None), first):
@@ -225,6 +236,14 @@ def normalise_actions(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
         if own < 2:
             own = len([v for v in row if _filled(v)])
         if not own:
+            continue
+        if skip and r in skip:
+            if skip[r][0] == "banner":  # as the one-cell banners below: an aim, or a theme
+                one = skip[r][2]
+                if match_key(one).startswith("aim"):
+                    aim = one
+                else:
+                    theme, aim, action, sro = one, "", "", ""
             continue
         excel_row = r + 1
         if tx is None:
@@ -293,6 +312,8 @@ def normalise_actions(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
         own_action = tx[i_action]
         own_sro = tx[i_sro]
         if own_action:
+            if own_action != action and "sub_action" not in cols:
+                sro = ""  # a new action of a flat tracker: an SRO carries only within one
             action = own_action
         if own_sro:
             sro = own_sro
@@ -321,6 +342,13 @@ def normalise_actions(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
     columns.update(_due(cols, {name: typed[k::len(typed_names)]
                                for k, name in enumerate(typed_names)}, source_row, start_month))
     columns.update(_rag_levels(flat[at["rag"]::stride], scale))
+    status_name = []
+    if "status" in cols:
+        # The plan's own workflow status, apart from the RAG: written as an extra column (so
+        # only where a plan has one); a finished status ("Done", "Closed") completes the row.
+        status_name = [STATUS_COLUMN]
+        columns[STATUS_COLUMN] = flat[at["status"]::stride]
+        _finished_status(columns[STATUS_COLUMN], columns["complete"])
     for c, name in extras.items():
         columns[name] = flat[c::stride]
     # Gone before the issues below are made: the garbage collector they set off would walk
@@ -334,11 +362,11 @@ def normalise_actions(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
     check_formula_cells(ctx, sheet, loc.header_row + 2)
     if "rag" in cols and n:
         _rag_from_fills(columns, ctx)
-    names = [*ACTION_COLUMNS, *extras.values()]
+    names = [*ACTION_COLUMNS, *status_name, *extras.values()]
     # A sheet with no rows keeps the frame from_records gives (its columns of dtype object).
     df = _frame(columns, names, set(extras.values()), n) if n else \
         pd.DataFrame.from_records([], columns=names)
-    df.attrs["extra_columns"] = list(extras.values())
+    df.attrs["extra_columns"] = [*status_name, *extras.values()]
     return df
 
 
@@ -407,6 +435,14 @@ def _due(cols: dict[str, int], cells: dict[str, list], source_row: list[int], st
                 due[j] = tf.date.strftime("%b %Y")
                 due_cell[j] = f"{letter}{source_row[j]}"
     return {"due": due, "due_date": due_date, "due_cell": due_cell, "complete": complete}
+
+
+def _finished_status(statuses: list[str], complete: list[bool]) -> None:
+    """Mark complete the rows whose workflow status says the work is finished."""
+    finished = Memo(lambda text: normalise_status(text)[1])
+    for j, text in enumerate(statuses):
+        if text and not complete[j] and finished(text):
+            complete[j] = True
 
 
 def _rag_levels(rag_text: list[str], scale) -> dict[str, list]:

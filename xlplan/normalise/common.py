@@ -12,6 +12,7 @@ from ..issues import Issue, at, col_letter
 from ..locate import Located
 from ..schema.columns import TEMPLATE_REFERENCE_HEADERS, header_key
 from ..reader import RawSheet
+from ..rows import list_columns
 from ..text import clean_text, looks_like_formula
 
 #: Provenance columns every tidy row carries, so any issue and any output row leads back to a cell.
@@ -118,10 +119,12 @@ def wide_merge_rows(sheet: RawSheet, min_width: int = 3) -> set[int]:
 
 def extra_columns(sheet: RawSheet, loc: Located) -> dict[int, str]:
     """Columns to carry as extras: the header's unknown columns, and headerless columns that hold
-    data (named 'Column K'), so nothing an SRO typed is dropped."""
+    data (named 'Column K'), so nothing an SRO typed is dropped. A headerless column holding
+    a dropdown's list of choices is not data (:func:`xlplan.rows.list_columns`)."""
     reference = {header_key(h) for h in TEMPLATE_REFERENCE_HEADERS}
     extras = {c: h for c, h in loc.extras.items() if header_key(h) not in reference}
-    known = set(loc.columns.values()) | set(loc.extras)
+    # An unheaded dropdown source list is not data (xlplan.rows notes it once).
+    known = set(loc.columns.values()) | set(loc.extras) | set(list_columns(sheet, loc))
     rows = sheet.rows[loc.header_row + 1:]
     width = max(map(len, rows), default=0)
     for c in range(width):

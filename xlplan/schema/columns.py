@@ -21,6 +21,10 @@ class Column:
     name: str
     header: str
     aliases: tuple[str, ...] = ()
+    #: words that name this column when they appear in a header that is no alias ("Task
+    #: Description" holds "description", "Likelihood_1_5" holds "likelihood"); one or two
+    #: words each, compared with the header's words after :func:`header_key` folding.
+    tokens: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,19 +65,32 @@ ACTION_PLAN_SCHEMA = SheetSchema(
     kind=ACTION_PLAN,
     columns=(
         Column("ref", "Ref", ("ref", "ref no", "ref number", "reference", "id", "action ref",
-                              "action id", "no", "number", "r", "rec", "recommendation no")),
+                              "action id", "no", "number", "r", "rec", "recommendation no",
+                              "s no", "sl no", "sr no", "serial no", "item no", "task id",
+                              "task no", "action no"),
+               ("ref", "id", "no", "number")),
         Column("theme", "Theme", ("theme", "workstream", "work stream", "strategy", "programme",
-                                  "priority", "strategic priority")),
-        Column("aim", "Aim", ("aim", "aims", "objective", "outcome")),
+                                  "priority", "strategic priority"),
+               ("theme", "workstream", "category", "area", "section", "programme", "pillar")),
+        Column("aim", "Aim", ("aim", "aims", "objective", "outcome"),
+               ("aim", "objective", "outcome", "goal")),
         Column("action", "Action", ("action", "actions", "action title", "key action",
                                     "commissioning activity", "strategic goal", "recommendation",
-                                    "improvement action", "activity")),
+                                    "improvement action", "activity", "pledge", "pledges",
+                                    "task description", "action description",
+                                    "deliverable", "deliverables", "what"),
+               ("action", "actions", "task", "tasks", "activity", "activities", "pledge",
+                "recommendation", "deliverable", "description", "requirement", "item")),
         Column("sub_action", "Sub action", ("sub actions", "sub action", "subactions",
                                             "subaction", "sub action s", "milestone", "milestones",
-                                            "task", "tasks", "key milestones", "steps")),
+                                            "task", "tasks", "key milestones", "steps"),
+               ("milestone", "milestones", "sub action", "step", "steps", "subtask")),
         Column("sro", "SRO", ("sro", "sros", "lead", "leads", "owner", "action owner",
                               "lead officer", "responsible officer", "senior responsible owner",
-                              "accountable lead", "lead s", "responsible")),
+                              "accountable lead", "lead s", "responsible", "responsible person",
+                              "assigned to", "who", "owner s"),
+               ("sro", "owner", "owners", "lead", "responsible", "accountable", "assignee",
+                "assigned")),
         Column("q1", "Q1", ("q1", "qtr 1", "quarter 1", "apr jun", "apr to jun")),
         Column("q2", "Q2", ("q2", "qtr 2", "quarter 2", "jul sep", "jul to sep")),
         Column("q3", "Q3", ("q3", "qtr 3", "quarter 3", "oct dec", "oct to dec")),
@@ -81,15 +98,31 @@ ACTION_PLAN_SCHEMA = SheetSchema(
         Column("later", "Later", ("later", "future", "beyond", "next year")),
         Column("timeframe", "Timeframe", ("timeframe", "time frame", "timescale", "timescales",
                                           "target date", "due date", "deadline", "due by",
-                                          "completion date", "by when")),
+                                          "completion date", "by when", "when", "end date",
+                                          "target completion date", "planned completion"),
+               ("deadline", "due", "timeframe", "timescale", "timescales", "target date",
+                "end date", "completion date", "finish")),
         Column("updates", "Updates", ("updates", "update", "progress update", "progress updates",
                                       "progress", "progress report", "progress reports",
-                                      "progress so far", "commentary", "latest update")),
+                                      "progress so far", "commentary", "latest update",
+                                      "remarks", "comments", "notes"),
+               ("update", "updates", "progress", "commentary", "remarks", "comments",
+                "comment", "notes")),
         Column("risks_issues", "Risks/Issues", ("risks issues", "risks and issues", "risks",
                                                 "issues", "risk issue", "risks issues concerns",
-                                                "barriers")),
-        Column("rag", "RAG", ("rag", "rag status", "status", "rag rating", "r a g", "rag status ",
-                              "delivery status", "current rag", "rag this month")),
+                                                "barriers"),
+               ("risks", "issues", "barriers", "blockers", "dependencies")),
+        # A workflow status (Open, In Progress, Closed, On Track, Done ...), kept apart from
+        # the RAG. A "Status" column whose values are RAG values is read as the RAG instead
+        # (see xlplan.locate.status_or_rag).
+        Column("status", "Status", ("status", "action status", "task status", "progress status",
+                                    "workflow status", "state", "current status",
+                                    "milestone status", "completion status"),
+               ("status", "state")),
+        Column("rag", "RAG", ("rag", "rag status", "rag rating", "r a g", "rag status ",
+                              "delivery status", "current rag", "rag this month",
+                              "delivery confidence"),
+               ("rag",)),
     ),
     identify_any=("action", "sub_action"),
     min_columns=2,
@@ -230,24 +263,34 @@ QUARTERS = ("q1", "q2", "q3", "q4")
 TEMPLATE_REFERENCE_HEADERS = ("Last month RAG", "Last month update")
 
 
+#: Longest header (in words, after folding) read for its concept words: longer cells are
+#: sentences (instructions, data), not headers.
+TOKEN_MAX_WORDS = 6
+
+
 @dataclass
 class AliasTable:
-    """header_key -> canonical column name for one kind, with the programme's extra aliases."""
+    """header_key -> canonical column name for one kind, with the programme's extra aliases,
+    and the concept words (:attr:`Column.tokens`) for headers no alias names."""
 
     schema: SheetSchema
     lookup: dict[str, str] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, schema: SheetSchema, extra: dict[str, list[str]] | None = None) -> "AliasTable":
         lookup: dict[str, str] = {}
+        tokens: dict[str, str] = {}
         for col in schema.columns:
             for alias in (*col.aliases, col.name, col.header):
                 lookup.setdefault(header_key(alias), col.name)
+            for token in col.tokens:  # the first column naming a word has it
+                tokens.setdefault(header_key(token), col.name)
         for name, aliases in (extra or {}).items():
             if any(c.name == name for c in schema.columns):
                 for alias in aliases:
                     lookup[header_key(alias)] = name
-        return cls(schema, lookup)
+        return cls(schema, lookup, tokens)
 
     def match(self, key: str) -> str | None:
         """Canonical name for a folded header, trying exact first, then a long-alias prefix."""
@@ -264,6 +307,29 @@ class AliasTable:
             return None
         for alias, name in self._prefixes().get(f"{words[0]} {words[1]}", ()):
             if key.startswith(alias + " "):
+                return name
+        return None
+
+    def match_tokens(self, key: str, taken: set[str] | frozenset = frozenset()) -> str | None:
+        """Canonical name for a header no alias names, from the concept words it holds.
+
+        Words are tried from the last one back ("Task Description", "Risk Owner": English
+        puts the head noun last), two-word concepts before one-word ones; a name already in
+        ``taken`` is passed over, so "Lead Department" beside "Lead Officer" stays an extra.
+        Numbers ("Likelihood_1_5") are not words."""
+        if not key or not self.tokens:
+            return None
+        words = [w for w in key.split(" ") if not w.isdigit()]
+        if not words or len(words) > TOKEN_MAX_WORDS:
+            return None
+        tokens = self.tokens
+        for i in range(len(words) - 1, -1, -1):
+            if i:
+                name = tokens.get(f"{words[i - 1]} {words[i]}")
+                if name is not None and name not in taken:
+                    return name
+            name = tokens.get(words[i])
+            if name is not None and name not in taken:
                 return name
         return None
 

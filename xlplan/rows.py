@@ -1,0 +1,329 @@
+"""Rows under a header that are not rows of the table, shared by every kind of sheet.
+
+People keep more than the table on a sheet: the header repeated on each printed page or under
+each section, section banners ("3. Acceptable Use Policy"), a Total row, a rating legend,
+footnotes and a numbered list of references under the table, rows numbered in advance and
+left empty, and the source list of a dropdown typed into a column with no header. None of
+these is an action, a risk or an indicator. :func:`classify_rows` finds them; the normaliser
+of each kind skips them, and :func:`note_rows` gives each an ``info`` issue (``not-a-row``)
+naming its cell, so nothing vanishes unexplained.
+
+Banners are the one class a normaliser may use: an action plan reads a banner as the theme of
+the rows below it (and says nothing more about it). A normaliser that does not use banners
+passes ``banners_used=False`` to :func:`note_rows`, which then notes them too.
+
+Most rows of a big sheet are plainly data, so the work per row is a couple of list methods
+run in C; only rows with one or two cells, and the rows after the table's last block, are
+looked at more closely.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .issues import col_letter
+from .reader import RawSheet
+from .text import clean_text
+
+#: What each class of row is, as the issue says it.
+CLASS_TEXT = {
+    "header": "the header row repeated",
+    "banner": "a section banner",
+    "total": "a total row",
+    "legend": "part of a legend (a key to the ratings)",
+    "footnote": "a note under the table",
+    "reference": "a numbered list under the table",
+    "numbered": "a row numbered in advance and left empty",
+}
+
+_TOTAL = re.compile(r"^(?:grand\s+|sub[\s-]?)?totals?\b", re.IGNORECASE)
+_LEGEND_TITLE = re.compile(r"^(?:key|legend|rating key|risk rating key|scoring key|rag key|"
+                           r"risk (?:score|scoring|rating|matrix)\w*|scoring|ratings?|"
+                           r"status (?:rules|conditions|key)|rag (?:ratings?|definitions?))\b",
+                           re.IGNORECASE)
+_FOOTNOTE = re.compile(r"^(?:\*|\u2020|note\b|notes\b|nb\b|n\.b\.|source\b|sources\b|\u00a9|"
+                       r"\(c\)|copyright\b|prepared by\b|last updated\b|updated\b|version\b|"
+                       r"printed\b|page \d|status rules|status conditions|\$)", re.IGNORECASE)
+_NUMBERED = re.compile(r"^(?:\[\d+\]|\(?\d+(?:\.\d+)*[.)]\s+\S)")
+_NUMBER = re.compile(r"^\d+(?:\.0+)?\.?$")
+_RANGE = re.compile(r"^[<>\u2264\u2265]?\s*\d+(?:\.\d+)?\s*(?:[-\u2013\u2014=:+]|to\b|and\b)")
+RATING_WORDS = frozenset({
+    "red", "amber", "green", "blue", "yellow", "amber red", "amber green", "red amber",
+    "green amber", "complete", "completed", "black", "grey", "gray",
+    "high", "medium", "low", "critical", "very high", "very low", "moderate", "minor", "major",
+    "severe", "significant", "negligible", "catastrophic", "insignificant", "extreme",
+    "rare", "unlikely", "possible", "likely", "almost certain", "certain", "remote",
+    "probable", "improbable", "tolerable", "intolerable", "acceptable", "unacceptable",
+})
+_WORD = re.compile(r"[^a-z]+")
+
+
+@dataclass
+class RowClasses:
+    """What :func:`classify_rows` found: the rows to skip and the columns to ignore."""
+
+    #: 0-based row -> (class, column of its first cell, its text) for each non-data row
+    skip: dict[int, tuple[str, int, str]] = field(default_factory=dict)
+    #: unheaded columns holding a dropdown's source list: column -> what it holds
+    lists: dict[int, str] = field(default_factory=dict)
+    #: the one-cell banner above the header when the sheet is sectioned by banners, each
+    #: over a repeated header (the first section's title): its text, or ''
+    first_banner: str = ""
+
+    def banner(self, r: int) -> str | None:
+        """The banner text of row ``r`` (0-based), or None when it is no banner."""
+        hit = self.skip.get(r)
+        return hit[2] if hit is not None and hit[0] == "banner" else None
+
+
+def _filled(v) -> bool:
+    return v is not None and v != "" and not (v.__class__ is str and not v.strip())
+
+
+def _first_cell(row: list, ignore: dict) -> tuple[int, object]:
+    for c, v in enumerate(row):
+        if c not in ignore and _filled(v):
+            return c, v
+    return -1, ""
+
+
+def _is_number(v) -> bool:
+    if v.__class__ in (int, float):
+        return True
+    return v.__class__ is str and bool(_NUMBER.match(v.strip()))
+
+
+def _rating_word(v) -> bool:
+    if v.__class__ is not str:
+        return False
+    return _WORD.sub(" ", v.lower()).strip() in RATING_WORDS
+
+
+def list_columns(sheet: RawSheet, loc) -> dict[int, str]:
+    """Unheaded columns that hold a dropdown's source list (column -> what it holds), cached
+    on ``loc.lists``.
+
+    Such a column holds a short run of distinct short words, most of which are values of the
+    table's own columns (the choices its dropdowns offer: Risk / Issue / Assumption, Open /
+    Closed, High / Medium / Low). A column of data has repeats, long text or values of its
+    own."""
+    if loc.lists is not None:
+        return loc.lists
+    lists: dict[int, str] = {}
+    headed = set(loc.columns.values()) | set(loc.extras)
+    rows = sheet.rows[loc.header_row + 1:]
+    width = max(map(len, rows), default=0)
+    for c in range(width):
+        if c in headed:
+            continue
+        values = [row[c] for row in rows if c < len(row) and _filled(row[c])]
+        if not 2 <= len(values) <= 60:
+            continue
+        if any(v.__class__ is not str or len(v) > 40 for v in values):
+            continue
+        folded = [v.strip().casefold() for v in values]
+        if len(set(folded)) < len(folded):
+            continue
+        table_values = {row[k].strip().casefold() for row in rows for k in headed
+                        if k < len(row) and row[k].__class__ is str and row[k]}
+        if sum(1 for v in folded if v in table_values) * 2 < len(folded):
+            continue
+        lists[c] = ", ".join(v.strip() for v in values[:6]) + (" ..." if len(values) > 6 else "")
+    loc.lists = lists
+    return lists
+
+
+def classify_rows(sheet: RawSheet, loc) -> RowClasses:
+    """The non-data rows under a located header (see the module docstring)."""
+    out = RowClasses(lists=dict(list_columns(sheet, loc)))
+    ignore = out.lists
+    first = loc.header_row + 1
+    rows = sheet.rows
+    n_rows = len(rows)
+    if first >= n_rows:
+        return out
+    counts = [len(row) - row.count("") - row.count(None) for row in rows[first:]]
+    if ignore:
+        for i, row in enumerate(rows[first:]):
+            if counts[i]:
+                counts[i] -= sum(1 for c in ignore if c < len(row) and _filled(row[c]))
+
+    header_rows = [loc.header_row] + ([loc.group_row] if loc.group_row is not None else [])
+    headers = [{c: clean_text(v).casefold() for c, v in enumerate(rows[h])
+                if v.__class__ is str and v.strip()} for h in header_rows]
+    probes = [(min(h), h[min(h)]) for h in headers if h]
+    table_cols = sorted({*loc.columns.values(), *loc.extras})
+    total_cols = table_cols[:3]
+    wide = {r0 for r0, c0, r1, c1 in sheet.merged if c1 - c0 + 1 >= 3 and r0 >= first}
+
+    skip = out.skip
+    for i, n in enumerate(counts):
+        if not n:
+            continue
+        r = first + i
+        row = rows[r]
+        if n <= 2:  # a cell of spaces is no cell: counted exactly on the few short rows
+            n = counts[i] = sum(1 for c, v in enumerate(row) if c not in ignore and _filled(v))
+            if not n:
+                continue
+        # The header again: its first cell, then most of its cells.
+        for (c0, h0), hdr in zip(probes, headers):
+            v = row[c0] if c0 < len(row) else ""
+            if v.__class__ is str and v and len(v) <= 2 * len(h0) + 10 \
+                    and clean_text(v).casefold() == h0:
+                same = sum(1 for c, h in hdr.items() if c < len(row) and row[c].__class__ is str
+                           and clean_text(row[c]).casefold() == h)
+                if same * 3 >= len(hdr) * 2:
+                    skip[r] = ("header", c0, clean_text(v))
+                    break
+        if r in skip:
+            continue
+        if total_cols:
+            for c in total_cols:
+                v = row[c] if c < len(row) else ""
+                if v.__class__ is str and v[:1] in "TtGgSs" and _TOTAL.match(v.strip()):
+                    skip[r] = ("total", c, clean_text(v))
+                    break
+                if _filled(v):
+                    break
+            if r in skip:
+                continue
+        if n == 1:
+            c, v = _first_cell(row, ignore)
+            if _is_number(v) and (c not in loc.columns.values() or c == loc.columns.get("ref")
+                                  or c == (table_cols[0] if table_cols else c)):
+                skip[r] = ("numbered", c, clean_text(v))
+
+    _tail(rows, first, counts, skip, wide, ignore)
+    _banners(rows, first, counts, skip, wide, ignore, out, loc)
+    return out
+
+
+def _next_filled(counts: list[int], i: int) -> int | None:
+    for k in range(i + 1, len(counts)):
+        if counts[k]:
+            return k
+    return None
+
+
+def _banners(rows, first, counts, skip, wide, ignore, out: RowClasses, loc) -> None:
+    """One-cell rows that open a section: merged across the table, or over a repeated
+    header. When the sheet is sectioned so, the one-cell row just above the header titles
+    its first section (``out.first_banner``)."""
+    over_header = False
+    for i, n in enumerate(counts):
+        r = first + i
+        if n != 1 or r in skip:
+            continue
+        c, v = _first_cell(rows[r], ignore)
+        if v.__class__ is not str:
+            continue
+        nxt = _next_filled(counts, i)
+        if nxt is not None and skip.get(first + nxt, ("",))[0] == "header":
+            skip[r] = ("banner", c, clean_text(v))
+            over_header = True
+        elif r in wide:
+            skip[r] = ("banner", c, clean_text(v))
+    if over_header:
+        for r in range(loc.first_row - 1, max(-1, loc.first_row - 4), -1):
+            row = rows[r]
+            filled = [v for v in row if _filled(v)]
+            if not filled:
+                continue
+            if len(filled) == 1 and filled[0].__class__ is str:
+                out.first_banner = clean_text(filled[0])
+            break
+
+
+def _furniture_like(row: list, n: int, ignore) -> str | None:
+    """The class a row under the table would have as furniture, or None for a data row."""
+    c, v = _first_cell(row, ignore)
+    text = v.strip() if v.__class__ is str else ""
+    if text and _LEGEND_TITLE.match(text):
+        return "legend"
+    if text and _FOOTNOTE.match(text):
+        return "footnote"
+    if n <= 3 and (_rating_word(v) or (text and _RANGE.match(text))):
+        return "legend"
+    if n <= 2 and (_NUMBERED.match(text) or _is_number(v)):
+        return "reference"
+    if n == 1:
+        return "footnote"
+    return None
+
+
+def _tail(rows, first, counts, skip, wide, ignore) -> None:
+    """Blocks of rows under the table (after a blank row) that are notes, legends and
+    reference lists, and the notes that close the table's last block."""
+    blocks: list[list[int]] = []
+    current: list[int] = []
+    for i, n in enumerate(counts):
+        if not n:
+            if current:
+                blocks.append(current)
+                current = []
+            continue
+        if first + i not in skip:
+            current.append(i)
+    if current:
+        blocks.append(current)
+    if not blocks:
+        return
+    # Whole blocks from the end, while every row in them is furniture (never the first).
+    while len(blocks) > 1:
+        block = blocks[-1]
+        found = [_furniture_like(rows[first + i], counts[i], ignore) for i in block]
+        if any(f is None for f in found):
+            break
+        kind = "legend" if "legend" in found else "reference" if "reference" in found \
+            else "footnote"
+        for i in block:
+            r = first + i
+            c, v = _first_cell(rows[r], ignore)
+            note = v.__class__ is str and _FOOTNOTE.match(v.strip())
+            skip[r] = ("footnote" if note else kind, c, clean_text(v))
+        blocks.pop()
+    # Notes closing the last block: a note's words, or one cell merged across the table.
+    block = blocks[-1]
+    for i in reversed(block[1:]):
+        r = first + i
+        row = rows[r]
+        c, v = _first_cell(row, ignore)
+        text = v.strip() if v.__class__ is str else ""
+        if text and (_FOOTNOTE.match(text) or _LEGEND_TITLE.match(text)
+                     or (counts[i] == 1 and r in wide)):
+            skip[r] = ("footnote", c, clean_text(v))
+            continue
+        break
+
+
+def note_rows(ctx, classes: RowClasses, *, banners_used: bool = True) -> None:
+    """One ``not-a-row`` info issue per skipped row (a run of rows numbered in advance is
+    one issue), and one per dropdown list column."""
+    runs: list[list[int]] = []
+    for r in sorted(classes.skip):
+        cls, c, text = classes.skip[r]
+        if cls == "banner" and banners_used:
+            continue
+        if cls == "numbered":
+            if runs and classes.skip[runs[-1][-1]][0] == "numbered" and runs[-1][-1] >= r - 2:
+                runs[-1].append(r)
+                continue
+            runs.append([r])
+            continue
+        runs.append([r])
+    for run in runs:
+        r = run[0]
+        cls, c, text = classes.skip[r]
+        what = CLASS_TEXT[cls]
+        if len(run) > 1:
+            msg = (f"rows {r + 1}-{run[-1] + 1} are numbered in advance and hold nothing else: "
+                   "not read as rows")
+        else:
+            shown = f" ('{text[:60]}')" if text else ""
+            msg = f"not read as a row: {what}{shown}"
+        ctx.issue("not-a-row", msg, row=r + 1, col=c if c >= 0 else None, value=text[:200])
+    for c, what in sorted(classes.lists.items()):
+        ctx.issue("not-a-row", f"column {col_letter(c)} has no header and holds a list of "
+                  f"choices ({what}), the source of a dropdown: not read as data",
+                  row=ctx.loc.header_row + 2, col=c, value=what[:200])
