@@ -58,6 +58,13 @@ _ENTRIES = (
     Entry("hidden-sheet", "A hidden sheet was not read",
           "Hidden sheets usually hold lookup lists or old versions, so they are not read.",
           "Unhide the sheet in Excel if it holds this month's return."),
+    Entry("not-a-row", "A row under the header was not read as a row of the table",
+          "Repeated headers, section banners, total rows, rating legends, notes and reference "
+          "lists under a table, rows numbered in advance and left empty, and a column holding "
+          "a dropdown's list of choices are part of the sheet's layout, not actions, risks or "
+          "indicators. xlplan skips each and says where it is, so nothing vanishes unexplained.",
+          "Nothing, if the row is what the message says. If it is real data, fill in its "
+          "cells like the rows above it (a row needs more than a number or a single note)."),
     Entry("external-link", "The workbook links to other workbooks",
           "Some cells take values from other files. xlplan uses the values saved in this "
           "workbook and never follows the links.",
