@@ -14,11 +14,11 @@ import time
 
 import pytest
 
-from hostile import write_corpus
+from hostile import READ_AS, write_corpus
 from xlplan.demo.plan import write_submissions
 
 # Codes that leave the file readable: the file is merged and carries the note.
-READABLE = {"macros-ignored", "external-link"}
+READABLE = {"macros-ignored", "external-link", "stray-cell"}
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +60,7 @@ def test_hostile_files_beside_good_ones(folder):
     for issue in data["issues"]:
         codes.setdefault(issue.get("name", issue["file"]), set()).add(issue["code"])
     for name, code_expected in expected.items():
+        code_expected = READ_AS.get(name, code_expected)
         if code_expected is None:
             assert status[name] in ("ok", "errors"), name
             continue
@@ -91,5 +92,6 @@ def test_each_hostile_file_alone_is_quick():
             took = time.perf_counter() - start
             grew_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
             assert took < 10 and grew_mb < 500, (name, took, grew_mb)
+            code = READ_AS.get(name, code)
             if code is not None:
                 assert code in {i.code for i in sub.issues}, (name, sub.issues)

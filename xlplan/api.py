@@ -149,6 +149,8 @@ def _read_sheets(raw: RawWorkbook, programme: Programme, info: FileInfo, issues:
         ctx.settle()  # a styles read still running in a child is collected, used or not
         validate_required_columns(ctx)
         validate(df, ctx)
+        if sheet.errors:
+            ctx.issues = _error_values(sheet, loc, ctx)
         issues.extend(ctx.issues)
         tables[loc.kind].append(df)
         if "ref" in loc.columns:
@@ -174,6 +176,21 @@ def _read_sheets(raw: RawWorkbook, programme: Programme, info: FileInfo, issues:
                          "action plan needs e.g. Action / Sub actions / SRO / RAG; a risk register "
                          f"Ref / Description / Rating); sheets looked at: {names}",
                          file=raw.display))
+
+
+def _error_values(sheet, loc, ctx: SheetContext) -> list[Issue]:
+    """The sheet's issues with its Excel error cells reported (see
+    :mod:`xlplan.checks.error_values`)."""
+    from .checks.error_values import error_value_issues, replace_explained
+
+    periods: set[int] = set()
+    if loc.kind == SCORECARD:
+        from .normalise.scorecards import period_columns
+
+        header = sheet.rows[loc.header_row] if loc.header_row < len(sheet.rows) else []
+        fy = ctx.programme.financial_year_start_month
+        periods = {c for c, _p in period_columns(header, loc, fy)}
+    return replace_explained(ctx.issues, error_value_issues(sheet, loc, ctx.file, periods))
 
 
 #: A sheet with at least this many rows has its styles read in a forked child process while

@@ -69,6 +69,13 @@ _ENTRIES = (
           "Some cells take values from other files. xlplan uses the values saved in this "
           "workbook and never follows the links.",
           "Make sure the linked values were up to date when the workbook was saved."),
+    Entry("active-content", "Active content left out of an annotated copy",
+          "The workbook has macros, links to other workbooks or DDE links, formulas that reach "
+          "outside the workbook, embedded objects or ActiveX controls. The annotated copy xlplan "
+          "writes leaves them out (a macro-enabled workbook's copy is a plain .xlsx); a formula "
+          "that reached outside is replaced by the value Excel last saved for it. The SRO's own "
+          "workbook is unchanged.",
+          "Nothing: correct the SRO's own workbook, not the annotated copy."),
     Entry("own-output", "A workbook written by xlplan was not read as a return",
           "The folder holds a consolidated workbook (or an unfilled template) that xlplan wrote. "
           "Reading it as a return would count every row twice.",
@@ -136,6 +143,16 @@ _ENTRIES = (
           "(usually a formula whose source was deleted). The error is kept as text, never read as "
           "a blank.",
           "Fix the formula in the SRO's workbook, or type the value."),
+    Entry("unreadable-cell", "A cell could not be read",
+          "One cell of the workbook is damaged (for example it points at text the file does "
+          "not hold, or a number cell holds something that is not a number), so it was read as "
+          "blank. Every other cell of the file was read.",
+          "Retype the cell's value in Excel and save the workbook."),
+    Entry("stray-cell", "A value far outside the table",
+          "A value sits far below or to the right of the table (often typed by accident, or "
+          "left behind when rows were deleted). It is not read as part of the table; the table "
+          "itself is read.",
+          "Press Ctrl+End in Excel to find it; delete it, or move it into the table."),
     Entry("text-truncated", "Text cut to Excel's cell limit",
           "A cell's text is longer than the 32,767 characters Excel allows in a cell, so the "
           "consolidated workbook holds the start of it.",

@@ -107,6 +107,8 @@ def render_text(result, out) -> None:
 
     ``out`` is called once with the whole report (a big file has tens of thousands of lines:
     one write, not one per line)."""
+    from .issues import printable
+
     by_file: dict[str, list] = {}
     for issue in sorted(result.issues, key=lambda i: i.sort_key()):
         by_file.setdefault(issue.file, []).append(issue)
@@ -121,12 +123,12 @@ def render_text(result, out) -> None:
         status = {"ok": "OK", "errors": "ERRORS", "failed": "FAILED", "skipped": "skipped"}.get(
             info.status, info.status)
         counts = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
-        lines.append(click.style(f"{info.path}", bold=True) + f"  [{status}]  {counts}"
-                     + (f"  ({sheets})" if sheets else ""))
+        lines.append(click.style(printable(info.path), bold=True) + f"  [{status}]  {counts}"
+                     + (f"  ({printable(sheets)})" if sheets else ""))
         for issue in found:
-            where = " › ".join(p for p in (issue.file, issue.sheet, issue.cell) if p)
+            where = printable(" › ".join(p for p in (issue.file, issue.sheet, issue.cell) if p))
             code = styled.get(issue.severity, "{}").format(issue.code)
-            lines.append(f"  {where}  {code}  {issue.message}")
+            lines.append(f"  {where}  {code}  {printable(issue.message)}")
     c = result.counts
     rows = sum(f.rows for f in result.files)
     lines.append("")

@@ -59,7 +59,22 @@ CODES: dict[str, str] = {
     "error-value": ERROR,
     "not-a-row": INFO,
     "own-output": INFO,
+    "unreadable-cell": ERROR,
+    "stray-cell": WARNING,
+    "active-content": INFO,
 }
+
+
+#: Characters a terminal acts on (C0 and C1 controls, DEL) or that reorder text on screen
+#: (bidirectional overrides): cell text reaches the text report, never raw.
+_CONTROL = {c: f"\\u{c:04x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0),
+                                        *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters escaped as JSON writes them (ESC -> ``\\u001b``), so
+    that a cell holding a terminal escape sequence is shown, not obeyed."""
+    return text.translate(_CONTROL)
 
 
 def col_letter(index: int) -> str:

@@ -31,6 +31,8 @@ class RawSheet:
     name: str
     rows: list[list]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1
+    #: (row0, col0) of the cells holding an Excel error value (the value is its text, "#REF!")
+    errors: set[tuple[int, int]] = field(default_factory=set)
 
     def value(self, r: int, c: int):
         if 0 <= r < len(self.rows):
@@ -114,18 +116,35 @@ def read_workbook(path: Path, display: str, programme: Programme
         issues.append(at("skipped-file", f"skipped: {reason}", file=display))
         return None, info, issues
 
-    check = check_package(path, display, safety_limits(programme))
+    limits = safety_limits(programme)
+    check = check_package(path, display, limits, sparse_ok=True)
     issues.extend(check.issues)
     if not check.ok:
         info.status = "failed"
         return None, info, issues
 
-    try:
-        sheets, hidden = _read_values(path)
-    except Exception as exc:  # calamine raises its own types; any failure is this file's alone
-        info.status = "failed"
-        issues.append(_calamine_issue(exc, display))
-        return None, info, issues
+    if check.sparse:  # never handed to python-calamine, which would build the whole grid
+        sheets, hidden = _read_tolerant(path, display, limits, issues)
+        if sheets is None or not any(s.rows for s in sheets):
+            # nothing but far-away cells: the sheet is refused as too large, as it says
+            issues[:] = [i for i in issues if i.code != "stray-cell"]
+            issues.extend(check.sparse.values())
+            info.status = "failed"
+            return None, info, issues
+    else:
+        try:
+            sheets, hidden = _read_values(path)
+            if check.error_sheets:
+                _put_back_errors(path, sheets, check.error_sheets)
+        except Exception as exc:  # calamine raises its own types; any failure is this file's
+            first = _calamine_issue(exc, display)
+            sheets = None
+            if first.code == "unreadable-file":  # maybe one bad cell: read it cell by cell
+                sheets, hidden = _read_tolerant(path, display, limits, issues)
+            if sheets is None:
+                info.status = "failed"
+                issues.append(first)
+                return None, info, issues
     for name in hidden:
         issues.append(at("hidden-sheet", f"hidden sheet '{name}' was not read", file=display,
                          sheet=name))
@@ -142,6 +161,44 @@ def _calamine_issue(exc: Exception, display: str) -> Issue:
                   "expands", file=display)
     return at("unreadable-file", f"the workbook could not be read ({name}: {exc}); open it in "
               "Excel, check it, and save it again as .xlsx", file=display)
+
+
+def _read_tolerant(path: Path, display: str, limits: SafetyLimits, issues: list[Issue]
+                   ) -> tuple[list[RawSheet] | None, list[str]]:
+    """The workbook read by :mod:`xlplan.tolerant` (cells one by one; unreadable cells blank
+    and reported, stray far cells reported), or (None, []) if that fails too."""
+    from .tolerant import read_book
+
+    try:
+        book = read_book(path, display, max_rows=limits.max_rows,
+                         max_columns=limits.max_columns)
+    except Exception:  # noqa: BLE001 - the caller reports the fast reader's message instead
+        return None, []
+    issues.extend(book.issues)
+    return [RawSheet(s.name, s.rows, s.merged, s.errors) for s in book.sheets], book.hidden
+
+
+def _put_back_errors(path: Path, sheets: list[RawSheet], members: set[str]) -> None:
+    """Excel error values (#REF!, #N/A...) into the cells python-calamine read as blank."""
+    from .styles import sheet_members
+    from .tolerant import error_cells
+
+    with zipfile.ZipFile(path) as zf:
+        by_member = {m: n for n, m in sheet_members(zf).items()}
+    by_name = {s.name: s for s in sheets}
+    for member in members:
+        sheet = by_name.get(by_member.get(member, ""))
+        if sheet is None:
+            continue
+        for (r, c), text in error_cells(path, member).items():
+            while len(sheet.rows) <= r:
+                sheet.rows.append([""] * (len(sheet.rows[0]) if sheet.rows else 0))
+            row = sheet.rows[r]
+            if len(row) <= c:
+                row.extend([""] * (c + 1 - len(row)))
+            if row[c] in ("", None):
+                row[c] = text
+                sheet.errors.add((r, c))
 
 
 def _read_values(path: Path) -> tuple[list[RawSheet], list[str]]:

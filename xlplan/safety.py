@@ -95,6 +95,14 @@ class PackageCheck:
     sheet_dimensions: dict[str, tuple[int, int]] = field(default_factory=dict)
     # zip member path -> (max_row 1-based, max_col 1-based) seen: the larger of the
     # <dimension> element and the cell references actually present (0, 0 for an empty sheet)
+    sparse: dict[str, Issue] = field(default_factory=dict)
+    # with ``sparse_ok``: zip member -> the too-large verdict withheld because the sheet's area
+    # is huge but its cells are few (a stray value far below the table, a dimension declaring
+    # the sheet's end). Such a sheet must not go to python-calamine, which would build the
+    # whole grid; :mod:`xlplan.tolerant` reads the populated rows only.
+    error_sheets: set[str] = field(default_factory=set)
+    # zip members holding at least one error cell (t="e": #REF!, #N/A...), which
+    # python-calamine reads as blank
 
 
 def sha256_file(path: str | os.PathLike) -> str:
@@ -135,11 +143,20 @@ class _MemberProblem(Exception):
         self.code, self.message, self.value = code, message, value
 
 
-def check_package(path: Path, display_name: str, limits: Limits = Limits()) -> PackageCheck:
-    """Check one file's bytes; never raises. See the module docstring for what and why."""
+#: A sheet whose area is too large is still readable cell by cell when it holds at most this
+#: many cells (see ``PackageCheck.sparse``).
+SPARSE_MAX_CELLS = 1_000_000
+
+
+def check_package(path: Path, display_name: str, limits: Limits = Limits(), *,
+                  sparse_ok: bool = False) -> PackageCheck:
+    """Check one file's bytes; never raises. See the module docstring for what and why.
+
+    ``sparse_ok``: a sheet too large only by its area (few cells, far apart) is recorded in
+    ``check.sparse`` instead of failing the check, for a reader that does not build the grid."""
     check = PackageCheck(issues=[], ok=True, macro_enabled=False, external_links=False,
                          sheet_dimensions={})
-    ctx = _Context(Path(path), display_name, limits, check)
+    ctx = _Context(Path(path), display_name, limits, check, sparse_ok=sparse_ok)
     try:
         ctx.run()
     except _Stop:
@@ -162,6 +179,7 @@ class _Context:
     limits: Limits
     check: PackageCheck
     size: int = 0
+    sparse_ok: bool = False
     sheet_names: dict[str, str] = field(default_factory=dict)  # lower-case member -> sheet name
 
     # -- reporting ------------------------------------------------------------------------------
@@ -376,13 +394,29 @@ class _Context:
         lim = self.limits
         sheet = self.sheet_names.get(info.filename.lower())
         where = f"sheet '{sheet}'" if sheet else f"sheet part '{info.filename}'"
+        errors = _ErrorMarks()
         try:
-            state = _scan_sheet_member(lambda: self._chunks(fh, info),
+            state = _scan_sheet_member(lambda: errors.tap(self._chunks(fh, info)),
                                        info.compress_size > THREAD_MIN, lim)
         except _MemberProblem as problem:
             self._member_issue(info, problem)
             return
+        if errors.found:
+            self.check.error_sheets.add(info.filename)
         self.check.sheet_dimensions[info.filename] = (state.rows, state.cols)
+        rows, cols = state.cell_rows, state.cell_cols
+        sparse = (self.sparse_ok and not state.partial and state.cell_count <= SPARSE_MAX_CELLS)
+        if sparse and (rows > lim.max_rows or cols > lim.max_columns
+                       or rows * cols > lim.max_cells or state.dim_ref):
+            before = len(self.check.issues)
+            self._area_verdict(state, sheet, where)
+            if len(self.check.issues) > before:
+                self.check.sparse[info.filename] = self.check.issues.pop()
+            return
+        self._area_verdict(state, sheet, where)
+
+    def _area_verdict(self, state: "_SheetState", sheet: str | None, where: str) -> None:
+        lim = self.limits
         rows, cols = state.cell_rows, state.cell_cols
         if rows > lim.max_rows:
             self.add("too-large", f"{where} has a cell in row {rows:,} ({state.row_ref}); xlplan "
@@ -642,6 +676,26 @@ class _SheetState:
             self.cell_rows, self.row_ref = row, ref
         if col > self.cell_cols:
             self.cell_cols, self.col_ref = col, ref
+
+
+class _ErrorMarks:
+    """Watches a sheet's chunks go by for error cells (``t="e"``), at the cost of one
+    ``bytes.find`` per chunk; the error values themselves are read later, only if found."""
+
+    MARKS = (b' t="e"', b" t='e'")
+
+    def __init__(self):
+        self.found = False
+
+    def tap(self, chunks: Iterator[bytes]) -> Iterator[bytes]:
+        tail = b""
+        for chunk in chunks:
+            if not self.found:
+                seam = tail + chunk[:8]
+                if any(m in chunk or m in seam for m in self.MARKS):
+                    self.found = True
+                tail = chunk[-8:]
+            yield chunk
 
 
 class _NotCanonical(Exception):
