@@ -34,6 +34,8 @@ class Submission:
     risks: pd.DataFrame
     scorecards: pd.DataFrame
     issues: list[Issue] = field(default_factory=list)
+    #: "template": a template xlplan wrote, not filled in since (see :func:`xlplan.reader.own_output`)
+    own_output: str = ""
 
     @property
     def ok(self) -> bool:
@@ -119,7 +121,7 @@ def read_submission(path: str | Path, programme: Programme | None = None, *,
         return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
     sub = Submission(info, combined(ACTION_PLAN), combined(RISK_REGISTER), combined(SCORECARD),
-                     issues)
+                     issues, raw.own_output if raw is not None else "")
     if info.status == "ok" and any(i.severity == ERROR for i in issues):
         info.status = "errors"
     info.sro = submission_sro(sub)
@@ -273,6 +275,13 @@ def submission_sro(sub: Submission) -> str:
     return ""
 
 
+class FolderFile(tuple):
+    """(path, display name) of a file found in a folder rather than named by the user: an
+    unfilled template there is skipped (see :func:`own_outputs_skipped`)."""
+
+    __slots__ = ()
+
+
 def collect_paths(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
     """Files to read from files and folders (folders recursively, sorted, so runs are
     repeatable), each with the name it is reported under."""
@@ -280,7 +289,7 @@ def collect_paths(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
     for p in map(Path, paths):
         if p.is_dir():
             for f in sorted(q for q in p.rglob("*") if q.is_file()):
-                out.append((f, display_name(f, p)))
+                out.append(FolderFile((f, display_name(f, p))))
         else:
             out.append((p, p.name))
     return out
@@ -293,11 +302,30 @@ def read_many(paths: Iterable[str | Path], programme: Programme | None = None, *
     path the command line takes)."""
     programme = programme or load_config()
     subs: list[Submission] = []
-    for path, display in collect_paths(paths):
+    for item in collect_paths(paths):
+        path, display = item
         if progress:
             progress(display)
-        subs.append(read_bounded(path, programme, display))
+        subs.append(own_outputs_skipped(item, read_bounded(path, programme, display)))
     return subs, programme
+
+
+def own_outputs_skipped(item: tuple[Path, str], sub: Submission) -> Submission:
+    """``sub``, or in its place a skipped file with an ``own-output`` note when it is a
+    template xlplan wrote, found in a folder and not filled in since (it holds last month's
+    rows: reading it would count them twice). A template named on its own is read."""
+    if sub.own_output != "template" or not isinstance(item, FolderFile):
+        return sub
+    sub.info.status = "skipped"
+    sub.info.sheets = []
+    handlers = _kind_handlers()
+    issue = at("own-output", "skipped: this is a template written by xlplan template that has "
+               "not been filled in (nobody has saved it since it was made). Send it to the SRO; "
+               "the copy they fill in and return is read", file=sub.info.path)
+    return Submission(sub.info, _empty(handlers[ACTION_PLAN][2]),
+                      _empty(handlers[RISK_REGISTER][2]) if RISK_REGISTER in handlers else
+                      _empty(()), _empty(handlers[SCORECARD][2]) if SCORECARD in handlers else
+                      _empty(()), [issue], "template")
 
 
 def read_combined(paths: Iterable[str | Path], programme: Programme | None = None, *,
@@ -333,10 +361,12 @@ def _read_chunk(programme: Programme, items: list[tuple[Path, str]],
     """A run of files read and combined: what a worker hands back (one table per kind, not
     three per file, because moving DataFrames between processes is costly per frame)."""
     subs = []
-    for path, display in items:
+    for item in items:
+        path, display = item
         if progress:
             progress(display)
-        subs.append(read_bounded(path, programme, display, isolate=isolate))
+        subs.append(own_outputs_skipped(item, read_bounded(path, programme, display,
+                                                           isolate=isolate)))
     return combine(subs, programme), extra_columns(subs)
 
 

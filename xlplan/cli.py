@@ -179,12 +179,14 @@ def validate(paths: tuple[Path, ...], fmt: str, annotate_dir: Path | None, jobs:
         except OSError as exc:
             raise fail(f"cannot write annotated copies to {annotate_dir}: "
                        f"{exc.strerror or exc}") from None
+        from .issues import printable
+
         clean = sum(1 for f in result.files if f.status == "ok"
                     and not any(i.file == f.path for i in result.issues))
         click.echo(f"Annotated {len(written)} file(s) into {annotate_dir}"
                    + (f"; {clean} file(s) had nothing to annotate" if clean else ""), err=True)
         for name, reason in getattr(written, "skipped", ()):
-            click.echo(f"  not annotated: {name}: {reason}", err=True)
+            click.echo(printable(f"  not annotated: {name}: {reason}"), err=True)
     if fmt == "json":
         report = result.report(paths=as_given(files))
         click.echo(json.dumps(report, indent=2, ensure_ascii=False, default=str))
@@ -227,8 +229,44 @@ def summary_line(merged, out_path: Path | None) -> str:
     if out_path is not None:
         line += f" Written to {out_path}."
     if failed:
-        line += f" Failed: {', '.join(failed)}."
+        from .issues import printable
+
+        line += f" Failed: {printable(', '.join(failed))}."
     return line
+
+
+def unwritable(path: Path) -> str | None:
+    """Why ``path`` cannot be written (its folder missing or read-only, the file read-only),
+    or None. Checked by creating and removing a scratch file beside it, which works the same
+    on every platform (``os.access`` does not see Windows ACLs)."""
+    import tempfile
+
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        return f"the folder {folder} does not exist"
+    if path.is_dir():
+        return "it is a folder"
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the file is read-only"
+    try:
+        fd, scratch = tempfile.mkstemp(prefix=".xlplan-", dir=folder)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    os.close(fd)
+    os.unlink(scratch)
+    return None
+
+
+def nothing_read(merged) -> str | None:
+    """What to say when no file of the folder gave a row (all failed, skipped or empty)."""
+    if any(f.rows for f in merged.files if f.status in ("ok", "errors")):
+        return None
+    counts: dict[str, int] = {}
+    for f in merged.files:
+        counts[f.status] = counts.get(f.status, 0) + 1
+    how = ", ".join(f"{n} {st}" for st, n in sorted(counts.items())) or "none"
+    return (f"no rows were read from any of the {len(merged.files)} file(s) given ({how}): "
+            "nothing to merge")
 
 
 def run_merge(paths, out: Path | None, *, previous, period, report_json, strict, programme,
@@ -244,6 +282,10 @@ def run_merge(paths, out: Path | None, *, previous, period, report_json, strict,
     inputs = [p for p, _ in files] + ([Path(previous)] if previous else [])
     if out is not None and any(p.resolve() == out.resolve() for p in inputs):
         raise fail(f"the output {out} is one of the inputs; choose another file name")
+    for target in (out, report_json):  # found now, not after reading the whole folder
+        problem = unwritable(target) if target is not None else None
+        if problem:
+            raise fail(f"cannot write {target}: {problem}")
     progress = Progress(len(files), "Merging")
     try:
         merged = run(paths, previous=previous, period=period, config=programme, progress=progress,
@@ -254,7 +296,11 @@ def run_merge(paths, out: Path | None, *, previous, period, report_json, strict,
         progress.close()
     has_errors = any(i.severity == "error" for i in merged.issues)
     written = None
-    if strict and has_errors:
+    nothing = nothing_read(merged)
+    if nothing:
+        render_text(merged, lambda s: click.echo(s, err=True))
+        click.echo(f"xlplan: {nothing}; no workbook was written.", err=True)
+    elif strict and has_errors:
         render_text(merged, lambda s: click.echo(s, err=True))
         click.echo("xlplan: --strict: errors were found, so no workbook was written.", err=True)
     elif out is not None:
@@ -276,7 +322,7 @@ def run_merge(paths, out: Path | None, *, previous, period, report_json, strict,
                                    encoding="utf-8")
         except OSError as exc:
             raise fail(f"cannot write {report_json}: {exc.strerror or exc}") from None
-    if strict and has_errors:
+    if nothing or (strict and has_errors):
         return EXIT_FOUND
     if not quiet:
         click.echo(summary_line(merged, written))

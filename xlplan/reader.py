@@ -49,6 +49,8 @@ class RawWorkbook:
     sheets: list[RawSheet]
     info: FileInfo
     macro_enabled: bool = False
+    #: "template" for a template xlplan wrote that nobody has saved since (see :func:`own_output`)
+    own_output: str = ""
 
 
 def display_name(path: Path, root: Path | None) -> str:
@@ -145,10 +147,63 @@ def read_workbook(path: Path, display: str, programme: Programme
                 info.status = "failed"
                 issues.append(first)
                 return None, info, issues
+    own = own_output(path, hidden, check.sparse)
+    if own == "consolidated":
+        info.status = "skipped"
+        issues[:] = [i for i in issues if i.code not in ("macros-ignored", "external-link")]
+        issues.append(at("own-output", "skipped: this is a consolidated workbook written by "
+                         "xlplan, not an SRO's return. To compare this month with it, pass it "
+                         "as --previous (and keep it out of the returns folder)", file=display))
+        return None, info, issues
     for name in hidden:
         issues.append(at("hidden-sheet", f"hidden sheet '{name}' was not read", file=display,
                          sheet=name))
-    return RawWorkbook(path, display, sheets, info, check.macro_enabled), info, issues
+    raw = RawWorkbook(path, display, sheets, info, check.macro_enabled, own)
+    return raw, info, issues
+
+
+#: A1 of the hidden sheet xlplan writes into every consolidated workbook (xlplan.write.meta).
+META_SHEET, META_MARK = "xlplan", "Layout data for xlplan"
+#: What ``xlplan template`` writes into a template's document properties.
+TEMPLATE_MARK = "Made by xlplan template"
+
+
+def own_output(path: Path, hidden: list[str], sparse=()) -> str:
+    """"consolidated" for a consolidated workbook xlplan wrote (its hidden metadata sheet),
+    "template" for a template xlplan wrote that has not been saved since (an SRO who fills it
+    in saves it, and Excel, LibreOffice and openpyxl then update the modified time), else ""."""
+    if META_SHEET in hidden and not sparse:
+        try:
+            import python_calamine as pc
+
+            wb = pc.CalamineWorkbook.from_path(os.fspath(path))
+            try:
+                first = wb.get_sheet_by_name(META_SHEET).to_python(nrows=1)
+            finally:
+                wb.close()
+            if first and first[0] and str(first[0][0]).startswith(META_MARK):
+                return "consolidated"
+        except Exception:  # noqa: BLE001 - not ours after all
+            pass
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("docProps/core.xml")
+            if info.file_size > 1 << 16:
+                return ""
+            core = zf.read(info).decode("utf-8", "replace")
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return ""
+    if TEMPLATE_MARK not in core:
+        return ""
+    import re
+
+    def prop(name: str) -> str:
+        m = re.search(rf"<(?:\w+:)?{name}\b[^>]*>([^<]*)<", core)
+        return m.group(1).strip() if m else ""
+
+    if prop("lastModifiedBy") in ("", "xlplan") and prop("modified") == prop("created"):
+        return "template"
+    return ""
 
 
 def _calamine_issue(exc: Exception, display: str) -> Issue:
