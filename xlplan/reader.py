@@ -125,15 +125,18 @@ def read_workbook(path: Path, display: str, programme: Programme
         info.status = "failed"
         return None, info, issues
 
-    if check.sparse:  # never handed to python-calamine, which would build the whole grid
+    sheets = None
+    if check.sparse or check.bad_index_sheets:
+        # never handed to python-calamine, which would build the whole grid (sparse), or
+        # silently read a bad shared-string index as the first string
         sheets, hidden = _read_tolerant(path, display, limits, issues)
-        if sheets is None or not any(s.rows for s in sheets):
+        if check.sparse and (sheets is None or not any(s.rows for s in sheets)):
             # nothing but far-away cells: the sheet is refused as too large, as it says
             issues[:] = [i for i in issues if i.code != "stray-cell"]
             issues.extend(check.sparse.values())
             info.status = "failed"
             return None, info, issues
-    else:
+    if sheets is None:
         try:
             sheets, hidden = _read_values(path)
             if check.error_sheets:

@@ -138,27 +138,31 @@ def read_book(path: Path, display: str, *, max_rows: int, max_columns: int) -> B
 
 
 def _cells(fh, merges: list | None = None):
-    """(row0, col0, element) of each ``<c>``, in order; positions follow Excel's rules for
-    cells without a reference (the next column; a ``<row r>`` resets the row). Merged ranges
-    are appended to ``merges`` as (r0, c0, r1, c1)."""
-    row, col = -1, -1
+    """(row0, col0, element) of each ``<c>``, in order. A cell's reference gives its position;
+    a cell without one takes the next column of its row, and a ``<row>`` without ``r`` follows
+    the row before: python-calamine's rules, which :class:`xlplan.safety._ExactScanner` also
+    follows. Merged ranges are appended to ``merges`` as (r0, c0, r1, c1)."""
+    row_index, col_index = 0, 0
     for event, el in etree.iterparse(fh, events=("start", "end"), **_parser_args()):
         tag = _local(el.tag)
         if event == "start":
             if tag == "row":
-                r = el.get("r")
-                row = int(r) - 1 if r and r.isdigit() else row + 1
-                col = -1
+                r = (el.get("r") or "").strip()
+                if r.isdigit() and int(r) >= 1:
+                    row_index = int(r) - 1
             continue
         if tag == "c":
             ref = _REF_RE.match((el.get("r") or "").strip())
             if ref:
-                col = _col(ref.group(1))
-                row = int(ref.group(2)) - 1
+                row, col = int(ref.group(2)) - 1, _col(ref.group(1))
+                col_index = col + 1
             else:
-                col += 1
+                row, col = row_index, col_index
+                col_index += 1
             yield max(row, 0), col, el
         elif tag == "row":
+            row_index += 1
+            col_index = 0
             el.clear(keep_tail=False)
         elif tag == "mergeCell" and merges is not None:
             ends = [_REF_RE.match(p.strip()) for p in (el.get("ref") or "").split(":")]
@@ -283,7 +287,10 @@ class _SheetReader:
         raw = _text_of(el, "v")
         if t == "s":
             try:
-                return self.strings[int(raw)]
+                index = int(raw)
+                if index < 0:
+                    raise IndexError(index)
+                return self.strings[index]
             except (ValueError, IndexError):
                 self._bad(r, c, f"it points at shared string {raw!r}, which the file does not "
                           "have", raw)
