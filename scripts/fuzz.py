@@ -55,9 +55,9 @@ ERRORS = [b"#REF!", b"#N/A", b"#DIV/0!", b"#VALUE!", b"#NAME?", b"#NUM!", b"#NUL
 def seed_workbooks(folder: Path) -> list[Path]:
     """Example submissions of every kind, some with their text moved to a shared-strings part
     (as Excel writes it; openpyxl writes inline strings)."""
-    from xlplan.examples import write_submissions
-    from xlplan.examples_risks import write_risk_register
-    from xlplan.examples_scorecard import write_scorecard_workbook
+    from xlplan.demo.plan import write_submissions
+    from xlplan.demo.risks import write_risk_register
+    from xlplan.demo.scorecard import write_scorecard_workbook
 
     paths = list(write_submissions(folder / "subs", period="2018-03"))[:4]
     paths.append(write_risk_register(folder / "risks.xlsx"))

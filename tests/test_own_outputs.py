@@ -19,7 +19,7 @@ from builders import write_plan
 from xlplan.api import read_submission, validate
 from xlplan.cli import main
 from xlplan.config import load_config
-from xlplan.examples import write_submissions
+from xlplan.demo.plan import write_submissions
 from xlplan.merging import merge
 from xlplan.write import write_consolidated
 
