@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from seed000 import clean, expected_actions, expected_rows, table_lines
-from xlplan import examples
+from xlplan.demo import plan as examples
 
 REPO = Path(__file__).resolve().parents[1]
 COMMITTED = REPO / "workbooks" / "examples"

@@ -27,6 +27,13 @@ def test_a_fixed_seed_run_finds_no_crash_hang_or_silent_change():
     assert took < 300
 
 
+def test_every_mapped_cell_of_the_examples_is_read(tmp_path):
+    """The property the fuzz run checks, on the undamaged examples of every kind."""
+    for path in fuzz.seed_workbooks(tmp_path):
+        sub = read_submission(path)
+        assert sub.ok and fuzz.silent_cells(path, sub) == [], path.name
+
+
 def test_the_oracle_sees_a_cell_that_went_missing(tmp_path):
     path = fuzz.seed_workbooks(tmp_path)[0]
     sub = read_submission(path)

@@ -50,8 +50,13 @@ def error_value_issues(sheet: RawSheet, loc: Located, file: str, periods: set[in
         value = sheet.value(r, c)
         header = loc.headers.get(c) or name or col_letter(c)
         serious = name in weighty or c in periods
-        what = ("the value is unknown, so it is not used (no trend or total is computed "
-                "from it)" if serious else "the text is kept as it is")
+        if c in periods or name in ("first_value", "last_value"):
+            what = ("this period's value is unknown: it is left out, so the indicator's latest "
+                    "value and trend come from the other periods only")
+        elif serious:
+            what = "the value is unknown, so nothing is worked out from it (it is not a blank)"
+        else:
+            what = "the text is kept as it is"
         out.append(Issue("error-value", f"Excel shows the error {value} in this cell "
                          f"({header}): {what}. Fix the formula or type the value in Excel",
                          file=file, sheet=sheet.name, row=r + 1, column=col_letter(c),
