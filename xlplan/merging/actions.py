@@ -236,7 +236,7 @@ def compare_with_previous(actions: pd.DataFrame, prev, issues: list[Issue]
     if carried:
         actions = pd.concat([actions, pd.DataFrame(carried)], ignore_index=True, sort=False)
     for col in actions.columns:
-        if actions[col].dtype == object:
+        if actions[col].dtype == object or isinstance(actions[col].dtype, pd.StringDtype):
             actions[col] = actions[col].where(actions[col].notna(), "")
 
     changes = actions.assign(change=actions["movement"].where(actions["status"] != CARRIED,
