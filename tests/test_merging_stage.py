@@ -562,9 +562,6 @@ def test_rows_with_errors_are_kept_and_marked(tmp_path):
     assert len(table(load_workbook(out, read_only=True)["Actions"])) == 3
 
 
-@pytest.mark.xfail(strict=True, reason="bug: of two rows kept under one conflicting Ref, only "
-                   "the first is carried forward when neither is sent the next month "
-                   "(compare_with_previous drops duplicate keys), so a row is lost")
 def test_both_rows_of_a_conflicting_ref_are_carried_forward(tmp_path):
     write_plan(tmp_path / "m1" / "a.xlsx", [plan_row("CHC-1", "Review data", "Jo Beer", "G")],
                header=HEADER)

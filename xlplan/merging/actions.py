@@ -221,7 +221,9 @@ def compare_with_previous(actions: pd.DataFrame, prev, issues: list[Issue]
         actions["previous_rag"] = [p for _, p in movements]
 
     present = set(actions["key"])
-    missing = prev.actions[~prev.actions["key"].isin(present)].drop_duplicates("key")
+    # Every row of last month's that no file sent, each once: two rows kept under one
+    # conflicting Ref are two rows, and both are carried.
+    missing = prev.actions[~prev.actions["key"].isin(present)]
     carried = []
     for rec in missing.to_dict("records"):
         rec = {k: ("" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
