@@ -629,3 +629,14 @@ def test_merge_accepts_a_single_path_and_refuses_a_bad_period(tmp_path):
     assert not m.has_errors and m.counts["error"] == 0
     with pytest.raises(ValueError, match="YYYY-MM"):
         merge(path, period="April 2018", jobs=1)
+
+
+def test_an_expected_sro_is_not_found_inside_another_name():
+    from xlplan.config import load_config
+    from xlplan.issues import FileInfo
+    from xlplan.merging.actions import missing_submissions
+
+    prog = load_config(None, overrides={"programme": {"expected_sros": ["Ann James", "Jo Beer"]}})
+    files = [FileInfo(path="2018-03 Joann Jameson.xlsx", sro="Joann Jameson"),
+             FileInfo(path="returns/2018-03 Jo Beer.xlsx", sro="")]
+    assert [i.value for i in missing_submissions(prog, files)] == ["Ann James"]

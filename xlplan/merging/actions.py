@@ -8,6 +8,7 @@ and flagged, never lost. Overdue milestones are judged against the reporting per
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -175,11 +176,14 @@ def missing_submissions(programme: Programme, files: list[FileInfo]) -> list[Iss
 
     # A file speaks for the SRO its name or most of its rows name; an SRO who only appears on
     # a row of someone else's file has not sent their own.
-    seen = " | ".join(match_key(f.path) + " " + match_key(f.sro) for f in files
-                      if f.status in ("ok", "errors"))
+    # Whole words only: "Ann James" is not found in "Joann Jameson".
+    seen = " | " + " | ".join(match_key(f.path) + " " + match_key(f.sro) for f in files
+                              if f.status in ("ok", "errors")) + " | "
+    seen = re.sub(r"[^a-z0-9|]+", " ", seen)
     out = []
     for sro in programme.expected_sros:
-        if match_key(sro) not in seen:
+        name = re.sub(r"[^a-z0-9]+", " ", match_key(sro)).strip()
+        if not name or not re.search(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", seen):
             out.append(at("missing-submission", f"no workbook from {sro} this month",
                           value=sro))
     return out
