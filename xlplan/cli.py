@@ -481,6 +481,27 @@ def explain(code: str | None) -> None:
     click.echo(click.wrap_text("What to do: " + entry.what_to_do, 78))
 
 
+@main.command("map", short_help="Print a [headers] block for the programme file from a sample.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@CONFIG_OPTION
+def map_headers(file: Path, config_path: Path | None) -> None:
+    """Read a sample workbook and print the [headers] block that teaches xlplan its layout.
+
+    \b
+    Paste the block into the programme file (e.g. programme.toml), check the lines marked
+    as guesses, then:  xlplan validate FOLDER --config programme.toml
+
+    Exit status 0 when a table was found, 1 when none was.
+    """
+    from .mapping import header_block
+
+    programme = load_programme(config_path)
+    text, found = header_block(file, programme)
+    click.echo(text, nl=False)
+    if not found:
+        raise click.exceptions.Exit(EXIT_FOUND)
+
+
 def run() -> None:
     """The ``xlplan`` command: :func:`main`, then an exit that skips tearing the interpreter
     down. A merge or a big validate leaves hundreds of thousands of objects (rows, cells,

@@ -279,20 +279,15 @@ def _filled_count(row: list) -> int:
 
 
 def _shape(sheet: RawSheet, r: int) -> int:
-    """How many of the next rows beneath row ``r`` hold two or more cells (one blank row
-    skipped): the run of filled rows a table's header sits on."""
+    """How many of the rows just beneath row ``r`` hold two or more cells (blank rows and
+    one-cell rows, such as a banner, passed over): the run of filled rows a table's header
+    sits on."""
     run = 0
-    blanks = 0
-    for row in sheet.rows[r + 1:r + 1 + SHAPE_ROWS + 1]:
-        n = _filled_count(row)
-        if n >= 2:
+    for row in sheet.rows[r + 1:r + 1 + 2 * SHAPE_ROWS]:
+        if _filled_count(row) >= 2:
             run += 1
             if run >= SHAPE_ROWS:
                 break
-        elif n == 0 and blanks == 0 and run == 0:
-            blanks += 1
-        else:
-            break
     return run
 
 
@@ -376,14 +371,23 @@ def status_or_rag(sheet: RawSheet, header_row: int, kind: str, found: dict[str, 
             return  # numbers or dates: not RAG words
         found["rag"] = found.pop("status")
         return
+    from .schema.status import normalise_status
+
     scale = programme.rag
-    level: dict[str, bool] = {}
-    rag = 0
+    # Words a status and a RAG share ("Done", "On track", "At risk") decide nothing; a
+    # column is the RAG when most of its other words are RAG words (or it has no others).
+    seen: dict[str, int] = {}  # text -> 1 RAG word, 0 status or unknown word, -1 shared
+    rag = other = 0
     for t in texts:
-        if t not in level:
-            level[t] = bool(scale.normalise(t))
-        rag += level[t]
-    if rag >= RAG_SHARE * len(texts):
+        if t not in seen:
+            is_rag = bool(scale.normalise(t))
+            is_status = normalise_status(t)[0] is not None
+            seen[t] = -1 if is_rag and is_status else int(is_rag)
+        if seen[t] == 1:
+            rag += 1
+        elif seen[t] == 0:
+            other += 1
+    if rag >= RAG_SHARE * (rag + other):
         found["rag"] = found.pop("status")
 
 
@@ -407,6 +411,8 @@ class Unmapped:
     kind: str | None  # the kind it came nearest to
     found: dict[str, str]  # canonical name -> header text
     missing: list[str]  # what that kind still needs, in words
+    labels: dict[int, str] = field(default_factory=dict)  # column -> header text
+    score: int = 0
 
     def message(self, sheet: str) -> str:
         shown = ", ".join(f"'{h}'" for h in self.headers[:12])
@@ -459,7 +465,8 @@ def unmapped_table(sheet: RawSheet, programme: Programme) -> Unmapped | None:
         missing.append(f"{short} more recognised column{'s' if short > 1 else ''}")
     headers = [clean_text(v) for _, v in sorted(reading.labels.items())]
     return Unmapped(reading.row, headers, kind if reading.score else None,
-                    found if reading.score else {}, missing)
+                    found if reading.score else {}, missing,
+                    {c: clean_text(v) for c, v in reading.labels.items()}, reading.score)
 
 
 def classify(sheet: RawSheet, programme: Programme) -> str:

@@ -224,15 +224,10 @@ def _banners(rows, first, counts, skip, wide, ignore, out: RowClasses, loc) -> N
             over_header = True
         elif r in wide:
             skip[r] = ("banner", c, clean_text(v))
-    if over_header:
-        for r in range(loc.first_row - 1, max(-1, loc.first_row - 4), -1):
-            row = rows[r]
-            filled = [v for v in row if _filled(v)]
-            if not filled:
-                continue
-            if len(filled) == 1 and filled[0].__class__ is str:
-                out.first_banner = clean_text(filled[0])
-            break
+    if over_header and loc.first_row > 0:  # the row just above the header
+        filled = [v for v in rows[loc.first_row - 1] if _filled(v)]
+        if len(filled) == 1 and filled[0].__class__ is str:
+            out.first_banner = clean_text(filled[0])
 
 
 def _furniture_like(row: list, n: int, ignore) -> str | None:
