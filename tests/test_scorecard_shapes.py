@@ -235,6 +235,8 @@ def test_a_header_with_known_words_under_banners_is_read_by_band_too(tmp_path):
     assert calls["value_labels"] == ["Apr-24", "May-24", "Jun-24"]
     assert calls["values"] == [88.0, 91.0, 93.0] and calls["targets"] == [90.0] * 3
     assert len(df) == 2
+    # the band columns are the series, not extra columns beside it
+    assert not {"Target", "Actual"} & set(df.columns)
 
 
 # ------------------------------------------------------------------------------ long extract
@@ -401,3 +403,92 @@ def test_merge_a_folder_and_read_the_scorecard_sheet_back(tmp_path):
     # a KPI's single value without a period is filed under the reporting month
     assert wait[col["Jun-24"]] == 18
     assert found["Staff turnover (%)"][col["Status RAG"]] == "Amber"
+
+
+def test_a_kpi_tracker_month_by_month_grows_a_series_with_a_trend(tmp_path):
+    """One value per KPI each month: the consolidated Scorecard sheet is the memory, so the
+    second month's merge gives a two-point series, and the trend rules colour it (the
+    direction read from the file's own status against the target)."""
+    runner = CliRunner()
+    outs = {}
+    for month, actuals in (("2024-05", (91, 20, 10.5, 0.96)), ("2024-06", (96, 18, 10.5, 0.97))):
+        folder = tmp_path / month
+        path = write_kpi_tracker(folder / "kpis.xlsx", "KPI", "Status")
+        wb = load_workbook(path)
+        for i, value in enumerate(actuals):
+            wb.active.cell(4 + i, 4, value)
+        wb.save(path)
+        outs[month] = tmp_path / f"Consolidated {month}.xlsx"
+        args = ["merge", str(folder), "-o", str(outs[month]), "--period", month]
+        if month == "2024-06":
+            args += ["--previous", str(outs["2024-05"])]
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0, result.output
+    ws = load_workbook(outs["2024-06"])["Scorecard"]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    col = {h: i for i, h in enumerate(rows[0]) if h}
+    assert col["May-24"] < col["Jun-24"]
+    found = {r[col["Indicator"]]: r for r in rows[1:] if r[col["Key"]]}
+    sat = found["Patient satisfaction (%)"]
+    assert (sat[col["May-24"]], sat[col["Jun-24"]]) == (91, 96)
+    assert sat[col["Polarity"]] == "High is good" and sat[col["Trend"]] == "Green"
+    wait = found["Average wait for first appointment (days)"]
+    assert (wait[col["May-24"]], wait[col["Jun-24"]]) == (20, 18)
+    assert wait[col["Polarity"]] == "Low is good" and wait[col["Trend"]] == "Green"
+
+
+# ------------------------------------------------------------------------------ more variants
+
+def write_rows(path: Path, rows: list[list]) -> Path:
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    wb.save(path)
+    return path
+
+
+def test_balanced_scorecard_perspective_objective_measure(tmp_path):
+    """Perspective / Objective / Measure / Target / Actual / Status: the Measure is the KPI,
+    the Objective (merged down over its measures) and the Perspective group them."""
+    path = write_rows(tmp_path / "bsc.xlsx", [
+        ["Perspective", "Objective", "Measure", "Target", "Actual", "Status"],
+        ["Financial", "Grow revenue", "Revenue growth %", 5, 6.2, "Green"],
+        ["", "", "Cost per case", 120, 131, "Red"],
+        ["Customer", "Delight customers", "Net promoter score", 40, 38, "Amber"],
+    ])
+    df = read_submission(path).scorecards
+    assert list(df["indicator"]) == ["Revenue growth %", "Cost per case", "Net promoter score"]
+    assert list(df["strategy"]) == ["Financial", "Financial", "Customer"]
+    assert list(df["objective"]) == ["Grow revenue", "Grow revenue", "Delight customers"]
+    assert list(df["rag"]) == ["Green", "Red", "Amber"]
+    assert list(df["polarity"]) == ["high", "low", ""]
+
+
+def test_quarter_columns_with_a_years_target_and_a_ytd_column(tmp_path):
+    """Measure / Target / Q1..Q4 / YTD / RAG: quarter columns make the series; YTD sums them up
+    (an extra column); the single Target is the year's, so it is not claimed for each quarter
+    and says nothing of the direction."""
+    path = write_rows(tmp_path / "q.xlsx", [
+        ["Measure", "Target", "Q1", "Q2", "Q3", "Q4", "YTD", "RAG"],
+        ["Income (£k)", 500, 120, 130, 125, "", 375, "Amber"],
+        ["New members", 200, 40, 55, 61, "", 156, "Green"],
+    ])
+    rows = by_indicator(read_submission(path).scorecards)
+    members = rows["New members"]
+    assert members["value_labels"] == ["Q1", "Q2", "Q3", "Q4"]
+    assert members["values"] == [40.0, 55.0, 61.0, None]
+    assert members["target"] == 200.0 and members["targets"] == [None] * 4
+    assert members["YTD"] == 156 and members["rag"] == "Green"
+    assert members["polarity"] == ""  # 61 against a year's 200 is no evidence of direction
+
+
+def test_sideways_with_a_blank_corner_cell(tmp_path):
+    path = write_rows(tmp_path / "corner.xlsx", [
+        ["", "Referrals", "Waits"],
+        [dt.datetime(2024, 4, 1), 10, 5],
+        [dt.datetime(2024, 5, 1), 12, 4],
+        [dt.datetime(2024, 6, 1), 15, 3],
+    ])
+    rows = by_indicator(read_submission(path).scorecards)
+    assert rows["Referrals"]["values"] == [10.0, 12.0, 15.0]
+    assert rows["Waits"]["value_labels"] == ["Apr-24", "May-24", "Jun-24"]

@@ -154,15 +154,17 @@ def find_bands(sheet: RawSheet, header_row: int, fy_start_month: int = 4
 def indicator_by_words(header: list, before: int | None = None) -> int | None:
     """The column whose header names the KPIs in words no alias knows ("Key Business
     Metrics", "Performance Measure", "KPIs"), left of ``before``; None when none does."""
+    best: tuple[int, int] | None = None
     for c, v in enumerate(header):
         if before is not None and c >= before:
             break
         words = header_key(v).split() if isinstance(v, str) else []
         if not words or _NOT_INDICATOR.intersection(words):
             continue
-        if words[-1] in INDICATOR_WORDS or " ".join(words[-2:]) in INDICATOR_WORDS:
-            return c
-    return None
+        rank = INDICATOR_WORDS.get(" ".join(words[-2:]), INDICATOR_WORDS.get(words[-1]))
+        if rank is not None and (best is None or rank < best[0]):
+            best = (rank, c)
+    return best[1] if best else None
 
 
 def _body(sheet: RawSheet, header_row: int, limit: int = 200) -> list[list]:
@@ -294,7 +296,9 @@ def _sideways(sheet: RawSheet, r: int, programme: Programme) -> ScorecardLayout 
     header = sheet.rows[r]
     headers = _headers(header)
     fy = programme.financial_year_start_month
-    for pc, text in headers.items():
+    # the column of periods has a header ("Month") or none at all (a blank corner cell)
+    candidates = {**{c: "" for c in range(3) if c not in headers}, **headers}
+    for pc, text in sorted(candidates.items()):
         periods, _, other = sideways_rows(sheet, r, pc, fy)
         if len(periods) < 2 or (header_key(text) not in PERIOD_HEADERS
                                 and len(periods) < 3):

@@ -552,7 +552,7 @@ def _layout(sheet: RawSheet, ctx: SheetContext) -> _Layout:
     if value_cols:  # period columns win; First/Last columns are then kept as extras, not lost
         for name in ("first_value", "last_value"):
             c = loc.columns.get(name)
-            if c is not None:
+            if c is not None and c not in skip:
                 extras[c] = clean_text(cell_text(header[c])) or name
     numeric_cols = skip | {loc.columns[n] for n in ("first_value", "last_value", "benchmark",
                                                     "target", "forecast") if n in loc.columns}
@@ -671,6 +671,10 @@ def normalise_scorecard(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
         if "strategy" in loc.columns and rec["strategy"]:
             strategy = rec["strategy"]  # a Strategy column carries down like a heading
         rec["strategy"] = rec["strategy"] or strategy
+        if "objective" in loc.columns:  # an Objective column carries down the same way
+            said = clean_text(cell_text(row[loc.columns["objective"]])) \
+                if loc.columns["objective"] < len(row) else ""
+            objective = said or objective
         rec["objective"] = objective
         records.append(rec)
     for excel_row, c, text in pending:  # headings over nothing: notes under the table
@@ -745,22 +749,30 @@ def _indicator(row: list, excel_row: int, ctx: SheetContext, lay: _Layout) -> di
                                  if b.columns["rag"] < len(row) else "", excel_row,
                                  b.columns["rag"], lay) for b in lay.bands if "rag" in b.columns]
     else:
+        # One Target column: the target of the row's one value (a KPI tracker, a long
+        # extract's row); beside a row of period columns it may be the year's, so it is kept
+        # for the row and not claimed for each period.
         target_text, target_value = cell(cols.get("target"))
-        targets, target_texts = [target_value] * len(labels), [target_text] * len(labels)
-        forecasts = [cell(cols.get("forecast"))[1]] * len(labels)
+        forecast = cell(cols.get("forecast"))[1]
+        one = len(labels) == 1
+        targets = [target_value if one else None for _ in labels]
+        target_texts = [target_text] * len(labels)
+        forecasts = [forecast if one else None for _ in labels]
         stated = []
     if "rag" in cols:
         stated.append(_stated_status(text("rag"), excel_row, cols["rag"], lay))
     at = max((i for i, v in enumerate(values) if v is not None), default=None)
     if at is None:  # no value yet: the first target set, the goal the KPI works towards
         at = next((i for i, t in enumerate(target_texts) if t), None)
-    target_text = target_texts[at] if at is not None else ""
-    target_value = targets[at] if at is not None else None
+    if lay.bands:
+        target_text = target_texts[at] if at is not None else ""
+        target_value = targets[at] if at is not None else None
     rag, rag_text = next(((lv, tx) for lv, tx in reversed(stated) if lv or tx), ("", ""))
 
     measure, comments, trend_text = text("measure"), text("comments"), text("trend")
     polarity, polarity_text = _polarity(text("polarity"), comments, trend_text, "polarity" in cols)
-    if not polarity and rag and at is not None:
+    if not polarity and rag and at is not None and (lay.bands or len(labels) == 1):
+        # only where the target is the value's own period's (see polarity_from_status)
         polarity, polarity_text = polarity_from_status(values[at], target_value, rag, rag_text)
     unit = "%" if _PERCENT_MEASURE.search(measure) or any(t.endswith("%") for t in texts) else ""
 
@@ -800,11 +812,14 @@ def polarity_from_status(value: float | None, target: float | None, rag: str,
                          said: str = "") -> tuple[str, str]:
     """('high' | 'low', why) from the status a file gives a value against its target, or
     ('', ''). A value above its target marked Green, or below it marked Red, says that high is
-    good; the other way round, that low is good. Amber, a value on its target or a missing
-    number say nothing: the direction is never guessed."""
+    good; the other way round, that low is good. Amber, a value on its target, a missing
+    number, or a value less than half or more than twice its target (a quarter's value against
+    a year's target, say) say nothing: the direction is never guessed."""
     if value is None or target is None or not isinstance(target, (int, float)) \
             or value == target or rag not in ("Green", "Red"):
         return "", ""
+    if target == 0 or not 0.5 <= value / target <= 2:
+        return "", ""  # far from its target: likely a target of another span (a year's)
     above = value > target
     polarity = "high" if above == (rag == "Green") else "low"
     return polarity, (f"from the status: {value:g} against a target of {target:g} is "

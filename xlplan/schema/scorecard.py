@@ -78,10 +78,12 @@ SUB_HEADER_ROLES: dict[str, tuple[str, ...]] = {
 }
 
 #: Words that make a header cell the indicator column when no alias names it ("Key Business
-#: Metrics", "Performance Measure", "KPIs").
-INDICATOR_WORDS: frozenset[str] = frozenset({
-    "kpi", "kpis", "metric", "metrics", "measure", "measures", "indicator", "indicators",
-    "objective", "objectives", "key result", "key results"})
+#: Metrics", "Performance Measure", "KPIs"), best first: in a balanced scorecard's "Objective |
+#: Measure | Target" the Measure is the KPI and the Objective what it serves.
+INDICATOR_WORDS: dict[str, int] = {
+    "kpi": 0, "kpis": 0, "metric": 0, "metrics": 0, "indicator": 0, "indicators": 0,
+    "key result": 0, "key results": 0, "measure": 1, "measures": 1, "objective": 2,
+    "objectives": 2}
 
 #: Last words of a section heading inside a scorecard ("Operating Metrics", "Customer
 #: Perspective", "Financial Measures"): such a one-cell row heads a group, it is not a KPI.
