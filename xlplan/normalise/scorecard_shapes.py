@@ -273,12 +273,19 @@ def _period_cell(v: object, fy: int):
     return parse_period_loose(v, fy) if isinstance(v, str) else None
 
 
-def sideways_rows(sheet: RawSheet, header_row: int, period_col: int, fy: int
-                  ) -> tuple[list[int], dict[int, str], list[int]]:
+#: How many rows under a candidate header are looked at to decide a sheet is sideways (the
+#: whole sheet is read once it is): a big sheet of another kind costs no more than a small one.
+SIDEWAYS_PROBE_ROWS = 200
+
+
+def sideways_rows(sheet: RawSheet, header_row: int, period_col: int, fy: int,
+                  limit: int | None = None) -> tuple[list[int], dict[int, str], list[int]]:
     """Rows of a sideways scorecard: (period rows, row -> field of a labelled row such as
-    "Target", other filled rows), 0-based."""
+    "Target", other filled rows), 0-based; the first ``limit`` rows under the header only
+    when given."""
     periods, labelled, other = [], {}, []
-    for i, row in enumerate(_body(sheet, header_row, limit=len(sheet.rows)), header_row + 1):
+    body = _body(sheet, header_row, limit=limit if limit is not None else len(sheet.rows))
+    for i, row in enumerate(body, header_row + 1):
         if not any(v not in ("", None) for v in row):
             continue
         v = row[period_col] if period_col < len(row) else ""
@@ -296,10 +303,14 @@ def _sideways(sheet: RawSheet, r: int, programme: Programme) -> ScorecardLayout 
     header = sheet.rows[r]
     headers = _headers(header)
     fy = programme.financial_year_start_month
-    # the column of periods has a header ("Month") or none at all (a blank corner cell)
-    candidates = {**{c: "" for c in range(3) if c not in headers}, **headers}
+    # the column of periods is headed as one ("Month"), or is one of the first columns,
+    # under a header of its own or none at all (a blank corner cell)
+    candidates = {c: headers.get(c, "") for c in range(3)}
+    candidates.update({c: h for c, h in headers.items() if header_key(h) in PERIOD_HEADERS})
     for pc, text in sorted(candidates.items()):
-        periods, _, other = sideways_rows(sheet, r, pc, fy)
+        if len(sideways_rows(sheet, r, pc, fy, 8)[0]) < 2:
+            continue  # a quick look first: no periods just under it, not a column of periods
+        periods, _, other = sideways_rows(sheet, r, pc, fy, SIDEWAYS_PROBE_ROWS)
         if len(periods) < 2 or (header_key(text) not in PERIOD_HEADERS
                                 and len(periods) < 3):
             continue

@@ -623,12 +623,6 @@ def _not_a_row(ctx: SheetContext, excel_row: int, col: int, text: str, what: str
               col=col, value=shown)
 
 
-def _has_formulas(ctx: SheetContext, excel_row: int) -> bool:
-    """Whether a row holds formula cells: a KPI whose calculated cells are still empty is a
-    KPI, not a heading."""
-    return any(r == excel_row for r, _ in ctx.formula_cells)
-
-
 def normalise_scorecard(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
     """Tidy rows of a scorecard sheet (columns :data:`SCORECARD_COLUMNS` plus extras)."""
     loc = ctx.loc
@@ -642,6 +636,8 @@ def normalise_scorecard(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
     objective = ""
     records: list[dict] = []
     pending: list[tuple[int, int, str]] = []  # headings not yet followed by an indicator
+    # A row holding formula cells is a KPI whose calculated cells are still empty, not a
+    # heading, even when its name is the only value in it.
     formula_rows = {r for r, _ in ctx.formula_cells}
     for r in range(lay.last_header_row + 1, len(sheet.rows)):
         row = sheet.rows[r]
