@@ -63,7 +63,7 @@ import pandas as pd
 from .config import Programme, load_config
 from .issues import col_letter
 from .schema.rag import CANONICAL_LEVELS, LEVEL_FILL, LEVEL_FONT
-from .text import match_key
+from .text import match_key, person_name
 
 __all__ = [
     "REFERENCE_HEADERS",
@@ -131,22 +131,14 @@ class TemplateError(ValueError):
 
 
 # ------------------------------------------------------------------------------------ helpers
-_TITLE_WORDS = re.compile(r"\s+(?:Head|Director|Chief|Chair|Strategic|Interim|Manager|Deputy|"
-                          r"Assistant|Senior|Lead|Programme|Project)\b")
 _BAD_NAME = re.compile(r'[\x00-\x1f\\/:*?"<>|]+')
 
 
 def sro_person(sro: object) -> str:
-    """The person in an SRO cell: the first line, text before the first comma, a job title
-    written without a comma dropped ("Elaine Fitzsimmons Head of Commissioning" -> "Elaine
-    Fitzsimmons"). '' for a blank cell."""
-    text = _text(sro)
-    if not text:
-        return ""
-    first = text.replace("\r", "\n").split("\n")[0]
-    name = " ".join(first.split(",")[0].split())
-    m = _TITLE_WORDS.search(name)
-    return name[: m.start()].strip() if m and m.start() > 0 else name
+    """The person in an SRO cell (:func:`xlplan.text.person_name`: the first line, text before
+    the first comma, a job title written without a comma dropped, a role kept whole). '' for a
+    blank cell."""
+    return person_name(_text(sro))
 
 
 def next_period(period: str) -> str:

@@ -88,16 +88,47 @@ def looks_like_formula(text: str) -> bool:
     return bool(text) and bool(_FORMULA_START.match(text))
 
 
-# Job-title words that follow a name when the comma is missing ("Elaine Fitzsimmons Head of
+# Where a job title starts when it follows a name without a comma ("Elaine Fitzsimmons Head of
 # Commissioning, NEW Devon CCG").
-_TITLE_WORDS = re.compile(r"\s+(?:Head|Director|Chief|Chair|Strategic|Interim|Manager|Assistant|"
+_TITLE_START = re.compile(r"\s+(?:Head|Director|Chief|Chair|Strategic|Interim|Manager|Assistant|"
                           r"Deputy|Lead|Senior|Associate|Executive|Programme|Project|Service)\b")
+#: Words that make a cell a role, a team or an organisation rather than a person's name: when
+#: the words before a job title include one ("Project Manager", "IT Security Lead"), the cell
+#: names a role and is kept whole. Compared in lower case.
+ROLE_WORDS = frozenset("""
+    head director chief chair chairman chairwoman strategic interim manager assistant deputy lead
+    senior associate executive programme program project service services officer analyst intern
+    administrator admin architect engineer coordinator co-ordinator team board committee group
+    department dept directorate unit office owner sponsor specialist consultant supervisor advisor
+    adviser controller secretary treasurer partner partnership council trust it hr data security
+    risk finance financial operations operational legal facilities commissioning clinical medical
+    nursing cloud network business technical technology digital information systems governance
+    quality compliance procurement contracts estates support delivery general corporate strategy
+    planning performance communications marketing sales product research development health
+    safety care pmo ceo cfo cio ciso cto coo the and of for
+""".split())
+_NAME_WORD = re.compile(r"^(?:[A-Z][a-z'\u2019]*\.?|[A-Z][a-z]*[A-Z][a-z]+|[A-Z]'[A-Z][a-z]+)"
+                        r"(?:-[A-Z][a-z'\u2019]+)?$")
 
 
-def person_name(sro: str) -> str:
-    """The person an SRO cell names: its first line, text before the first comma, a job title
-    written without a comma cut off."""
-    first = clean_text(sro).split("\n")[0]
-    name = first.split(",")[0].strip()
-    match = _TITLE_WORDS.search(name)
-    return (name[: match.start()] if match else name).strip()
+def _looks_like_a_name(words: list[str]) -> bool:
+    """Words that could be a person's name: capitalised ("McArdle", "O'Neill", "Anne-Marie",
+    "J."), none of them a role word or an acronym."""
+    return bool(words) and all(_NAME_WORD.match(w) and w.lower().strip(".") not in ROLE_WORDS
+                               for w in words)
+
+
+def person_name(sro: object) -> str:
+    """The person a cell names: its first line, the text before the first comma, and a job title
+    written after the name without a comma cut off ("Elaine Fitzsimmons Head of Commissioning"
+    -> "Elaine Fitzsimmons"). A role is kept whole: "Project Manager" and "IT Security Lead"
+    name no person, so nothing is cut. The one function the package uses for people's names
+    (submissions' SRO, templates, chart labels). '' for a blank cell."""
+    lines = [ln for ln in clean_text(sro).split("\n") if ln.strip()]
+    if not lines:
+        return ""
+    name = lines[0].split(",")[0].strip()
+    match = _TITLE_START.search(name)
+    if match and match.start() > 0 and _looks_like_a_name(name[:match.start()].split()):
+        return name[:match.start()].strip()
+    return name

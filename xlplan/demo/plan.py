@@ -52,6 +52,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from .common import period_parts, period_stamp, save_stable
+from ..text import person_name
 
 __all__ = [
     "COLUMNS",
@@ -169,19 +170,11 @@ def actions(records: list[dict] | None = None) -> list[Action]:
     return out
 
 
-_TITLE_WORDS = re.compile(r"\s+(?:Head|Director|Chief|Chair|Strategic|Interim|Manager)\b")
-
-
 def sro_person(sro: str) -> str:
-    """The person in an SRO cell: the text before the first comma, ``<p>`` tags removed.
-
-    A job title written without a comma is cut off too ("Elaine Fitzsimmons Head of
-    Commissioning, NEW Devon CCG" -> "Elaine Fitzsimmons").
-    """
-    text = " ".join(re.sub(r"</?p\b[^>]*>", " ", sro, flags=re.I).replace("\xa0", " ").split())
-    name = text.split(",")[0].strip()
-    match = _TITLE_WORDS.search(name)
-    return name[: match.start()] if match else name
+    """The person in an SRO cell (:func:`xlplan.text.person_name`): the text before the first
+    comma, ``<p>`` tags removed, a job title written without a comma cut off ("Elaine
+    Fitzsimmons Head of Commissioning, NEW Devon CCG" -> "Elaine Fitzsimmons")."""
+    return person_name(sro)
 
 
 # ------------------------------------------------------------------------------------- the styles

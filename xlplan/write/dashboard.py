@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
@@ -38,6 +37,7 @@ from ..consolidated import DASHBOARD, HISTORY, ISSUES, NOT_REPORTED, TOTAL
 from ..issues import ERROR, col_letter
 from ..merging import WORSENED
 from ..schema.rag import AMBER_RED, COMPLETE, RED
+from ..text import person_name
 from .actions import ActionsTable, actions_table, excel_key
 from .formats import BLUE, ERROR_FONT, GREY, LIGHT_BLUE, LIGHT_GREY, MID_GREY, NAVY, \
     NOT_REPORTED_FILL, Formats, cell_ref, excel_string, formula, put_text, range_ref, row_height
@@ -150,11 +150,6 @@ def _total(table: ActionsTable) -> int:
     return len(table.rows) - table.key_counts("key")[""]
 
 
-#: Where a job title starts when an SRO cell has no comma before it.
-_TITLE_WORDS = re.compile(r"\s+(?=(?:Head|Director|Deputy|Chief|Chair|Strategic|Interim|Manager|"
-                          r"Lead|Assistant|Associate|Programme)\b)")
-
-
 def short_labels(texts: list[str], *, people: bool = False, limit: int = SHORT_LABEL
                  ) -> list[str]:
     """Labels short enough for a chart axis, unique. An SRO cell "Craig McArdle, Director of
@@ -165,8 +160,7 @@ def short_labels(texts: list[str], *, people: bool = False, limit: int = SHORT_L
         flat = " ".join(text.split())
         label = flat
         if people and len(flat) > 30:
-            heads = [_TITLE_WORDS.split(ln.split(",")[0].strip())[0].strip()
-                     for ln in text.splitlines() if ln.strip()]
+            heads = [person_name(ln) for ln in text.splitlines() if ln.strip()]
             label = " / ".join(h for h in heads if h) or flat
         if len(label) > limit:
             label = label[: limit - 1].rstrip() + "\u2026"
