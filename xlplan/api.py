@@ -122,6 +122,8 @@ def read_submission(path: str | Path, programme: Programme | None = None, *,
 
     sub = Submission(info, combined(ACTION_PLAN), combined(RISK_REGISTER), combined(SCORECARD),
                      issues, raw.own_output if raw is not None else "")
+    if raw is not None and not raw.own_output and info.status == "ok" and info.rows == 0:
+        _nothing_read(raw, info, issues)
     if info.status == "ok" and any(i.severity == ERROR for i in issues):
         info.status = "errors"
     info.sro = submission_sro(sub)
@@ -193,6 +195,35 @@ def _error_values(sheet, loc, ctx: SheetContext) -> list[Issue]:
         fy = ctx.programme.financial_year_start_month
         periods = {c for c, _p in period_columns(header, loc, fy)}
     return replace_explained(ctx.issues, error_value_issues(sheet, loc, ctx.file, periods))
+
+
+def _nothing_read(raw: RawWorkbook, info: FileInfo, issues: list[Issue]) -> None:
+    """A workbook with content that gave no rows is not merged, and says why: ``not-a-plan``
+    when no sheet is a plan, register or scorecard; ``failed`` (a ``no-rows`` error) when its
+    tables have something under their header but gave no rows. An empty workbook, or a blank
+    template (a header and nothing under it), stays as it was."""
+    tables = [s for s in info.sheets if s.kind != OTHER]
+    by_name = {sheet.name: sheet for sheet in raw.sheets}
+
+    def filled(rows: list[list]) -> bool:
+        return any(v not in ("", None) for row in rows for v in row)
+
+    if not tables:
+        if filled([row for sheet in raw.sheets for row in sheet.rows]):
+            info.status = "not-a-plan"
+            info.note = ("not a plan, register or scorecard: no sheet has a table of actions, "
+                         "risks or indicators, so nothing was read")
+        return
+    if not any(s.name in by_name and filled(by_name[s.name].rows[s.header_row or 0:])
+               for s in tables):
+        return
+    info.status = "failed"
+    names = ", ".join(f"'{s.name}'" for s in tables)
+    info.note = (f"nothing read: the table{'s' * (len(tables) > 1)} found ({names}) gave no "
+                 "rows; see this file's issues")
+    issues.append(at("no-rows", f"the workbook has content, but the table{'s' * (len(tables) > 1)}"
+                     f" found ({names}) gave no rows: nothing from this file is merged; check "
+                     "the rows under the header (and the issues above)", file=raw.display))
 
 
 #: A sheet with at least this many rows has its styles read in a forked child process while

@@ -120,11 +120,12 @@ def render_text(result, out) -> None:
         errors = sum(1 for i in found if i.severity == "error")
         warnings = sum(1 for i in found if i.severity == "warning")
         sheets = ", ".join(f"{s.name}: {s.rows} rows" for s in info.sheets if s.kind != "other")
-        status = {"ok": "OK", "errors": "ERRORS", "failed": "FAILED", "skipped": "skipped"}.get(
-            info.status, info.status)
+        status = {"ok": "OK", "errors": "ERRORS", "failed": "FAILED", "skipped": "skipped",
+                  "not-a-plan": "NOT A PLAN"}.get(info.status, info.status)
         counts = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
         lines.append(click.style(printable(info.path), bold=True) + f"  [{status}]  {counts}"
-                     + (f"  ({printable(sheets)})" if sheets else ""))
+                     + (f"  ({printable(sheets)})" if sheets else "")
+                     + (f"  {printable(info.note)}" if getattr(info, "note", "") else ""))
         for issue in found:
             where = printable(" › ".join(p for p in (issue.file, issue.sheet, issue.cell) if p))
             code = styled.get(issue.severity, "{}").format(issue.code)
@@ -208,12 +209,17 @@ def as_given(files: list[tuple[Path, str]]) -> dict[str, str]:
     return {display: str(path) for path, display in files}
 
 
+#: File statuses that make ``merge`` exit 1: a file that could not be read, or whose content
+#: gave no rows (its tables were empty, or it is not a plan at all).
+GAVE_NOTHING = ("failed", "not-a-plan")
+
+
 def summary_line(merged, out_path: Path | None) -> str:
     c = {"error": 0, "warning": 0, "info": 0}
     for issue in merged.issues:
         c[issue.severity] += 1
     merged_files = sum(1 for f in merged.files if f.status in ("ok", "errors"))
-    failed = [f.path for f in merged.files if f.status == "failed"]
+    failed = [f.path for f in merged.files if f.status in GAVE_NOTHING]
     carried = int((merged.actions["status"] == "Carried forward").sum()) if len(merged.actions) \
         else 0
     parts = [f"{merged_files} of {len(merged.files)} file(s) merged: {len(merged.actions)} action "
@@ -326,7 +332,7 @@ def run_merge(paths, out: Path | None, *, previous, period, report_json, strict,
         return EXIT_FOUND
     if not quiet:
         click.echo(summary_line(merged, written))
-    failed = any(f.status == "failed" for f in merged.files)
+    failed = any(f.status in GAVE_NOTHING for f in merged.files)
     return EXIT_FOUND if failed else EXIT_OK
 
 

@@ -71,6 +71,24 @@ class Programme:
 
         return matrix_from_config(self.risk)
 
+    @property
+    def rating_words(self):
+        """The table of rating words and probability steps (``[risk.words]``,
+        ``[risk] probability``): :class:`xlplan.schema.risk.WordRatings`."""
+        from .schema.risk import ratings_from_config
+
+        cached = self.__dict__.get("_rating_words")
+        if cached is None:
+            cached = self.__dict__["_rating_words"] = ratings_from_config(self.risk)
+        return cached
+
+    @property
+    def refs_programme_wide(self) -> bool:
+        """True when ``[risk] refs = "programme"``: one Ref is one risk whoever sends it."""
+        from .schema.risk import refs_scope
+
+        return refs_scope(self.risk) == "programme"
+
 
 def _merge(base: dict, over: dict) -> dict:
     out = dict(base)
@@ -132,6 +150,12 @@ def programme_from_dict(data: dict, source: str = "") -> Programme:
         file_memory_bytes=int(float(lim.get("file_memory_mb", 2048)) * 2**20),
     )
     fy = prog.get("financial_year")
+    try:
+        from .schema.risk import ratings_from_config, refs_scope
+
+        ratings_from_config(data.get("risk")), refs_scope(data.get("risk"))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
     return Programme(
         name=str(prog.get("name", "Partnership improvement programme")),
         financial_year_start_month=month,

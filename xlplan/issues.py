@@ -62,6 +62,10 @@ CODES: dict[str, str] = {
     "unreadable-cell": ERROR,
     "stray-cell": WARNING,
     "active-content": INFO,
+    "text-not-rating": INFO,
+    "rating-from-words": INFO,
+    "own-rag-bands": INFO,
+    "no-rows": ERROR,
 }
 
 
@@ -189,7 +193,7 @@ class FileInfo:
     """One input file as the Submissions sheet and the JSON report describe it."""
 
     path: str
-    status: str = "ok"  # ok | errors | failed | skipped
+    status: str = "ok"  # ok | errors | failed | not-a-plan | skipped
     sha256: str = ""
     modified: str = ""
     size: int = 0
@@ -197,6 +201,8 @@ class FileInfo:
     sheets: list[SheetInfo] = field(default_factory=list)
     #: the financial year the file's plan states (title "2018-19", headers "Q1 18/19"), if any
     financial_year: int | None = None
+    #: why a file that was read gave nothing (status failed or not-a-plan), said plainly
+    note: str = ""
 
     @property
     def rows(self) -> int:
@@ -212,6 +218,7 @@ class FileInfo:
             "rows": self.rows,
             "sheets": [s.to_dict() for s in self.sheets],
             "financial_year": self.financial_year,
+            **({"note": self.note} if self.note else {}),
         }
 
 

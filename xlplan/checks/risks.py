@@ -100,14 +100,72 @@ def _check_ratings(rec: dict, ctx: SheetContext, m: RiskMatrix) -> dict[str, Rat
     return sound
 
 
-def _check_rag(rec: dict, ctx: SheetContext, m: RiskMatrix, current: Rating | None) -> None:
+#: RAG levels from least to most severe, to tell whether a register's own RAG rises with score.
+RAG_ORDER = ("Green", "Amber/Green", "Amber", "Amber/Red", "Red")
+#: A register's own bands are told from this many rated risks at least, and two RAG levels.
+OWN_BANDS_MIN_ROWS = 5
+
+
+def own_bands(pairs: list[tuple[int, str]], m: RiskMatrix) -> list[tuple[str, int, int]] | None:
+    """The register's own RAG bands, as (RAG, lowest score, highest score), when its RAG column
+    follows bands of its own: every score has one RAG, the RAG never falls as the score rises,
+    it disagrees with the programme's matrix somewhere, and there are enough rows to tell
+    (:data:`OWN_BANDS_MIN_ROWS`, two RAG levels at least). None otherwise: then each
+    disagreement is a ``rag-band-mismatch`` of its own."""
+    pairs = [(s, r) for s, r in pairs if r in RAG_ORDER]
+    if len(pairs) < OWN_BANDS_MIN_ROWS or len({r for _, r in pairs}) < 2:
+        return None
+    if all(m.rag_for(s) == r for s, r in pairs):
+        return None
+    bands: list[tuple[str, int, int]] = []
+    for score, rag in sorted(pairs, key=lambda p: (p[0], RAG_ORDER.index(p[1]))):
+        if bands and bands[-1][0] == rag:
+            bands[-1] = (rag, bands[-1][1], score)
+            continue
+        if bands and (RAG_ORDER.index(rag) < RAG_ORDER.index(bands[-1][0])
+                      or score == bands[-1][2]):
+            return None  # the RAG falls as the score rises, or one score has two RAGs
+        bands.append((rag, score, score))
+    return bands
+
+
+def _check_own_bands(df: pd.DataFrame, ctx: SheetContext, m: RiskMatrix) -> bool:
+    """One ``own-rag-bands`` note when the register rates by bands of its own (then its RAG is
+    kept as written, and not flagged row by row); True when it does."""
+    pairs = []
+    for rec in df.to_dict("records"):
+        score = effective(rec)
+        if score is not None and rec.get("rag_source") == "text" and rec.get("rag"):
+            pairs.append((score, rec["rag"]))
+    bands = own_bands(pairs, m)
+    if bands is None:
+        return False
+    label = ctx.programme.rag.label
+    said = ", ".join(f"{label(rag)} {lo}-{hi}" if lo != hi else f"{label(rag)} {lo}"
+                     for rag, lo, hi in bands)
+    ctx.issue("own-rag-bands", f"this register's RAG follows bands of its own ({said} in the "
+              "scores it holds), not the programme's risk matrix: its RAG is kept as written "
+              "('RAG as written' on the Risks sheet) and the Risks sheet's RAG follows the "
+              "programme's bands", row=ctx.loc.header_row + 1,
+              column="rag", value=said)
+    return True
+
+
+def effective(rec: dict) -> int | None:
+    """The current score of a tidy risk row: likelihood x impact, else the score written."""
+    lik, imp, score = (_int(rec.get(n)) for n in ("likelihood", "impact", "score"))
+    return lik * imp if lik is not None and imp is not None else score
+
+
+def _check_rag(rec: dict, ctx: SheetContext, m: RiskMatrix, current: Rating | None,
+               own: bool = False) -> None:
     scale = ctx.programme.rag
     row, col = rec["source_row"], rec["_cells"].get("rag")
     if rec["rag_source"] == "unknown":
         ctx.issue("unknown-rag", f"RAG value '{rec['rag_text']}' is not on the scale "
                   f"({scale.display()})", row=row, column=col, value=rec["rag_text"])
         return
-    if current is None or current.is_new or not rec["rag"]:
+    if current is None or current.is_new or not rec["rag"] or own:
         return
     band = m.band_for(current.score)
     if band is not None and band.rag != rec["rag"]:
@@ -161,8 +219,9 @@ def validate_risks(df: pd.DataFrame, ctx: SheetContext) -> None:
         return
     m = ctx.programme.risk_matrix
     today = today_for(ctx)
+    own = _check_own_bands(df, ctx, m)
     for rec in df.to_dict("records"):  # a register has tens of risks, not thousands
         sound = _check_ratings(rec, ctx, m)
-        _check_rag(rec, ctx, m, sound["current"])
+        _check_rag(rec, ctx, m, sound["current"], own)
         _check_movement(rec, ctx, sound)
         _check_scores(rec, ctx, m, sound, today)

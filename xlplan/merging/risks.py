@@ -21,7 +21,7 @@ impact where both are known), so the cached values of its formulas and these col
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 
@@ -40,7 +40,9 @@ READ_BACK: dict[str, str] = {
     "previous score": "previous_score", "target score": "target_score",
     "inherent score": "inherent_score", "review date": "review_date",
     "action plan": "action_plan", "link to plan": "link", "controls": "controls",
-    "assurances": "assurances", "status": "status", "key": "key", "source file": "file",
+    "assurances": "assurances", "status": "status", "raid type": "raid_type",
+    "rating as written": "rating_text", "rag as written": "rag_text",
+    "key": "key", "source file": "file",
     "source sheet": "sheet", "source row": "source_row",
 }
 #: Headers the writer derives each month: read back but never carried as extra columns.
@@ -120,30 +122,85 @@ def _previous(rec: dict, before: dict[str, dict] | None) -> tuple[int | None, st
     return None, ""
 
 
-def _shared(rows: list[dict], issues: list[Issue]) -> None:
-    """Worst score, shared-ref flags and conflicting-ref errors across files."""
+def _same_risk(a: dict, b: dict) -> bool:
+    """Two rows with one Key are the same risk when their descriptions say so (the same words,
+    or one of them missing: that is a ``missing-value`` of its own, not a second risk)."""
+    mine, theirs = match_key(a["description"]), match_key(b["description"])
+    return not mine or not theirs or mine == theirs
+
+
+def _namespaces(by_key: dict[str, list[dict]], programme_wide: bool) -> Callable[[str], str]:
+    """Which files share their Refs: all of them when the programme's Refs are programme-wide;
+    otherwise two files whose Refs evidently come from one list -- some Ref both send names
+    the same risk (the same description). Returns file -> the first file of its group."""
+    parent: dict[str, str] = {}
+
+    def find(f: str) -> str:
+        while parent.setdefault(f, f) != f:
+            f = parent[f]
+        return f
+
+    def join(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb, key=order.__getitem__)] = min(ra, rb, key=order.__getitem__)
+
+    order: dict[str, int] = {}
+    for group in by_key.values():
+        for r in group:
+            order.setdefault(r["file"], len(order))
+    files = list(order)
+    if programme_wide:
+        for f in files[1:]:
+            join(files[0], f)
+    for group in by_key.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                if a["file"] != b["file"] and a["ref"] and match_key(a["description"]) \
+                        and match_key(a["description"]) == match_key(b["description"]):
+                    join(a["file"], b["file"])
+    return find
+
+
+def _shared(rows: list[dict], issues: list[Issue], programme_wide: bool = False) -> None:
+    """Worst score, shared-ref flags and conflicting-ref errors across files.
+
+    A Ref belongs to the organisation that sent it (``[risk] refs = "source"``, the default):
+    two files' "R-001" are one risk only when the files share their Refs -- the programme says
+    Refs are programme-wide (``refs = "programme"``), or some Ref the two files both send names
+    the same risk. Then one Ref is one risk: its worst score is across both files, and a
+    different description is a ``conflicting-ref`` error (both rows kept). Otherwise each file
+    keeps its own risk, its own worst score, and a Key of its own ("R-001 (file)"), so the
+    Risks sheet's Worst score and next month's merge keep them apart."""
     by_key: dict[str, list[dict]] = {}
     for rec in rows:
         by_key.setdefault(str(rec["key"]), []).append(rec)
+    namespace = _namespaces(by_key, programme_wide)
     for key, group in by_key.items():
-        scores = [r["effective_score"] for r in group if r["effective_score"] is not None]
-        files = list(dict.fromkeys(r["file"] for r in group))
-        for r in group:
-            r["worst_score"] = max(scores) if scores else None
-            r["shared_ref"] = len(files) > 1
-            r["submissions"] = len(files)
-        if len(files) < 2:
-            continue
-        first = group[0]
-        for r in group:
-            mine, theirs = match_key(r["description"]), match_key(first["description"])
-            if r["file"] == first["file"] or not mine or not theirs or mine == theirs:
-                continue  # same file (duplicate-ref), a missing description (missing-value)
-            what = f"Ref '{r['ref']}'" if r["ref"] else "this risk"
-            issues.append(at("conflicting-ref", f"{what} is also submitted in '{first['file']}' "
-                             "with a different description: both rows are kept; agree which "
-                             "file owns the Ref", file=r["file"], sheet=r["sheet"] or None,
-                             row=int(r["source_row"]), col=None, value=r["ref"] or key))
+        clusters: dict[str, list[dict]] = {}
+        for rec in group:
+            clusters.setdefault(namespace(rec["file"]), []).append(rec)
+        for i, cluster in enumerate(clusters.values()):
+            scores = [r["effective_score"] for r in cluster if r["effective_score"] is not None]
+            files = list(dict.fromkeys(r["file"] for r in cluster))
+            for r in cluster:
+                r["worst_score"] = max(scores) if scores else None
+                r["shared_ref"] = len(files) > 1
+                r["submissions"] = len(files)
+                if i > 0:  # another organisation's own Ref: a Key of its own
+                    r["key"] = f"{key} ({cluster[0]['file']})"
+            if len(files) < 2:
+                continue
+            first = cluster[0]
+            for r in cluster:
+                if r["file"] == first["file"] or _same_risk(r, first):
+                    continue  # same file (duplicate-ref), a missing description (missing-value)
+                what = f"Ref '{r['ref']}'" if r["ref"] else "this risk"
+                issues.append(at("conflicting-ref", f"{what} is also submitted in "
+                                 f"'{first['file']}' with a different description: both rows "
+                                 "are kept; agree which file owns the Ref", file=r["file"],
+                                 sheet=r["sheet"] or None, row=int(r["source_row"]), col=None,
+                                 value=r["ref"] or key))
 
 
 def _carried(old: dict, columns: list[str]) -> dict:
@@ -190,6 +247,17 @@ def _issue_codes(rows: list[dict], issues: list[Issue]) -> None:
         rec["has_error"] = any(i.severity == ERROR for i in found)
 
 
+def _raid_labels(rows: list[dict]) -> None:
+    """In a file that is a RAID log (some of its rows have a RAID type), its risks without one
+    (a "Risks" sheet beside "Issues" and "Assumptions" sheets) are labelled "Risk"."""
+    raid_files = {r["file"] for r in rows if isinstance(r.get("raid_type"), str)
+                  and r["raid_type"]}
+    for rec in rows:
+        if rec["file"] in raid_files and not (isinstance(rec.get("raid_type"), str)
+                                              and rec["raid_type"]):
+            rec["raid_type"] = "Risk"
+
+
 def merge_risks(risks: pd.DataFrame, prev: Any, programme: Programme,
                 period_start: dt.date | None, issues: list[Issue]) -> pd.DataFrame:
     """This month's tidy risk rows merged across files and with last month's Risks sheet.
@@ -210,12 +278,14 @@ def merge_risks(risks: pd.DataFrame, prev: Any, programme: Programme,
     rows: list[dict] = risks.to_dict("records") if risks is not None and not risks.empty else []
     for rec in rows:
         rec["register_previous_score"] = rec.get("previous_score")
-        score = effective_score(rec.get("likelihood"), rec.get("impact"), rec.get("score"))
-        rec["effective_score"] = score
+        rec["effective_score"] = effective_score(rec.get("likelihood"), rec.get("impact"),
+                                                 rec.get("score"))
+        rec["status"] = "" if _blank(rec.get("status")) else rec["status"]
+    _shared(rows, issues, programme.refs_programme_wide)  # Keys first: last month is by Key
+    _raid_labels(rows)
+    for rec in rows:
         rec["previous_score"], rec["previous_source"] = _previous(rec, before)
-        rec["movement"] = movement_of(rec["previous_score"], score)
-        rec["status"] = ""
-    _shared(rows, issues)
+        rec["movement"] = movement_of(rec["previous_score"], rec["effective_score"])
     extras = [c for c in (risks.columns if risks is not None else [])
               if c not in RISK_COLUMNS and c not in MERGE_COLUMNS]
     columns = [*RISK_COLUMNS, *MERGE_COLUMNS, *extras]
@@ -230,7 +300,7 @@ def merge_risks(risks: pd.DataFrame, prev: Any, programme: Programme,
     for rec in rows:
         score = rec["effective_score"]
         band = matrix.band_for(score)
-        rec["band"] = band.name if band else ""
+        rec["band"] = band.name if band else (rec.get("rating_band") or "")
         rec["above_appetite"] = matrix.above_appetite(score)
     _issue_codes(rows, issues)
     for rec in rows:

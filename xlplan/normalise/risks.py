@@ -32,10 +32,12 @@ from typing import Callable
 import pandas as pd
 
 from ..reader import RawSheet
-from ..schema.risk import Rating, RatingError, RiskMatrix, movement, parse_movement, parse_rating
+from ..schema.columns import header_key
+from ..schema.risk import RATED_KINDS, Band, Qualitative, Rating, RatingError, RiskMatrix, \
+    WordRatings, movement, parse_movement, parse_rating, raid_kind, sheet_raid_kind
 from ..text import cell_text, clean_text, match_key
 from .common import PROVENANCE, assign_keys, SheetContext, check_cell_text, check_formula_cells, \
-    extra_columns, vertical_merges, wide_merge_rows
+    column_values, extra_columns, vertical_merges, wide_merge_rows
 
 __all__ = ["RISK_COLUMNS", "RATING_KINDS", "RATING_SOURCES", "RatingSource", "normalise_risks",
            "risk_key", "read_rating", "parse_review_date"]
@@ -53,6 +55,12 @@ TEXT_FIELDS = ("ref", "owner", "category", "description", "link", "controls", "a
 #: * ``rag_text`` the RAG as written, ``rag`` its canonical level ('' blank), ``rag_source``
 #:   'text', 'unknown' (not on the scale) or ''.
 #: * ``review_date`` a date when it reads as one, else the text as written.
+#: * ``status`` the workflow status as written (Open, In Progress, Monitoring, Closed).
+#: * ``raid_type`` in a RAID log, the kind of item (Risk, Assumption, Issue, Dependency ...),
+#:   '' in a plain register. Only risks (:data:`~xlplan.schema.risk.RATED_KINDS`) are rated.
+#: * ``rating_text`` a rating written in words or as a probability, as written ("High",
+#:   "Likelihood 0.45, impact High"); ``rating_band`` the band of the matrix a whole-rating word
+#:   stands for (its RAG is the risk's RAG where no score can be worked out).
 #: * ``_cells`` (internal): for each rating field ('current.likelihood', ...), 'rag' and
 #:   'movement', the canonical column it was read from; ``_bad_ratings`` (internal): (column, message, value)
 #:   of each rating cell that could not be read.
@@ -64,7 +72,8 @@ RISK_COLUMNS = (
     "likelihood", "impact", "score",
     "target_likelihood", "target_impact", "target_score",
     "movement_text", "movement_written", "movement", "rag_text", "rag", "rag_source",
-    "action_plan", "review_date", "_cells", "_bad_ratings",
+    "action_plan", "review_date", "status", "raid_type", "rating_text", "rating_band",
+    "_cells", "_bad_ratings",
 )
 
 RATING_KINDS = ("inherent", "previous", "current", "target")
@@ -131,11 +140,24 @@ class RatingRead:
     rating: Rating | None = None
     cells: dict[str, str] = field(default_factory=dict)  # likelihood/impact/score -> column
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # (column, message, value)
+    #: what was written in words or as a probability, as written ("High", "likelihood 0.45")
+    text: str = ""
+    #: the band a whole-rating word stands for ("Risk Rating: High")
+    band: Band | None = None
 
 
-def _part(raw: object) -> int | str | None:
-    """A likelihood or impact cell: a whole number, 'new', or None; RatingError otherwise."""
-    r = parse_rating(raw if not isinstance(raw, str) else clean_text(raw))
+def _part(raw: object, words: WordRatings | None = None, scale: tuple[int, int] = (1, 5)
+          ) -> int | str | None:
+    """A likelihood or impact cell: a whole number, 'new', or None; RatingError otherwise.
+    A word ("High", "Likely"), a word range ("M - H") or a probability (0.45) is read onto the
+    scale by the programme's table of rating words: a :class:`Worded` number."""
+    try:
+        r = parse_rating(raw if not isinstance(raw, str) else clean_text(raw))
+    except RatingError:
+        q = words.read(raw) if words is not None else None
+        if q is None or q.step is None:
+            raise
+        return Worded(q.number if q.number is not None else words.on_scale(q.step, scale), q)
     if r is None:
         return None
     if r.is_new:
@@ -145,9 +167,23 @@ def _part(raw: object) -> int | str | None:
     return r.score
 
 
+class Worded(int):
+    """A likelihood or impact read from words or a probability: the number, and what was
+    written (``q.text``), so the text can be kept beside the number."""
+
+    q: Qualitative
+
+    def __new__(cls, value: int, q: Qualitative) -> "Worded":
+        obj = super().__new__(cls, value)
+        obj.q = q
+        return obj
+
+
 def _split(get: Callable[[str], object], src: RatingSource, present: set[str],
-           m: RiskMatrix) -> RatingRead:
+           m: RiskMatrix, words: WordRatings | None = None,
+           worded: frozenset[str] | None = None) -> RatingRead:
     out = RatingRead()
+    written: list[str] = []
     score_col = src.score if src.score in present else src.cell
     out.cells = {"likelihood": src.likelihood, "impact": src.impact, "score": score_col}
     parts: dict[str, int | None] = {}
@@ -156,7 +192,9 @@ def _split(get: Callable[[str], object], src: RatingSource, present: set[str],
                                 ("impact", src.impact, m.impact)):
         raw = get(col) if col in present else ""
         try:
-            value = _part(raw)
+            value = _part(raw, _words_for(col, words, worded), (lo, hi))
+            if isinstance(value, Worded):
+                written.append(f"{part} {value.q.text}")
         except RatingError:
             out.errors.append((col, f"the {part} '{clean_text(cell_text(raw))}' is not a whole "
                                f"number: write a number from {lo} to {hi}", cell_text(raw)))
@@ -171,8 +209,19 @@ def _split(get: Callable[[str], object], src: RatingSource, present: set[str],
             is_new = is_new or bool(r and r.is_new)
             score = r.score if r is not None else None
         except RatingError as exc:
-            out.errors.append((score_col, str(exc), cell_text(raw)))
+            w = _words_for(score_col, words, worded)
+            q = w.read(raw) if w is not None else None
+            if q is not None and q.step is not None:
+                # A word beside split numbers ("Risk Rating: High" next to Likelihood and
+                # Impact): the numbers make the score, the word is kept as written.
+                written.append(f"rating {q.text}")
+                score = q.number
+            else:
+                out.errors.append((score_col, str(exc), cell_text(raw)))
+    out.text = _written(written)
     l, i = parts["likelihood"], parts["impact"]
+    l = int(l) if l is not None else None
+    i = int(i) if i is not None else None
     if is_new and l is None and i is None and score is None:
         out.rating = Rating(None, None, None, is_new=True, text="New")
         return out
@@ -184,13 +233,32 @@ def _split(get: Callable[[str], object], src: RatingSource, present: set[str],
     return out
 
 
+def _words_for(col: str | None, words: WordRatings | None, worded: frozenset[str] | None
+               ) -> WordRatings | None:
+    return words if words is not None and (worded is None or col in worded) else None
+
+
+def _written(parts: list[str]) -> str:
+    """What was written in words, for the Risks sheet: "High" for a rating word alone, else
+    "Likelihood 0.45, impact High"."""
+    if len(parts) == 1 and parts[0].startswith("rating "):
+        return parts[0][len("rating "):]
+    text = ", ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
 def read_rating(get: Callable[[str], object], src: RatingSource, present: set[str],
-                m: RiskMatrix) -> RatingRead:
+                m: RiskMatrix, words: WordRatings | None = None,
+                worded: frozenset[str] | None = None) -> RatingRead:
     """One rating of a risk row, from split columns when they hold anything, else from the
-    one-cell column, else (current rating) from a Score column alone."""
+    one-cell column, else (current rating) from a Score column alone. Words and probabilities
+    are read with the programme's table of rating words (``words``): in a likelihood or impact
+    column onto its scale, as a whole rating onto a band of the matrix. ``worded``: the columns
+    words are read in (None: all), so that a lone word in a column of numbers stays a
+    ``bad-rating`` (a typo, not a way of rating)."""
     has_split = any(c in present and not _blank(get(c)) for c in (src.likelihood, src.impact))
     if has_split:
-        return _split(get, src, present, m)
+        return _split(get, src, present, m, words, worded)
     out = RatingRead()
     for col in (src.cell, src.score):
         if col is None or col not in present or _blank(get(col)):
@@ -200,7 +268,14 @@ def read_rating(get: Callable[[str], object], src: RatingSource, present: set[st
         try:
             out.rating = parse_rating(raw if not isinstance(raw, str) else clean_text(raw))
         except RatingError as exc:
-            out.errors.append((col, str(exc), cell_text(raw)))
+            w = _words_for(col, words, worded)
+            q = w.read(raw) if w is not None else None
+            if q is None or q.step is None:
+                out.errors.append((col, str(exc), cell_text(raw)))
+                return out
+            out.text, out.band = q.text, w.band(q, m)
+            if q.number is not None:  # "16 - High": the number is the score
+                out.rating = Rating(None, None, q.number, text=q.text)
         return out
     # Nothing written: point at where it would be written.
     col = src.cell if src.cell in present else (src.likelihood if src.likelihood in present
@@ -286,9 +361,131 @@ def _rag(raw_rag: object, raw_move: object, ctx: SheetContext) -> dict:
             "_rag_col": rag_col, "_movement_col": move_col or "movement"}
 
 
+# ------------------------------------------------------------------------------ the columns
+#: Rating columns, each only a rating when its values read as ratings.
+RATING_COLUMNS = tuple(dict.fromkeys(
+    name for src in RATING_SOURCES.values()
+    for name in (src.cell, src.likelihood, src.impact, src.score) if name))
+#: A share of the values under a column this high decides what the column holds.
+MOST = 0.8
+#: Tick marks a tick-box column holds (one column per step under a "Probability" group).
+_TICKS = frozenset({"x", "\u2713", "\u2714", "y", "yes", "\u2022", "*", "1"})
+
+
+def _column_texts(sheet: RawSheet, loc, c: int) -> list[object]:
+    """The non-blank values under the header in column ``c``."""
+    return [v for v in column_values(sheet.rows[loc.header_row + 1:], c) if not _blank(v)]
+
+
+def _reads_as_rating(v: object, words: WordRatings) -> bool:
+    try:
+        parse_rating(v if not isinstance(v, str) else clean_text(v))
+        return True
+    except RatingError:
+        q = words.read(v)
+        return q is not None and q.step is not None
+
+
+def worded_columns(sheet: RawSheet, ctx: SheetContext) -> frozenset[str]:
+    """The rating columns rated in words or probabilities: those where such values are at
+    least as many as plain numbers. In a column of numbers a lone word is a mistake."""
+    words = ctx.programme.rating_words
+    out = set()
+    for name in RATING_COLUMNS:
+        c = ctx.loc.columns.get(name)
+        if c is None:
+            continue
+        numbers = worded = 0
+        for v in _column_texts(sheet, ctx.loc, c):
+            try:
+                parse_rating(v if not isinstance(v, str) else clean_text(v))
+                numbers += 1
+            except RatingError:
+                q = words.read(v)
+                worded += q is not None and q.step is not None
+        if worded and worded >= numbers:
+            out.add(name)
+    return frozenset(out)
+
+
+def refine_columns(sheet: RawSheet, ctx: SheetContext) -> None:
+    """Decide by their values what some columns hold, where a header alone cannot say.
+
+    * A Status column is the workflow status (Open, In Progress, Monitoring, Closed); it is
+      read as the RAG only when there is no RAG column and its values are RAG values.
+    * A Type or Category column whose values are Risk / Assumption / Issue / Dependency is the
+      RAID type of a RAID log.
+    * A rating column none of whose values reads as a rating -- prose ("Impact (resulting in
+      ...)": 'Possible effects on the timeline'), or tick marks -- is not a rating: it is kept
+      as a text column under its own header (info ``text-not-rating``), and ratings are not
+      read from it.
+    * Residual ratings beside current ones ("Current" and "Residual" groups over Likelihood /
+      Impact / Score) are the target the controls aim at, when the sheet has no target.
+
+    ``ctx.loc`` is changed in place: it is this sheet's own reading.
+    """
+    loc, cols = ctx.loc, ctx.loc.columns
+    scale = ctx.programme.rag
+    words = ctx.programme.rating_words
+    if "status" in cols and "rag" not in cols:
+        levels = [scale.normalise(clean_text(cell_text(v)))
+                  for v in _column_texts(sheet, loc, cols["status"])]
+        # Every value a RAG value, and not only "Closed"/"Done" (which the RAG scale reads as
+        # Complete, but which in a Status column say the workflow is over).
+        if levels and all(levels) and any(lv != "Complete" for lv in levels):
+            cols["rag"] = cols.pop("status")
+    for name in ("category",):
+        if "raid_type" not in cols and name in cols:
+            values = _column_texts(sheet, loc, cols[name])
+            kinds = [raid_kind(v) for v in values]
+            if values and sum(1 for k in kinds if k) >= MOST * len(values) \
+                    and any(k not in (None, "Risk") for k in kinds):
+                cols["raid_type"] = cols.pop(name)
+    for name in RATING_COLUMNS:
+        if name not in cols:
+            continue
+        c = cols[name]
+        values = _column_texts(sheet, loc, c)
+        if not values or any(_reads_as_rating(v, words) for v in values):
+            continue
+        texts = [clean_text(cell_text(v)).lower() for v in values]
+        prose = [t for t in texts if len(t.split()) >= 3 or len(t) > 25]
+        ticks = [t for t in texts if t in _TICKS]
+        if not prose and len(ticks) < len(texts):
+            continue  # short unreadable values: bad ratings, reported cell by cell
+        del cols[name]
+        header = loc.headers.get(c) or f"Column {c}"
+        loc.extras[c] = header
+        what = "text" if prose else "tick marks"
+        ctx.issue("text-not-rating", f"the column '{header}' holds {what}, not ratings: it is "
+                  f"kept as a column of its own, and no {name.replace('_', ' ')} is read from "
+                  "it", row=loc.header_row + 1, col=c, value=header)
+    _residual_as_target(ctx)
+
+
+_RESIDUAL_TO_TARGET = {"likelihood": "target_likelihood", "impact": "target_impact",
+                       "score": "target_rating", "current_rating": "target_rating"}
+
+
+def _residual_as_target(ctx: SheetContext) -> None:
+    """Residual rating columns left over because current ones took their names become the
+    target rating (see :func:`refine_columns`)."""
+    loc, cols = ctx.loc, ctx.loc.columns
+    table = ctx.programme.aliases(loc.kind)
+    for c in sorted(loc.extras):
+        key = header_key(loc.extras[c])
+        if "residual" not in key.split() and "post mitigation" not in key:
+            continue
+        target = _RESIDUAL_TO_TARGET.get(table.match(key) or "")
+        if target and target not in cols:
+            cols[target] = c
+            del loc.extras[c]
+
+
 # ------------------------------------------------------------------------------ the sheet
 def normalise_risks(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
     """Tidy rows of a risk-register sheet (columns :data:`RISK_COLUMNS` plus extras)."""
+    refine_columns(sheet, ctx)
     loc = ctx.loc
     cols = loc.columns
     present = set(cols)
@@ -297,11 +494,9 @@ def normalise_risks(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
     extras = extra_columns(sheet, loc)
     matrix = ctx.programme.risk_matrix
     has_current = any(c in present for c in ("current_rating", "likelihood", "impact", "score"))
-    if not has_current:
-        ctx.issue("missing-column", f"no current rating column in the header row (row "
-                  f"{loc.header_row + 1}); add Likelihood, Impact and Score columns, or one "
-                  "headed 'Current rating' holding e.g. '4 4 16'", row=loc.header_row + 1,
-                  value="Current rating")
+    sheet_kind = sheet_raid_kind(ctx.sheet) or ""
+    worded = worded_columns(sheet, ctx)
+    headed = set(cols.values()) | set(loc.extras)
 
     records: list[dict] = []
     section = ""
@@ -324,6 +519,14 @@ def normalise_risks(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
             c = cols.get(name)
             return "" if c is None else cell(c)
 
+        if headed and not any(c in headed for c, _ in own):
+            # Nothing under any headed column: a pre-numbered empty row of a template, a
+            # dropdown's source list beside the table. Not a risk; said, not dropped silently.
+            ctx.issue("not-a-row", "this row has nothing under the table's headers (only "
+                      + ", ".join(f"'{clean_text(cell_text(v))[:30]}'" for _, v in own[:3])
+                      + "): not read as a risk", row=excel_row, col=own[0][0],
+                      value=clean_text(cell_text(own[0][1]))[:60])
+            continue
         if len(own) == 1:
             c, v = own[0]
             text = clean_text(cell_text(v))
@@ -332,11 +535,19 @@ def normalise_risks(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
             if _is_banner(r, c, text, ctx, banner_rows):
                 section = text
                 continue
-        records.append(_record(ctx, excel_row, get, present, matrix, section, has_current))
+        records.append(_record(ctx, excel_row, get, present, matrix, section, has_current,
+                               sheet_kind, worded))
         for c, name in extras.items():
             v = cell(c)
             records[-1][name] = clean_text(v) if isinstance(v, str) else ("" if v is None else v)
 
+    rated = [rec for rec in records if _is_rated(rec)]
+    if not has_current and (rated or not records):
+        ctx.issue("missing-column", f"no current rating column in the header row (row "
+                  f"{loc.header_row + 1}); add Likelihood, Impact and Score columns, or one "
+                  "headed 'Current rating' holding e.g. '4 4 16'", row=loc.header_row + 1,
+                  value="Current rating")
+    _note_words(ctx, records)
     check_formula_cells(ctx, sheet, loc.header_row + 2)
     assign_keys(records, lambda r: risk_key(r["ref"], r["description"]))
     df = pd.DataFrame.from_records(records, columns=[*RISK_COLUMNS, *extras.values()])
@@ -346,19 +557,63 @@ def normalise_risks(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
     return df
 
 
+def _is_rated(rec: dict) -> bool:
+    """A risk (or a plain register's row), rated on the matrix; not a RAID log's assumption,
+    issue or dependency."""
+    return not rec.get("raid_type") or rec["raid_type"] in RATED_KINDS
+
+
+def _note_words(ctx: SheetContext, records: list[dict]) -> None:
+    """One ``rating-from-words`` note per sheet that rated risks in words or probabilities,
+    saying how they were read (the text itself is kept on every row)."""
+    seen: dict[str, str] = {}
+    first_row = None
+    for rec in records:
+        text = rec.get("rating_text") or ""
+        if not text:
+            continue
+        first_row = first_row or rec["source_row"]
+        if len(seen) < 6 and text not in seen:
+            seen[text] = rec.get("rating_band") or (
+                f"{rec['likelihood']} x {rec['impact']}"
+                if rec.get("likelihood") is not None and rec.get("impact") is not None else "")
+    if not seen:
+        return
+    how = ", ".join(f"'{t}' as {b}" if b else f"'{t}'" for t, b in seen.items())
+    ctx.issue("rating-from-words", "ratings written in words or as probabilities were read "
+              f"onto the programme's risk matrix ({how}); the words are kept as written",
+              row=first_row, value=next(iter(seen)))
+
+
+def _raid_type(get: Callable[[str], object], present: set[str], sheet_kind: str) -> str:
+    if "raid_type" in present:
+        raw = clean_text(cell_text(get("raid_type")))
+        if raw:
+            return raid_kind(raw) or raw
+    return sheet_kind
+
+
 def _record(ctx: SheetContext, excel_row: int, get: Callable[[str], object], present: set[str],
-            matrix: RiskMatrix, section: str, has_current: bool) -> dict:
+            matrix: RiskMatrix, section: str, has_current: bool, sheet_kind: str = "",
+            worded: frozenset[str] = frozenset()) -> dict:
     rec: dict = {"file": ctx.file, "sheet": ctx.sheet, "source_row": excel_row, "key": "",
                  "section": section}
     for name in TEXT_FIELDS:
         rec[name] = clean_text(cell_text(get(name)))
     rec["category"] = rec["category"] or section
+    rec["status"] = clean_text(cell_text(get("status")))
+    rec["raid_type"] = _raid_type(get, present, sheet_kind)
+    rated = _is_rated(rec)
+    words = ctx.programme.rating_words
     cells: dict[str, str] = {}
     bad: list[tuple[str, str, str]] = []
     ratings: dict[str, Rating | None] = {}
+    written: list[str] = []
+    rec["rating_band"] = ""
     for kind in RATING_KINDS:
         src = RATING_SOURCES[kind]
-        got = read_rating(get, src, present, matrix)
+        got = read_rating(get, src, present, matrix, words, worded) if rated else \
+            RatingRead(cells={p: src.cell for p in ("likelihood", "impact", "score")})
         ratings[kind] = got.rating
         bad.extend(got.errors)
         cells.update({f"{kind}.{part}": col for part, col in got.cells.items()})
@@ -366,6 +621,17 @@ def _record(ctx: SheetContext, excel_row: int, get: Callable[[str], object], pre
         rec[src.tidy("likelihood")] = r.likelihood if r else None
         rec[src.tidy("impact")] = r.impact if r else None
         rec[src.tidy("score")] = r.score if r else None
+        if got.text:
+            written.append((got.text, kind))
+        if kind == "current" and got.band is not None:
+            rec["rating_band"] = got.band.name
+    if not rated:  # an issue's or an assumption's priority, kept as written
+        written = [(t, "current") for t in (clean_text(cell_text(get(n))) for n in
+                   ("current_rating", "likelihood", "impact", "score")) if t][:1]
+    if len(written) == 1 and written[0][1] == "current":
+        rec["rating_text"] = written[0][0]
+    else:
+        rec["rating_text"] = "; ".join(f"{KIND_LABELS[k]}: {t}" for t, k in written)
     rec["previous_new"] = bool(ratings["previous"] and ratings["previous"].is_new)
     current = ratings["current"]
     if current is not None and current.is_new:
@@ -385,11 +651,13 @@ def _record(ctx: SheetContext, excel_row: int, get: Callable[[str], object], pre
     rec["_bad_ratings"] = tuple(bad)
 
     if "description" in present and not rec["description"]:
-        ctx.issue("missing-value", "this risk has no description: say what could happen, why, "
-                  "and what it would cost", row=excel_row, column="description")
+        ctx.issue("missing-value", f"this {_item(rec)} has no description: say what could "
+                  "happen, why, and what it would cost", row=excel_row, column="description")
+    if not rated:
+        return rec
     current_bad = any(col in {cells[f"current.{p}"] for p in ("likelihood", "impact", "score")}
                       for col, _, _ in bad)
-    if has_current and current is None and not current_bad:
+    if has_current and current is None and not current_bad and not rec["rating_band"]:
         ctx.issue("missing-value", "this risk has no current rating: give its likelihood, "
                   "impact and score (e.g. '4 4 16')", row=excel_row,
                   column=cells["current.likelihood"])
@@ -402,3 +670,11 @@ def _record(ctx: SheetContext, excel_row: int, get: Callable[[str], object], pre
     return rec
 
 
+KIND_LABELS = {"inherent": "Inherent", "previous": "Previous", "current": "Current",
+               "target": "Target"}
+
+
+def _item(rec: dict) -> str:
+    """'risk', or the RAID kind in lower case ('issue')."""
+    kind = rec.get("raid_type") or ""
+    return "risk" if not kind or kind == "Risk" else kind.lower()

@@ -28,6 +28,7 @@ import datetime as _dt
 import math
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 __all__ = [
     "Band",
@@ -44,6 +45,17 @@ __all__ = [
     "movement",
     "parse_movement",
     "MOVEMENTS",
+    "RATING_WORDS",
+    "PROBABILITY_STEPS",
+    "REFS_SCOPES",
+    "WordRatings",
+    "Qualitative",
+    "ratings_from_config",
+    "refs_scope",
+    "RAID_KINDS",
+    "RATED_KINDS",
+    "raid_kind",
+    "sheet_raid_kind",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -302,7 +314,7 @@ def matrix_from_config(d: dict | None) -> RiskMatrix:
     real rating is left without a colour; any mistake raises ``ValueError`` naming it.
     """
     d = dict(d or {})
-    known = {"preset", "size", "likelihood", "impact", "appetite", "bands"}
+    known = {"preset", "size", "likelihood", "impact", "appetite", "bands", *RATING_SETTINGS}
     unknown = sorted(set(d) - known)
     if unknown:
         raise ValueError(f"unknown risk setting(s) {', '.join(unknown)}; expected {', '.join(sorted(known))}")
@@ -584,3 +596,248 @@ def parse_movement(text: object) -> tuple[str | None, str | None]:
             rest = cleaned[:m.start()]
     rag = rest.strip(_EDGES) or None
     return move, rag
+
+
+# --------------------------------------------------------------------------------------------
+# Qualitative ratings: words and probabilities
+# --------------------------------------------------------------------------------------------
+
+#: Words registers write instead of numbers, as a step of a five-step scale (1 lowest, 5
+#: highest). Keys are folded (lower case, letters and single spaces). A word in a Likelihood or
+#: Impact column stands for that step of the programme's scale (:meth:`WordRatings.on_scale`); a
+#: word written as the whole rating ("Risk Rating: High", "Priority: Critical") stands for the
+#: band of the matrix named with that step, or the nearest (:meth:`WordRatings.band`). The
+#: NHS likelihood (Rare ... Almost certain) and consequence (Negligible ... Catastrophic) words
+#: are here too. A programme adds words or moves them with ``[risk.words]`` in its TOML.
+RATING_WORDS: dict[str, int] = {
+    "very low": 1, "negligible": 1, "insignificant": 1, "minimal": 1, "rare": 1, "remote": 1,
+    "very unlikely": 1, "trivial": 1, "vl": 1, "none": 1,
+    "low": 2, "minor": 2, "unlikely": 2, "limited": 2, "l": 2, "lo": 2,
+    "medium": 3, "moderate": 3, "possible": 3, "med": 3, "mid": 3, "m": 3, "average": 3,
+    "tolerable": 3,
+    "high": 4, "major": 4, "likely": 4, "probable": 4, "significant": 4, "serious": 4, "h": 4,
+    "hi": 4, "very likely": 4,
+    "very high": 5, "critical": 5, "extreme": 5, "severe": 5, "catastrophic": 5,
+    "almost certain": 5, "certain": 5, "vh": 5, "highest": 5,
+}
+
+#: Where a probability (0.45, "45%") falls on the five-step scale: the upper bound of steps
+#: 1 to 4 (0.45 is above 0.4 and not above 0.6: step 3). ``[risk] probability`` overrides.
+PROBABILITY_STEPS: tuple[float, ...] = (0.2, 0.4, 0.6, 0.8)
+
+#: ``[risk] refs``: "source" (the default) -- a Ref names a risk within the file that sent it,
+#: so two organisations' "R-001" are different risks unless their descriptions say they are the
+#: same; "programme" -- Refs are programme-wide, one Ref is one risk whoever sends it.
+REFS_SCOPES = ("source", "programme")
+
+#: The ``[risk]`` keys read here rather than by :func:`matrix_from_config`.
+RATING_SETTINGS = ("words", "probability", "refs")
+
+_FOLD = re.compile(r"[^a-z]+")
+#: "M - H", "M to H", "Medium/High", "Low-Medium": two steps, the rating is the higher one.
+_RANGE = re.compile(r"^(?P<a>[a-z ]+?)\s*(?:-|\u2013|\u2014|/|\bto\b|\bor\b)\s*(?P<b>[a-z ]+)$")
+#: "4 - Likely", "3 (Medium)", "High (4)", "Likely - 4": a number with its word; the number wins.
+_NUMBER_AND_WORD = re.compile(r"^\s*(?P<n>\d+)(?:\.0+)?\s*[-\u2013:.)(=]*\s*(?P<w>[A-Za-z][A-Za-z .]*?)\)?\s*$"
+                              r"|^\s*(?P<w2>[A-Za-z][A-Za-z .]*?)\s*[-\u2013:(=]+\s*(?P<n2>\d+)(?:\.0+)?\s*\)?\s*$")
+_PERCENT = re.compile(r"^\s*(\d{1,3}(?:\.\d+)?)\s*%\s*$")
+#: Words that may follow a rating word without changing it ("High risk", "Medium priority").
+_TRAILING_NOUNS = (" risk", " priority", " impact", " likelihood", " probability", " rating")
+
+
+def _fold(text: str) -> str:
+    return " ".join(_FOLD.sub(" ", text.lower()).split())
+
+
+@dataclass(frozen=True)
+class Qualitative:
+    """A rating written in words or as a probability, read onto the five-step scale.
+
+    ``step`` 1..5; ``number`` a whole number written with the word ("4 - Likely"), which is
+    used as it is; ``text`` what was written."""
+
+    step: int | None
+    text: str
+    number: int | None = None
+
+
+@dataclass(frozen=True)
+class WordRatings:
+    """The programme's table of rating words and probability steps (see :data:`RATING_WORDS`).
+
+    Build it with :func:`ratings_from_config`. Pure data and small functions: reading a cell
+    (:meth:`read`), its step on a likelihood or impact scale (:meth:`on_scale`) and the band of
+    the matrix a whole-rating word stands for (:meth:`band`)."""
+
+    words: tuple[tuple[str, int], ...] = tuple(RATING_WORDS.items())
+    probability: tuple[float, ...] = PROBABILITY_STEPS
+
+    @cached_property
+    def table(self) -> dict[str, int]:
+        return dict(self.words)
+
+    def word_step(self, text: str) -> int | None:
+        """The step of a word, a word range ("M - H": the higher) or None."""
+        table = self.table
+        folded = _fold(text)
+        for noun in _TRAILING_NOUNS:
+            if folded.endswith(noun) and folded[: -len(noun)] in table:
+                folded = folded[: -len(noun)]
+        if folded in table:
+            return table[folded]
+        low = " ".join(re.sub(r"[^a-z/\-\u2013\u2014]+", " ", text.lower()).split())
+        m = _RANGE.match(low)
+        if m:
+            a, b = table.get(_fold(m.group("a"))), table.get(_fold(m.group("b")))
+            if a is not None and b is not None:
+                return max(a, b)
+        parts = folded.split(" ")
+        if len(parts) == 2 and all(p in table for p in parts):  # "medium high"
+            return max(table[p] for p in parts)
+        return None
+
+    def probability_step(self, p: float) -> int | None:
+        """The step of a probability from 0 to 1 (0 and 1 themselves included)."""
+        if not 0 <= p <= 1:
+            return None
+        return 1 + sum(1 for bound in self.probability if p > bound)
+
+    def read(self, raw: object) -> Qualitative | None:
+        """A word, a word range, a number with its word, a probability (0.45, '45%'); None for
+        anything else (a whole number, a blank, prose)."""
+        if isinstance(raw, bool) or raw is None:
+            return None
+        if isinstance(raw, float) and not math.isnan(raw) and 0 < raw < 1:
+            return Qualitative(self.probability_step(raw), f"{raw:g}")
+        if not isinstance(raw, str):
+            return None
+        text = _SPACES.sub(" ", raw).strip()
+        if not text or len(text) > 40:
+            return None
+        m = _PERCENT.match(text)
+        if m:
+            p = float(m.group(1)) / 100
+            return Qualitative(self.probability_step(p), text) if p <= 1 else None
+        try:
+            p = float(text)
+        except ValueError:
+            pass
+        else:
+            return Qualitative(self.probability_step(p), text) if 0 < p < 1 else None
+        m = _NUMBER_AND_WORD.match(text)
+        if m:
+            number, word = (m.group("n"), m.group("w")) if m.group("n") else \
+                (m.group("n2"), m.group("w2"))
+            step = self.word_step(word)
+            if step is not None:
+                return Qualitative(step, text, int(number))
+        step = self.word_step(text)
+        return Qualitative(step, text) if step is not None else None
+
+    @staticmethod
+    def on_scale(step: int, scale: tuple[int, int]) -> int:
+        """A five-step value on a likelihood or impact scale (1-5 as it is; 1-4: 1 1 2 3 4 ...)."""
+        lo, hi = scale
+        return lo + int(math.floor((step - 1) * (hi - lo) / 4 + 0.5))
+
+    def band(self, q: Qualitative, matrix: RiskMatrix) -> Band | None:
+        """The band of the matrix a whole-rating word stands for: the band named by the word
+        ("High" on the NHS matrix is its High band), else the band whose name is the nearest
+        step (a higher one on a tie: over-stating a risk is the safer mistake), bands without a
+        known name being spread evenly over the five steps."""
+        if q.step is None:
+            return None
+        folded = _fold(q.text)
+        for band in matrix.bands:
+            if _fold(band.name) == folded:
+                return band
+        n = len(matrix.bands)
+        steps = []
+        for i, band in enumerate(matrix.bands):
+            named = self.word_step(band.name)
+            steps.append(named if named is not None else 1 + (4 * i / (n - 1) if n > 1 else 2))
+        best = min(range(n), key=lambda i: (abs(steps[i] - q.step), -i))
+        return matrix.bands[best]
+
+
+def ratings_from_config(d: dict | None) -> WordRatings:
+    """The :class:`WordRatings` of a programme's ``[risk]`` table::
+
+        [risk]
+        probability = [0.1, 0.3, 0.5, 0.7]   # upper bounds of steps 1-4 for 0.45 or '45%'
+        [risk.words]                         # a word -> its step, 1 (lowest) to 5 (highest)
+        "Tolerable" = 2
+        "Amber" = 3
+
+    Words given are added to :data:`RATING_WORDS` (or move a word it has); mistakes raise
+    ``ValueError`` naming the setting."""
+    d = dict(d or {})
+    words = dict(RATING_WORDS)
+    given = d.get("words") or {}
+    if not isinstance(given, dict):
+        raise ValueError("[risk.words] must be a table of word = step (1 to 5)")
+    for word, step in given.items():
+        if isinstance(step, bool) or not isinstance(step, int) or not 1 <= step <= 5:
+            raise ValueError(f"[risk.words] {word!r} must be a step from 1 (lowest) to 5 "
+                             f"(highest), not {step!r}")
+        key = _fold(str(word))
+        if not key:
+            raise ValueError(f"[risk.words] {word!r} has no letters")
+        words[key] = step
+    bounds = d.get("probability", PROBABILITY_STEPS)
+    if (not isinstance(bounds, (list, tuple)) or len(bounds) != 4
+            or not all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in bounds)
+            or list(bounds) != sorted(bounds) or not all(0 < b < 1 for b in bounds)):
+        raise ValueError("[risk] probability must be four rising numbers between 0 and 1, the "
+                         f"upper bounds of steps 1 to 4 (like [0.2, 0.4, 0.6, 0.8]), not {bounds!r}")
+    return WordRatings(tuple(words.items()), tuple(float(b) for b in bounds))
+
+
+def refs_scope(d: dict | None) -> str:
+    """``[risk] refs`` (see :data:`REFS_SCOPES`); "source" when not set."""
+    value = str((d or {}).get("refs", "source")).strip().lower().replace("-", " ")
+    aliases = {"source": "source", "file": "source", "organisation": "source",
+               "organization": "source", "per source": "source", "programme": "programme",
+               "program": "programme", "programme wide": "programme",
+               "program wide": "programme", "global": "programme"}
+    if value not in aliases:
+        raise ValueError(f"[risk] refs must be \"source\" (each organisation's own Refs) or "
+                         f"\"programme\" (programme-wide Refs), not {value!r}")
+    return aliases[value]
+
+
+# --------------------------------------------------------------------------------------------
+# RAID logs
+# --------------------------------------------------------------------------------------------
+
+#: What a RAID log's type column says, folded -> the kind of item. Risks, Assumptions, Issues,
+#: Dependencies, and the Decisions and Actions some logs add; a threat is a risk.
+RAID_KINDS: dict[str, str] = {
+    "risk": "Risk", "risks": "Risk", "r": "Risk", "threat": "Risk", "threats": "Risk",
+    "assumption": "Assumption", "assumptions": "Assumption", "a": "Assumption",
+    "issue": "Issue", "issues": "Issue", "i": "Issue", "problem": "Issue",
+    "dependency": "Dependency", "dependencies": "Dependency", "d": "Dependency",
+    "decision": "Decision", "decisions": "Decision",
+    "action": "Action", "actions": "Action",
+    "opportunity": "Opportunity", "opportunities": "Opportunity",
+}
+#: The kinds rated on the risk matrix (their ratings are read and checked). The other kinds
+#: are kept on the Risks sheet under their own label, their rating text kept as written, and
+#: are never counted or scored as risks.
+RATED_KINDS = frozenset({"Risk", "Opportunity"})
+_RAID_SUFFIX = re.compile(r"\s+(?:log|register|list|tracker|sheet)$")
+
+
+def raid_kind(text: object) -> str | None:
+    """The kind a RAID type cell names ("Risk", "Issues", "A" -> "Assumption"), else None."""
+    if not isinstance(text, str):
+        return None
+    return RAID_KINDS.get(_RAID_SUFFIX.sub("", _fold(text)))
+
+
+def sheet_raid_kind(sheet_name: str) -> str | None:
+    """The kind of item a sheet holds when its name says so ("Issues", "Assumption Log",
+    "Dependencies"): one sheet per kind is the other way RAID logs are kept. None for a name
+    naming no kind, or more than one ("Risks and Issues")."""
+    words = set(_fold(sheet_name).split())
+    kinds = {RAID_KINDS[w] for w in words if len(w) > 1 and w in RAID_KINDS}
+    return kinds.pop() if len(kinds) == 1 else None

@@ -70,6 +70,9 @@ RISK_FIELDS: tuple[tuple[str, str, float], ...] = (
     ("Assurances", "assurances", 30),
     ("Link to plan", "link", 26),
     ("Status", "status", 16),
+    ("RAID type", "raid_type", 11),
+    ("Rating as written", "rating_text", 16),
+    ("RAG as written", "rag_text", 11),
     ("Issues", "issue_codes", 20),
     ("Key", "key", 14),
     ("Source file", "file", 28),
@@ -77,11 +80,16 @@ RISK_FIELDS: tuple[tuple[str, str, float], ...] = (
     ("Source row", "source_row", 8),
 )
 RISK_HEADERS = tuple(h for h, _, _ in RISK_FIELDS)
+#: Columns written only when some row has something to show in them: a RAID log's kinds of
+#: item, ratings written in words, a register's own RAG where it differs from the matrix's.
+OPTIONAL_FIELDS = frozenset({"raid_type", "rating_text", "rag_text"})
 #: Columns written as formulas (with their computed value).
 FORMULA_FIELDS = frozenset({"score", "rag", "movement", "worst_score", "above_appetite"})
 #: Columns :func:`xlplan.merging.risks.merge_risks` adds to the tidy risk rows.
+#: (``status`` is a tidy column: the register's workflow status, "Carried forward" for a risk
+#: no file sent this month.)
 MERGE_COLUMNS = ("register_previous_score", "previous_source", "effective_score",
-                 "worst_score", "shared_ref", "submissions", "status", "band",
+                 "worst_score", "shared_ref", "submissions", "band",
                  "above_appetite", "issue_codes", "has_error")
 EXTRA_WIDTH = 20
 #: The last column printed (the provenance and reference columns after it stay on screen).
@@ -112,13 +120,14 @@ def movement_of(previous: int | None, score: int | None) -> str:
     return "Up" if score > previous else ("Down" if score < previous else "Same")
 
 
-def band_formula(score_ref: str, matrix: RiskMatrix, label) -> str:
-    """The RAG label of the score in ``score_ref`` as an Excel expression (no leading '=')."""
+def band_formula(score_ref: str, matrix: RiskMatrix, label, otherwise: str = '""') -> str:
+    """The RAG label of the score in ``score_ref`` as an Excel expression (no leading '=');
+    ``otherwise`` (an Excel expression) where the cell holds no number."""
     bands = list(matrix.bands)
     expr = '""'
     for band in reversed(bands):
         expr = f"IF({score_ref}<={band.high},{excel_string(label(band.rag))},{expr})"
-    return f'IF(ISNUMBER({score_ref}),IF({score_ref}<{bands[0].low},"",{expr}),"")'
+    return f'IF(ISNUMBER({score_ref}),IF({score_ref}<{bands[0].low},"",{expr}),{otherwise})'
 
 
 def band_ranges(matrix: RiskMatrix) -> list[tuple[Band, int, int]]:
@@ -164,10 +173,41 @@ def _extra_columns(risks) -> list[str]:
             if c not in known and not str(c).startswith(_INTERNAL_PREFIX)]
 
 
+def _optional_shown(risks, matrix: RiskMatrix) -> set[str]:
+    """The optional columns (:data:`OPTIONAL_FIELDS`) some row has something for. The RAG as
+    written is shown when a register's RAG differs from the one its score gives."""
+    if risks is None or risks.empty:
+        return set()
+    shown = {name for name in ("raid_type", "rating_text") if name in risks.columns
+             and any(isinstance(v, str) and v.strip() for v in risks[name])}
+    if "rag_text" in risks.columns:
+        for rec in risks.to_dict("records"):
+            text = rec.get("rag_text")
+            if not isinstance(text, str) or not text.strip():
+                continue
+            score = effective_score(rec.get("likelihood"), rec.get("impact"), rec.get("score"))
+            if rec.get("rag") != (matrix.rag_for(score) or rec.get("rag")) or \
+                    not rec.get("rag") or score is None:
+                shown.add("rag_text")
+                break
+    return shown
+
+
+def word_band(rec: dict, matrix: RiskMatrix) -> Band | None:
+    """The band a whole-rating word stands for ("Risk Rating: High"), for a risk with no score."""
+    name = rec.get("rating_band")
+    if not isinstance(name, str) or not name:
+        return None
+    return next((b for b in matrix.bands if b.name == name), None)
+
+
 def risk_layout(merged) -> list[tuple[str, str, float]]:
     """Every Risks column as (header, tidy column, width): fixed ones, then extras."""
+    matrix = merged.programme.risk_matrix
+    shown = _optional_shown(merged.risks, matrix)
     fixed = [f for f in RISK_FIELDS
-             if f[1] != "above_appetite" or merged.programme.risk_matrix.appetite is not None]
+             if (f[1] != "above_appetite" or matrix.appetite is not None)
+             and (f[1] not in OPTIONAL_FIELDS or f[1] in shown)]
     extras = _extra_columns(merged.risks)
     headers = unique_headers([h for h, _, _ in fixed], extras)
     return [*fixed, *((h, name, EXTRA_WIDTH) for h, name in zip(headers, extras))]
@@ -221,6 +261,8 @@ def _cell_values(rec: dict, matrix: RiskMatrix, label, worst: dict[str, int]) ->
     score = effective_score(rec.get("likelihood"), rec.get("impact"), rec.get("score"))
     out["score"] = "" if score is None else score
     rag = matrix.rag_for(score) if score is not None else None
+    if score is None and (band := word_band(rec, matrix)) is not None:
+        rag = band.rag  # a rating written as a word: its band's RAG
     out["rag"] = label(rag) if rag else ""
     out["movement"] = movement_of(whole_number(rec.get("previous_score")), score)
     best = worst.get(str(rec.get("key", "")))
@@ -270,7 +312,7 @@ def _formulas(table: RisksTable, r: int, label) -> dict[str, str]:
     first, last = table.first_row + 1, table.last_row + 1
     out = {
         "score": f"=IF(AND(ISNUMBER({lik}),ISNUMBER({imp})),{lik}*{imp},{fallback})",
-        "rag": "=" + band_formula(score, table.matrix, label),
+        "rag": "=" + band_formula(score, table.matrix, label, _word_rag(table, r, label)),
         "movement": (f'=IF(NOT(ISNUMBER({score})),"",IF(NOT(ISNUMBER({prev})),"New",'
                      f'IF({score}>{prev},"Up",IF({score}<{prev},"Down","Same"))))'),
         "worst_score": (f"=IFERROR(_xlfn.AGGREGATE(14,6,${table.letter('score')}${first}:"
@@ -281,6 +323,13 @@ def _formulas(table: RisksTable, r: int, label) -> dict[str, str]:
         out["above_appetite"] = (f'=IF(AND(ISNUMBER({score}),{score}>{table.matrix.appetite}),'
                                  '"Yes","")')
     return out
+
+
+def _word_rag(table: RisksTable, r: int, label) -> str:
+    """The RAG formula's value for a row without a score: its word rating's band's label."""
+    rag = table.rows[r - 1].get("rag", "")
+    typed = table.rows[r - 1].get("score", "")
+    return excel_string(rag) if rag and not isinstance(typed, int) else '""'
 
 
 # ------------------------------------------------------------------------------ the sheet

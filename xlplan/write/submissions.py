@@ -1,8 +1,10 @@
 """The Submissions sheet: one row per file seen, so the coordinator can see who sent what.
 
 A table named ``Submissions`` from A1: SRO, File, SHA-256, Modified, Size, Sheets read, Rows,
-Errors, Warnings, Status -- Status is ``merged`` (read, with or without errors), ``failed`` or
-``skipped``. Errors and Warnings count the file's issues on the Issues sheet.
+Errors, Warnings, Status -- Status is ``merged`` (read, with or without errors), ``failed``
+(unreadable, or its tables gave no rows), ``not a plan`` (nothing in it is a plan, register or
+scorecard) or ``skipped``; when a file read gave nothing, Sheets read ends with the reason.
+Errors and Warnings count the file's issues on the Issues sheet.
 """
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from .tables import write_table
 HEADERS = ("SRO", "File", "SHA-256", "Modified", "Size", "Sheets read", "Rows", "Errors",
            "Warnings", "Status")
 WIDTHS = (26, 40, 20, 17, 10, 40, 7, 7, 9, 10)
-STATUS = {"ok": "merged", "errors": "merged", "failed": "failed", "skipped": "skipped"}
+STATUS = {"ok": "merged", "errors": "merged", "failed": "failed", "skipped": "skipped",
+          "not-a-plan": "not a plan"}
 KIND = {"action_plan": "action plan", "risk_register": "risk register",
         "scorecard": "scorecard", "other": "not a plan"}
 
@@ -47,7 +50,9 @@ def _sheets(info) -> str:
             parts.append(f"{s.name} ({kind}, {s.rows} row{'s' if s.rows != 1 else ''})")
         else:
             parts.append(f"{s.name} ({kind})")
-    return "; ".join(parts)
+    text = "; ".join(parts)
+    note = getattr(info, "note", "")
+    return f"{text}. {note[:1].upper()}{note[1:]}" if note and text else (note or text)
 
 
 def submission_rows(merged) -> list[list]:
@@ -74,6 +79,8 @@ def write_submissions(wb, merged, fmts: Formats):
         "merged": fmts.text(bold=True, font_color=GOOD_FONT, align="center"),
         "failed": fmts.text(bold=True, font_color=ERROR_FONT, bg_color=ERROR_FILL,
                             align="center"),
+        "not a plan": fmts.text(bold=True, font_color=ERROR_FONT, bg_color=ERROR_FILL,
+                                align="center"),
         "skipped": fmts.text(italic=True, font_color=GREY, align="center"),
     }
     fmt_by_col = {
