@@ -211,8 +211,8 @@ def _nothing_read(raw: RawWorkbook, info: FileInfo, issues: list[Issue]) -> None
     if not tables:
         if filled([row for sheet in raw.sheets for row in sheet.rows]):
             info.status = "not-a-plan"
-            info.note = ("not a plan, register or scorecard: no sheet has a table of actions, "
-                         "risks or indicators, so nothing was read")
+            info.note = ("nothing read: no sheet has a table of actions, risks or indicators "
+                         "(not a plan, register or scorecard)")
         return
     if not any(s.name in by_name and filled(by_name[s.name].rows[s.header_row or 0:])
                for s in tables):
