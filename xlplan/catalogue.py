@@ -162,13 +162,41 @@ _ENTRIES = (
           "month. Both rows are kept.",
           "Give each row its own Ref."),
     Entry("conflicting-ref", "The same Ref from two files",
-          "Two returns submitted a row with the same Ref. Both rows are kept and marked.",
+          "Two returns submitted a row with the same Ref. Both rows are kept and marked. For "
+          "risks, a Ref belongs to the organisation that sent it: two partners' own 'R-001' "
+          "conflict only when the programme's Refs are programme-wide ([risk] refs = "
+          "\"programme\") or the two files evidently share their Refs.",
           "Agree which SRO owns the row; renumber the other."),
+    Entry("no-rows", "A workbook with content gave no rows",
+          "A table was found in the workbook and there is something under its header, but no "
+          "row of it could be read as an action, a risk or an indicator. Nothing from the file "
+          "is merged; the Submissions sheet marks it failed and says why, and merge exits 1.",
+          "Look at this file's other issues (rows not read, a header not understood); fix the "
+          "table or teach xlplan its headers with `xlplan map FILE`."),
     # ---------------------------------------------------------------- risks
     Entry("bad-rating", "A risk rating that cannot be read",
           "A likelihood, impact or score cell holds text xlplan cannot read as a rating "
           "(numbers, '4 4 16', '4x4=16', 'New' and the programme's word ratings are read).",
           "Write the rating as numbers, or add the word to the programme's rating words."),
+    Entry("rating-from-words", "Ratings written in words were read onto the matrix",
+          "The register rates risks in words (High, Medium, Low, Critical, 'M - H') or as "
+          "probabilities (0.45, '45%'). They were read onto the programme's risk matrix with "
+          "its table of rating words: a word in a Likelihood or Impact column is a step of the "
+          "scale, a word for the whole rating is a band of the matrix. The words are kept on "
+          "the Risks sheet (Rating as written).",
+          "Nothing. To read a word differently, set it in [risk.words] of the programme "
+          "settings (a step from 1 to 5)."),
+    Entry("text-not-rating", "A rating column holds text, not ratings",
+          "A column whose header names a rating (for example 'Impact (resulting in ...)') holds "
+          "sentences or tick marks, not ratings. It is kept as a column of its own and no "
+          "rating is read from it.",
+          "Nothing, unless the column should hold ratings: then write numbers or rating words."),
+    Entry("own-rag-bands", "The register uses RAG bands of its own",
+          "The register's RAG rises with the score consistently, but by bands of its own rather "
+          "than the programme's matrix. Its RAG is kept as written (RAG as written on the Risks "
+          "sheet) and not flagged row by row; the Risks sheet's RAG follows the programme's "
+          "bands.",
+          "Nothing, or ask the partner to use the programme's bands."),
     Entry("out-of-range", "Likelihood or impact outside the scale",
           "A likelihood or impact is outside the programme's matrix (1-5 by default).",
           "Use a value on the scale."),
