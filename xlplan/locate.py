@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 
 from .config import Programme
 from .reader import RawSheet
-from .schema.columns import ACTION_PLAN, OTHER, SCHEMAS, AliasTable, header_key
+from .schema.columns import ACTION_PLAN, OTHER, RISK_REGISTER, SCHEMAS, AliasTable, header_key
 from .text import clean_text
 
 #: How far down a sheet the header row is looked for.
@@ -361,6 +361,8 @@ def status_or_rag(sheet: RawSheet, header_row: int, kind: str, found: dict[str, 
     found: the column is the RAG when its values are RAG values ("Green", "A/G", "Red"), or
     when it has none yet (a blank template reads as it always has). ``found`` is updated."""
     names = {c.name for c in SCHEMAS[kind].columns}
+    if kind == RISK_REGISTER:
+        return  # a register's Status is judged with its ratings (xlplan.normalise.risks)
     if "status" not in names or "rag" not in names or "rag" in found or "status" not in found:
         return
     c = found["status"]

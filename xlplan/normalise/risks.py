@@ -32,6 +32,7 @@ from typing import Callable
 import pandas as pd
 
 from ..reader import RawSheet
+from ..rows import classify_rows, note_rows
 from ..schema.columns import header_key
 from ..schema.risk import RATED_KINDS, Band, Qualitative, Rating, RatingError, RiskMatrix, \
     WordRatings, movement, parse_movement, parse_rating, raid_kind, sheet_raid_kind
@@ -468,15 +469,33 @@ _RESIDUAL_TO_TARGET = {"likelihood": "target_likelihood", "impact": "target_impa
 
 
 def _residual_as_target(ctx: SheetContext) -> None:
-    """Residual rating columns left over because current ones took their names become the
-    target rating (see :func:`refine_columns`)."""
+    """Residual rating columns beside current ones ("Current" and "Residual" groups) become the
+    target rating (see :func:`refine_columns`), whether they were left over as extras or took
+    a current name by one of their words ("Residual Score" read as the score)."""
     loc, cols = ctx.loc, ctx.loc.columns
     table = ctx.programme.aliases(loc.kind)
+    headers = {**loc.headers, **loc.extras}
+
+    def residual(c: int) -> bool:  # "Residual Score", not "Current residual risk rating"
+        key = header_key(headers.get(c, ""))
+        words = set(key.split())
+        return ("residual" in words or "post mitigation" in key) and \
+            not words & {"current", "previous", "last"}
+
+    current = any("current" in header_key(headers.get(c, "")).split()
+                  for name, c in cols.items() if name in _RESIDUAL_TO_TARGET)
+    if not current:
+        return
+    for name, c in list(cols.items()):
+        if name in _RESIDUAL_TO_TARGET and residual(c):
+            del cols[name]
+            loc.extras[c] = headers.get(c, "")
     for c in sorted(loc.extras):
-        key = header_key(loc.extras[c])
-        if "residual" not in key.split() and "post mitigation" not in key:
+        if not residual(c):
             continue
-        target = _RESIDUAL_TO_TARGET.get(table.match(key) or "")
+        key = header_key(loc.extras[c])
+        name = table.match(key) or table.match_tokens(key)
+        target = _RESIDUAL_TO_TARGET.get(name or "")
         if target and target not in cols:
             cols[target] = c
             del loc.extras[c]
@@ -497,12 +516,21 @@ def normalise_risks(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
     sheet_kind = sheet_raid_kind(ctx.sheet) or ""
     worded = worded_columns(sheet, ctx)
     headed = set(cols.values()) | set(loc.extras)
+    # Rows that are not rows (repeated headers, totals, legends, notes, rows numbered in
+    # advance): skipped and noted; a banner is the section of the risks below it.
+    furniture = classify_rows(sheet, loc)
+    note_rows(ctx, furniture)
+    skip = furniture.skip
 
     records: list[dict] = []
-    section = ""
+    section = furniture.first_banner
     for r in range(loc.header_row + 1, len(sheet.rows)):
         row = sheet.rows[r]
         excel_row = r + 1
+        if r in skip:
+            if skip[r][0] == "banner":
+                section = skip[r][2]
+            continue
         own = [(c, v) for c, v in enumerate(row) if not _blank(v)]
         if not own:
             continue
