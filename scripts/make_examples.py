@@ -91,7 +91,7 @@ def main() -> int:
     JSON_OUT.write_text(json.dumps(records, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
     sys.path.insert(0, str(REPO))
-    from xlplan import examples  # noqa: E402  (imported after the JSON exists)
+    from xlplan.demo import plan as examples  # noqa: E402  (imported after the JSON exists)
 
     paths = examples.write_examples(EXAMPLES)
     written = {Path(p) for value in paths.values() for p in (value if isinstance(value, list) else [value])}
