@@ -150,7 +150,7 @@ def read_workbook(path: Path, display: str, programme: Programme
                 info.status = "failed"
                 issues.append(first)
                 return None, info, issues
-    own = own_output(path, hidden, check.sparse)
+    own = own_output(path, hidden, check.sparse, check.core_properties)
     if own == "consolidated":
         info.status = "skipped"
         issues[:] = [i for i in issues if i.code not in ("macros-ignored", "external-link")]
@@ -171,7 +171,7 @@ META_SHEET, META_MARK = "xlplan", "Layout data for xlplan"
 TEMPLATE_MARK = "Made by xlplan template"
 
 
-def own_output(path: Path, hidden: list[str], sparse=()) -> str:
+def own_output(path: Path, hidden: list[str], sparse=(), core: bytes | None = None) -> str:
     """"consolidated" for a consolidated workbook xlplan wrote (its hidden metadata sheet),
     "template" for a template xlplan wrote that has not been saved since (an SRO who fills it
     in saves it, and Excel, LibreOffice and openpyxl then update the modified time), else ""."""
@@ -188,16 +188,16 @@ def own_output(path: Path, hidden: list[str], sparse=()) -> str:
                 return "consolidated"
         except Exception:  # noqa: BLE001 - not ours after all
             pass
-    try:
-        with zipfile.ZipFile(path) as zf:
-            info = zf.getinfo("docProps/core.xml")
-            if info.file_size > 1 << 16:
-                return ""
-            core = zf.read(info).decode("utf-8", "replace")
-    except (KeyError, OSError, zipfile.BadZipFile):
+    if core is None:  # not handed over by the safety check: read it here
+        try:
+            with zipfile.ZipFile(path) as zf:
+                info = zf.getinfo("docProps/core.xml")
+                core = zf.read(info) if info.file_size <= 1 << 16 else b""
+        except (KeyError, OSError, zipfile.BadZipFile):
+            return ""
+    if TEMPLATE_MARK.encode() not in core:
         return ""
-    if TEMPLATE_MARK not in core:
-        return ""
+    core = core.decode("utf-8", "replace")
     import re
 
     def prop(name: str) -> str:

@@ -104,6 +104,7 @@ class PackageCheck:
     # zip members holding at least one error cell (t="e": #REF!, #N/A...), which
     # python-calamine reads as blank
     bad_index_sheets: set[str] = field(default_factory=set)
+    core_properties: bytes = b""  # docProps/core.xml as read (small), b"" if none
     # zip members with a shared-string cell whose index is not a number (negative, text):
     # python-calamine silently reads such a cell as the first shared string
 
@@ -353,6 +354,8 @@ class _Context:
                                 raise _MemberProblem("unsafe-xml", problem)
             if small:
                 data = b"".join(kept)
+                if info.filename.lower() == "docprops/core.xml":
+                    self.check.core_properties = data  # kept: xlplan.reader tells its own
                 if _xml_like(info.filename, data):
                     problem = _xml_hazard(data, whole=True)
                     if problem:
