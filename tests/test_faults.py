@@ -248,3 +248,35 @@ def test_control_characters_are_escaped_in_the_text_report(plan19, tmp_path):
     out = CliRunner().invoke(main, ["validate", str(path)]).output
     assert "\x1b[2J" not in out and "\x07" not in out
     assert "\\u001b[2J\\u001b]0;pwned\\u0007Green" in out
+
+
+def test_error_cells_of_a_big_sheet_are_found_across_read_chunks(tmp_path):
+    """The byte search for error cells (no parse of every cell) finds what a parse finds, on a
+    sheet bigger than one read chunk, with error cells of every form."""
+    import random
+
+    from xlplan.tolerant import _error_cells_parsed, error_cells
+
+    path = tmp_path / "big.xlsx"
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("Plan")
+    for r in range(16_000):
+        ws.write_row(r, 0, [r * 10 + c for c in range(10)])
+    wb.close()
+    rng = random.Random(4)
+    chosen = sorted(rng.sample(range(16_000 * 10), 300))
+
+    def edit(xml):
+        for i, n in enumerate(chosen):
+            ref = f"{'ABCDEFGHIJ'[n % 10]}{n // 10 + 1}"
+            error = ERRORS[i % len(ERRORS)]
+            form = (f'<c r="{ref}" t="e"><v>{error}</v></c>',
+                    f'<c r="{ref}" s="0" t="e"><f>A1/0</f><v>{error}</v></c>',
+                    f"<c t='e' r='{ref}'><v>{error}</v></c>")[i % 3]
+            xml, k = re.subn(rf'<c r="{ref}"[^>]*>.*?</c>', form, xml, count=1)
+            assert k == 1
+        return xml
+    edited = edit_sheet(path, tmp_path / "errors.xlsx", edit)
+    found = error_cells(edited, SHEET)
+    assert found == _error_cells_parsed(edited, SHEET)
+    assert len(found) == 300 and set(found.values()) == set(ERRORS)

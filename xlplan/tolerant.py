@@ -23,6 +23,7 @@ values as their text (``"#REF!"``), so the stages after the reader cannot tell t
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -84,7 +85,63 @@ class Book:
 def error_cells(path: Path, member: str) -> dict[tuple[int, int], str]:
     """Every error cell (``t="e"``) of one sheet part: (row0, col0) -> its text ("#REF!").
 
-    The fast reader turns error cells into blanks; this puts their values back."""
+    The fast reader turns error cells into blanks; this puts their values back. A big sheet
+    with a few ``#N/A`` cells is common, so the error cells are found with byte searches, not
+    by parsing every cell; a sheet whose error cells have no reference is parsed instead."""
+    out: dict[tuple[int, int], str] = {}
+    with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
+        carry = b""
+        while True:
+            chunk = fh.read(4 << 20)
+            buf = carry + chunk
+            keep = _error_hits(buf, out, final=not chunk)
+            if keep is None:  # an error cell without a reference: positions need counting
+                return _error_cells_parsed(path, member)
+            if not chunk:
+                return out
+            carry = buf[keep:]
+
+
+_ERROR_TYPE = re.compile(rb"""\st\s*=\s*(?:"e"|'e')""")
+_ERROR_CELL = re.compile(rb"""<(?:\w+:)?c\b[^>]*?\br\s*=\s*["']([A-Za-z]{1,3})([0-9]+)["'][^>]*>"""
+                         rb"""(?:.*?<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>)?""", re.DOTALL)
+
+
+_CELL_CLOSE = re.compile(rb"</(?:\w+:)?c>")
+
+
+def _error_hits(buf: bytes, out: dict, final: bool) -> int | None:
+    """Error cells complete in ``buf`` into ``out``. Returns where to resume with the next
+    chunk (the unfinished tail is read again), or None when a cell cannot be placed this way
+    (no reference, an unusual form): the caller then parses the sheet."""
+    pos = 0
+    while True:
+        m = _ERROR_TYPE.search(buf, pos)
+        if m is None:
+            return len(buf) if final else max(pos, len(buf) - 1024)
+        start = buf.rfind(b"<", 0, m.start())
+        tag_end = buf.find(b">", m.end())
+        if start < 0:
+            return None
+        if tag_end < 0:
+            return None if final else start
+        if buf[tag_end - 1:tag_end] == b"/":
+            cell_end = tag_end + 1
+        else:
+            close = _CELL_CLOSE.search(buf, tag_end)
+            if close is None:
+                return None if final else start
+            cell_end = close.end()
+        hit = _ERROR_CELL.match(buf, start, cell_end)
+        if hit is None:
+            return None
+        if hit.group(3):
+            out[(int(hit.group(2)) - 1, _col(hit.group(1).decode()))] = \
+                html.unescape(hit.group(3).decode("utf-8", "replace"))
+        pos = cell_end
+
+
+def _error_cells_parsed(path: Path, member: str) -> dict[tuple[int, int], str]:
     out: dict[tuple[int, int], str] = {}
     with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
         for r, c, el in _cells(fh):
