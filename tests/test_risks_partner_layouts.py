@@ -206,6 +206,42 @@ def test_initial_current_residual_rating_sets(tmp_path, prog):
                     risks["target_score"])) == [(2, 3, 6), (2, 2, 4)]
 
 
+def test_a_group_row_over_likelihood_impact_and_score(tmp_path, prog):
+    path = book(tmp_path / "g2.xlsx", {"Risks": [
+        ["Ref", "Description", "Owner", "Initial", None, None, "Current", None, None, "Target",
+         None, None],
+        [None, None, None, *["Likelihood", "Impact", "Score"] * 3],
+        ["R1", "Contract failure", "Ann Smith", 5, 4, 20, 4, 4, 16, 2, 3, 6],
+        ["R2", "Staff shortage", "Ann Smith", 4, 4, 16, 3, 4, 12, 2, 2, 4],
+    ]}, {"Risks": ["D1:F1", "G1:I1", "J1:L1", "A1:A2", "B1:B2", "C1:C2"]})
+    sub = read_submission(path, prog)
+    assert codes(sub, ERROR) == []
+    risks = sub.risks
+    assert list(risks["ref"]) == ["R1", "R2"]  # the lower header row is no risk
+    assert list(risks["inherent_score"]) == [20, 16]
+    assert list(risks["score"]) == [16, 12] and list(risks["target_score"]) == [6, 4]
+
+
+def test_a_scale_letter_under_probability_is_a_tick_box(tmp_path, prog):
+    path = book(tmp_path / "ticks.xlsx", {"Risks": [
+        ["Ref", "Risk description", "Probability", None, None, "Impact (resulting in)", None,
+         None, "Risk Rating"],
+        [None, None, "H", "M", "L", "H", "M", "L", None],
+        ["R1", "Contract failure", "x", None, None, None, "x", None, "High"],
+        ["R2", "Staff shortage", None, None, "x", "x", None, None, "Medium"],
+    ]}, {"Risks": ["C1:E1", "F1:H1", "A1:A2", "B1:B2", "I1:I2"]})
+    sub = read_submission(path, prog)
+    assert codes(sub, ERROR) == []
+    risks = sub.risks
+    assert list(risks["ref"]) == ["R1", "R2"]
+    # H, M, L are steps 4, 3, 2: the ticked one is the rating, not the letter "L".
+    assert list(zip(risks["likelihood"], risks["impact"], risks["score"])) == [
+        (4, 3, 12), (2, 4, 8)]
+    assert list(risks["rating_text"]) == ["Likelihood H, impact M, rating High",
+                                          "Likelihood L, impact H, rating Medium"]
+    assert not [c for c in risks.columns if c.startswith("Column ")]
+
+
 def test_a_prose_impact_column_is_text_not_a_rating(tmp_path, prog):
     path = book(tmp_path / "prose.xlsx", {"Log": [
         ["ID", "Description", "Impact (resulting in)", "Priority", "Owner"],

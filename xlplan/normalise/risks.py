@@ -32,7 +32,7 @@ from typing import Callable
 import pandas as pd
 
 from ..reader import RawSheet
-from ..rows import classify_rows, note_rows
+from ..rows import classify_rows, list_columns, note_rows
 from ..schema.columns import header_key
 from ..schema.risk import RATED_KINDS, Band, Qualitative, Rating, RatingError, RiskMatrix, \
     WordRatings, movement, parse_movement, parse_rating, raid_kind, sheet_raid_kind
@@ -409,7 +409,8 @@ def worded_columns(sheet: RawSheet, ctx: SheetContext) -> frozenset[str]:
     return frozenset(out)
 
 
-def refine_columns(sheet: RawSheet, ctx: SheetContext) -> None:
+def refine_columns(sheet: RawSheet, ctx: SheetContext, keep: set[str] | frozenset = frozenset()
+                   ) -> None:
     """Decide by their values what some columns hold, where a header alone cannot say.
 
     * A Status column is the workflow status (Open, In Progress, Monitoring, Closed); it is
@@ -423,7 +424,8 @@ def refine_columns(sheet: RawSheet, ctx: SheetContext) -> None:
     * Residual ratings beside current ones ("Current" and "Residual" groups over Likelihood /
       Impact / Score) are the target the controls aim at, when the sheet has no target.
 
-    ``ctx.loc`` is changed in place: it is this sheet's own reading.
+    ``ctx.loc`` is changed in place: it is this sheet's own reading. Rating columns in
+    ``keep`` (tick boxes) are left as they are.
     """
     loc, cols = ctx.loc, ctx.loc.columns
     scale = ctx.programme.rag
@@ -443,7 +445,7 @@ def refine_columns(sheet: RawSheet, ctx: SheetContext) -> None:
                     and any(k not in (None, "Risk") for k in kinds):
                 cols["raid_type"] = cols.pop(name)
     for name in RATING_COLUMNS:
-        if name not in cols:
+        if name not in cols or name in keep:
             continue
         c = cols[name]
         values = _column_texts(sheet, loc, c)
@@ -501,10 +503,58 @@ def _residual_as_target(ctx: SheetContext) -> None:
             del loc.extras[c]
 
 
+@dataclass
+class TickBoxes:
+    """Ratings given by ticks: a group header ("Probability") over one column per step of a
+    scale ("H", "M", "L"), an "x" in the column of the step that applies."""
+
+    #: rating column name -> {column: the step's label as written ("H")}
+    groups: dict[str, dict[int, str]] = field(default_factory=dict)
+    #: the row of the step labels when it lies under the header row (0-based), else None
+    label_row: int | None = None
+
+    @property
+    def columns(self) -> set[int]:
+        return {c for steps in self.groups.values() for c in steps}
+
+    def value(self, name: str, row: list) -> str:
+        """The ticked step's label on one row ('' when none, or more than one, is ticked)."""
+        ticked = [label for c, label in self.groups.get(name, {}).items()
+                  if c < len(row) and not _blank(row[c])]
+        return ticked[0] if len(ticked) == 1 else ""
+
+
+def tick_boxes(sheet: RawSheet, ctx: SheetContext) -> TickBoxes:
+    """Find tick-box ratings (see :class:`TickBoxes`): the step labels are the lower row of a
+    two-row header, or the row under a one-row header; each is a rating word or number (a
+    scale letter "L" under "Probability" is a step of the likelihood, not the likelihood)."""
+    loc, cols = ctx.loc, ctx.loc.columns
+    words = ctx.programme.rating_words
+    group = loc.group_row if loc.group_row is not None else loc.header_row
+    labels = loc.header_row if loc.group_row is not None else loc.header_row + 1
+    out = TickBoxes(label_row=labels if labels > loc.header_row else None)
+    for r0, c0, r1, c1 in sheet.merged:
+        if r0 != group or c1 <= c0 or r1 >= labels:
+            continue
+        name = next((n for n in RATING_COLUMNS if cols.get(n) is not None
+                     and c0 <= cols[n] <= c1), None)
+        if name is None:
+            continue
+        steps = {c: clean_text(cell_text(sheet.value(labels, c))) for c in range(c0, c1 + 1)}
+        read = [words.read(v) for v in steps.values()]
+        if all(q is not None and q.step is not None for q in read) and \
+                len({q.step for q in read}) == len(read):
+            out.groups[name] = steps
+    if not out.groups:
+        out.label_row = None
+    return out
+
+
 # ------------------------------------------------------------------------------ the sheet
 def normalise_risks(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
     """Tidy rows of a risk-register sheet (columns :data:`RISK_COLUMNS` plus extras)."""
-    refine_columns(sheet, ctx)
+    ticks = tick_boxes(sheet, ctx)
+    refine_columns(sheet, ctx, set(ticks.groups))
     loc = ctx.loc
     cols = loc.columns
     present = set(cols)
@@ -514,13 +564,23 @@ def normalise_risks(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
     matrix = ctx.programme.risk_matrix
     has_current = any(c in present for c in ("current_rating", "likelihood", "impact", "score"))
     sheet_kind = sheet_raid_kind(ctx.sheet) or ""
-    worded = worded_columns(sheet, ctx)
-    headed = set(cols.values()) | set(loc.extras)
+    worded = worded_columns(sheet, ctx) | set(ticks.groups)
+    headed = set(cols.values()) | set(loc.extras) | ticks.columns
+    for c in ticks.columns:  # step columns of a tick box, not a dropdown's list
+        list_columns(sheet, loc).pop(c, None)
+        extras.pop(c, None)
     # Rows that are not rows (repeated headers, totals, legends, notes, rows numbered in
     # advance): skipped and noted; a banner is the section of the risks below it.
     furniture = classify_rows(sheet, loc)
+    if ticks.label_row is not None:
+        furniture.skip.pop(ticks.label_row, None)
     note_rows(ctx, furniture)
     skip = furniture.skip
+    if ticks.groups:
+        said = "; ".join(f"{name.replace('_', ' ')} from the ticks under "
+                         + "/".join(steps.values()) for name, steps in ticks.groups.items())
+        ctx.issue("rating-from-words", f"ratings given by ticks: {said}", row=loc.header_row + 1,
+                  col=min(ticks.columns), value=said)
 
     records: list[dict] = []
     section = furniture.first_banner
@@ -531,6 +591,8 @@ def normalise_risks(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
             if skip[r][0] == "banner":
                 section = skip[r][2]
             continue
+        if r == ticks.label_row:
+            continue  # the step labels of the tick boxes, said above
         own = [(c, v) for c, v in enumerate(row) if not _blank(v)]
         if not own:
             continue
@@ -544,6 +606,8 @@ def normalise_risks(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
             return v
 
         def get(name: str) -> object:
+            if name in ticks.groups:
+                return ticks.value(name, row)
             c = cols.get(name)
             return "" if c is None else cell(c)
 
