@@ -360,14 +360,15 @@ def test_dashboard_formulas_carry_their_values(write_out, write_merged):
     labels = [f.cell(5, c).value for c in range(2, 10)]
     assert labels == ["Actions", "% complete", "Red", "Amber/Red", "Overdue", "Worsened",
                       "Not reported", "Errors"]
-    assert f["B6"].value == f"=COUNTA('Actions'!$A$2:$A${n + 1})"
+    # structured references: a row added to the Actions table in Excel is counted
+    assert f["B6"].value == "=COUNTA(Actions[Key])"
     expected = [n, 1 / n, 1, 1, 1, 1, 2, 2]
     assert [v.cell(6, c).value for c in range(2, 10)] == pytest.approx(expected)
     # overall table: label | COUNTIF | share, then Not reported and Total
     assert [v.cell(r, 1).value for r in range(9, 18)] == [
         "RAG", "Complete", "Green", "Yellow", "Amber", "Amber/Red", "Red", "Not reported",
         "Total"]
-    assert f["B11"].value == f"=COUNTIF('Actions'!$Q$2:$Q${n + 1},\"=Green\")"
+    assert f["B11"].value == "=COUNTIF(Actions[RAG],\"=Green\")"
     counts = [v.cell(r, 2).value for r in range(10, 18)]
     assert counts == [1, 2, 1, 2, 1, 1, 2, n]
     by_level = df["rag"].value_counts()
@@ -496,8 +497,10 @@ def test_changes_sheet_only_with_a_previous_workbook(tmp_path, write_out):
     m = make_merged(previous="Consolidated 2018-02.xlsx", changes=changes)
     ws = load_workbook(write_consolidated(m, tmp_path / "c.xlsx"))["Changes"]
     rows = list(ws.iter_rows(min_row=2, values_only=True))
-    assert [r[0] for r in rows] == ["Worsened", "Improved", "New", "Carried forward", "Same"]
+    # unchanged rows are counted beside the table, not listed
+    assert [r[0] for r in rows] == ["Worsened", "Improved", "New", "Carried forward"]
     assert rows[1][7:9] == ("Red", "Yellow")  # labels, not canonical names
+    assert "1 unchanged" in ws["M1"].value
 
 
 def test_submissions_lists_every_file_with_its_status(write_out):

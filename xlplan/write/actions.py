@@ -12,6 +12,13 @@ the extra columns. An empty merge still writes a valid table (one blank row).
   codes (the Issues sheet has the details). Carried-forward rows are grey italic and say so in
   Status; overdue rows say ``Overdue`` in Status, in red.
 * Due is a real date when the milestone has one.
+
+Print view: the page shows what a board member reads -- Ref, Theme, Action, Sub action, SRO,
+Due, Updates, RAG, Movement, Status -- wrapped, one page wide at 75 % or more (8 pt text),
+running to as many pages as it needs. The other columns up to Status (the Key, Aim, the
+milestone columns, Risks/Issues, Previous RAG) are grouped and folded (the outline's ``+``
+above the sheet opens them); the provenance after Status (Issues, source file, sheet and row)
+and the extra columns stay in the workbook, outside the print area.
 """
 from __future__ import annotations
 
@@ -25,18 +32,26 @@ from ..consolidated import ACTIONS, STATUS_CARRIED, STATUS_OVERDUE, TABLE_ACTION
 from ..merging import IMPROVED, NEW, WORSENED
 from ..schema.rag import CANONICAL_LEVELS
 from .formats import ERROR_FILL, ERROR_FONT, GOOD_FONT, GREY, Formats, RowHeights, \
-    add_streaming_worksheet, is_blank, print_setup, put_row, put_text, range_ref
+    add_streaming_worksheet, header_format, is_blank, print_setup, put_row, put_text, \
+    range_ref, remember_page
 
+#: Column widths (characters). The printed columns (:data:`PRINTED`) add up to 185: one A4
+#: landscape page wide at 75 %, so 11 pt text prints at 8 pt or more.
 WIDTHS: dict[str, float] = {
-    "key": 14, "ref": 8, "theme": 30, "aim": 40, "action": 45, "sub_action": 50, "sro": 28,
-    "q1": 10, "q2": 10, "q3": 10, "q4": 10, "later": 10, "timeframe": 12, "due": 12,
-    "updates": 55, "risks_issues": 45, "rag": 12, "previous_rag": 12, "movement": 11,
-    "status": 16, "issue_codes": 22, "file": 30, "sheet": 14, "source_row": 8,
+    "key": 14, "ref": 7, "theme": 16, "aim": 40, "action": 28, "sub_action": 31, "sro": 16,
+    "q1": 10, "q2": 10, "q3": 10, "q4": 10, "later": 10, "timeframe": 12, "due": 11,
+    "updates": 45, "risks_issues": 45, "rag": 10, "previous_rag": 12, "movement": 10,
+    "status": 11, "issue_codes": 22, "file": 30, "sheet": 14, "source_row": 8,
 }
 EXTRA_WIDTH = 22
-#: Columns whose wrapped text sets the row height (Theme and Aim repeat on every row: they are
-#: clipped rather than making every row tall; the cell still holds the whole text).
-NO_HEIGHT = {"theme", "aim", "key", "ref", "file", "sheet", "source_row", "due"}
+#: What the printed page shows, up to Status; the other columns before Status are folded.
+PRINTED = ("ref", "theme", "action", "sub_action", "sro", "due", "updates", "rag", "movement",
+           "status")
+#: The last printed column: the print area ends there.
+PRINTED_UP_TO = "status"
+#: Columns whose wrapped text does not set the row height (Aim repeats on every row and is
+#: folded; the cell still holds the whole text).
+NO_HEIGHT = {"aim", "key", "ref", "file", "sheet", "source_row", "due"}
 CENTRED = {"q1", "q2", "q3", "q4", "later", "rag", "previous_rag", "movement", "source_row"}
 NO_WRAP = {"key", "ref", "source_row", "aim"}  # Aim repeats on every row: one clipped line
 
@@ -97,7 +112,12 @@ class ActionsTable:
         return action_col(tidy)
 
     def ref(self, tidy: str) -> str:
-        """'Actions'!$Q$2:$Q$n for a fixed column."""
+        """The column as a structured reference (``Actions[RAG]``): it follows the table when
+        rows are added to it in Excel."""
+        return structured_ref(self.layout[action_col(tidy)][0])
+
+    def fixed_ref(self, tidy: str) -> str:
+        """'Actions'!$Q$2:$Q$n for a fixed column (charts cannot take structured references)."""
         return range_ref(ACTIONS, self.first_row, action_col(tidy), self.last_row)
 
     def values(self, tidy: str) -> list:
@@ -124,6 +144,12 @@ class ActionsTable:
         if counts is None:
             counts = self._counts[tidy] = Counter(self.keys(tidy))
         return counts
+
+
+def structured_ref(header: str, table: str = TABLE_ACTIONS) -> str:
+    """``Table[Header]``, the header's special characters escaped as Excel writes them."""
+    esc = "".join("'" + ch if ch in "[]#'" else ch for ch in header)
+    return f"{table}[{esc}]"
 
 
 def _texts(values: list) -> list[str]:
@@ -227,6 +253,7 @@ def _cell_format(fmts: Formats, tidy: str, *, carried: bool, error: bool, overdu
 
 
 def write_actions(wb, merged, fmts: Formats):
+    remember_page(fmts, merged)
     ws = add_streaming_worksheet(wb, ACTIONS)  # written top to bottom: see formats
     table = actions_table(merged, fmts)
     layout = table.layout
@@ -235,25 +262,30 @@ def write_actions(wb, merged, fmts: Formats):
     ws.add_table(0, 0, last, ncols - 1, {
         "name": TABLE_ACTIONS,
         "style": "Table Style Medium 2",
-        "columns": [{"header": h, "header_format": fmts.get(bold=True, text_wrap=True,
-                                                             valign="top")}
-                    for h, _ in layout],
+        "columns": [{"header": h, "header_format": header_format(fmts)} for h, _ in layout],
     })
-    header_fmt = fmts.get(bold=True, text_wrap=True, valign="top")
+    header_fmt = header_format(fmts)
     for c, (h, _) in enumerate(layout):  # the headers as text, whatever they look like
         put_text(ws, fmts, 0, c, h, header_fmt)
     ws.set_row(0, 30)
     _write_rows(ws, fmts, table)
-    for c, (_, tidy) in enumerate(layout):
+    tidies = [tidy for _, tidy in layout]
+    up_to = tidies.index(PRINTED_UP_TO) if PRINTED_UP_TO in tidies else ncols - 1
+    for c, tidy in enumerate(tidies):
+        folded = c < up_to and tidy not in PRINTED
         ws.set_column(c, c, WIDTHS.get(tidy, EXTRA_WIDTH),
                       _cell_format(fmts, tidy, carried=False, error=False, overdue=False,
-                                   value=""))
+                                   value=""),
+                      {"level": 1, "hidden": True} if folded else None)
     rag_c, prev_c = action_col("rag"), action_col("previous_rag")
     fmts.rag_conditional_formats(ws, 1, rag_c, last)
     fmts.rag_conditional_formats(ws, 1, prev_c, last)
     fmts.rag_validation(ws, 1, rag_c, last)
     ws.freeze_panes(1, 0)
-    print_setup(ws, f"{merged.programme.name} - Actions {merged.period}")
+    print_setup(ws, f"{merged.programme.name} - Actions {merged.period}",
+                programme=fmts.programme, period=fmts.period)
+    ws.print_area(0, 0, last, up_to)
+    ws.outline_settings(True, False, True, False)
     return ws
 
 

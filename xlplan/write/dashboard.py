@@ -33,12 +33,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..consolidated import DASHBOARD, HISTORY, ISSUES, NOT_REPORTED, TOTAL
+from ..consolidated import DASHBOARD, HISTORY, NOT_REPORTED, TABLE_ISSUES, TOTAL
 from ..issues import ERROR, col_letter
 from ..merging import WORSENED
 from ..schema.rag import AMBER_RED, COMPLETE, RED
 from ..text import person_name
-from .actions import ActionsTable, actions_table, excel_key
+from .actions import ActionsTable, actions_table, excel_key, structured_ref
 from .formats import BLUE, ERROR_FONT, GREY, LIGHT_BLUE, LIGHT_GREY, MID_GREY, NAVY, \
     NOT_REPORTED_FILL, Formats, cell_ref, excel_string, formula, put_text, range_ref, row_height
 
@@ -281,7 +281,7 @@ def _headline(ws, merged, fmts: Formats, table: ActionsTable, layout: DashboardL
     tiles.append(("not_reported", NOT_REPORTED, f"={cell_ref(nr_row, 1)}", total - n_levels,
                   {"font_color": GREY}))
     tiles.append(("errors", "Errors",
-                  f"=COUNTIF({range_ref(ISSUES, 1, 0, issues_last)},\"=error\")", n_errors,
+                  f"=COUNTIF({structured_ref('Severity', TABLE_ISSUES)},\"=error\")", n_errors,
                   {"font_color": ERROR_FONT}))
     tiles = tiles[:NUMBER_COLUMNS]
 

@@ -1,8 +1,9 @@
 """The Exceptions sheet: the rows a board discusses -- Red and Amber/Red, overdue milestones,
 RAG worsened since last month -- each with the reason it is here.
 
-A table named ``Exceptions`` from A1: Reason, Key, Ref, Theme, Action, Sub action, SRO, Due, RAG,
-Previous RAG, Movement, Updates, Risks/Issues, Source file, Source row. Rows are ordered Red,
+A table named ``Exceptions`` from A1: Reason, Ref, SRO, Theme, Action, Sub action, Due, RAG,
+Previous RAG, Movement, Updates -- the printed columns -- then Risks/Issues, Key, Source file,
+Source row, in the workbook but outside the print area. Rows are ordered Red,
 Amber/Red, worsened, overdue (a row with several reasons is listed once, under its first), in
 the Actions order within each group. The sheet is left out when there is no exception.
 """
@@ -14,17 +15,20 @@ from ..consolidated import EXCEPTIONS, TABLE_EXCEPTIONS, action_col
 from ..merging import WORSENED
 from ..schema.rag import AMBER_RED, RED
 from .actions import actions_table
-from .formats import ERROR_FONT, Formats, add_streaming_worksheet
+from .formats import ERROR_FONT, Formats, add_streaming_worksheet, remember_page
 from .tables import write_table
 
+#: (header, tidy column, width); the first :data:`PRINTED` are printed, 185 wide: one A4
+#: landscape page at 75 % or more, so the text prints at 8 pt or larger.
 COLUMNS: tuple[tuple[str, str, float], ...] = (
-    ("Reason", "", 30), ("Key", "key", 14), ("Ref", "ref", 8), ("Theme", "theme", 26),
-    ("Action", "action", 40), ("Sub action", "sub_action", 45), ("SRO", "sro", 26),
-    ("Due", "due", 12), ("RAG", "rag", 12), ("Previous RAG", "previous_rag", 12),
-    ("Movement", "movement", 11), ("Updates", "updates", 55),
-    ("Risks/Issues", "risks_issues", 40), ("Source file", "file", 30),
+    ("Reason", "", 18), ("Ref", "ref", 6), ("SRO", "sro", 15), ("Theme", "theme", 15),
+    ("Action", "action", 25), ("Sub action", "sub_action", 27), ("Due", "due", 11),
+    ("RAG", "rag", 9), ("Previous RAG", "previous_rag", 9), ("Movement", "movement", 10),
+    ("Updates", "updates", 40),
+    ("Risks/Issues", "risks_issues", 40), ("Key", "key", 14), ("Source file", "file", 30),
     ("Source row", "source_row", 8),
 )
+PRINTED = 11
 
 
 def exception_rows(merged, fmts: Formats) -> list[tuple[int, str, list]]:
@@ -54,6 +58,7 @@ def exception_rows(merged, fmts: Formats) -> list[tuple[int, str, list]]:
 
 
 def write_exceptions(wb, merged, fmts: Formats):
+    remember_page(fmts, merged)
     found = exception_rows(merged, fmts)
     ws = add_streaming_worksheet(wb, EXCEPTIONS)
     picks = [action_col(t) for _, t, _ in COLUMNS[1:]]
@@ -75,7 +80,7 @@ def write_exceptions(wb, merged, fmts: Formats):
     write_table(ws, fmts, name=TABLE_EXCEPTIONS, headers=[h for h, _, _ in COLUMNS], rows=rows,
                 widths=[w for _, _, w in COLUMNS],
                 title=f"{merged.programme.name} - Exceptions {merged.period}",
-                cell_format=cell_format, rag_columns=rag_cols)
+                cell_format=cell_format, rag_columns=rag_cols, printed=PRINTED)
     return ws
 
 

@@ -95,6 +95,10 @@ class Formats:
         self.truncated: list[Truncation] = []
         #: Issues the writer itself found (text-truncated), listed on the Issues sheet.
         self.extra_issues: list = []
+        #: The programme and period every printed page's footer names (set by the first sheet
+        #: written from a merged month: see :func:`remember_page`).
+        self.programme: str = ""
+        self.period: str = ""
 
     # ------------------------------------------------------------------ generic and named formats
     def get(self, **props):
@@ -748,8 +752,34 @@ def set_widths(ws, widths: list[float]) -> None:
         ws.set_column(c, c, w)
 
 
-def print_setup(ws, title: str, *, repeat_header: bool = True, landscape: bool = True) -> None:
-    """A4, landscape, one page wide, header row on every page, a footer with page numbers."""
+#: The fill and font of every table's header row, written on the cells themselves: a table
+#: style's header colours are not drawn by LibreOffice, so the header must not rely on them.
+HEADER_FILL = "#4472C4"  # the header blue of "Table Style Medium 2"
+
+
+def header_format(fmts: "Formats", **extra):
+    """The header cells of a table: bold white on blue, wrapped, as the table style draws it in
+    Excel, but explicit so that LibreOffice (and print) shows the same."""
+    return fmts.get(bold=True, text_wrap=True, valign="top", font_color="#FFFFFF",
+                    bg_color=HEADER_FILL, border=1, border_color="#FFFFFF", **extra)
+
+
+def _header_text(text: str) -> str:
+    return text.replace("&", "&&")
+
+
+def page_footer(programme: str, period: str) -> str:
+    """The one footer of every printed sheet: programme and period, then page x of y."""
+    left = _header_text(" - ".join(p for p in (programme[:120], period) if p))
+    return f"&L{left}&RPage &P of &N"
+
+
+def print_setup(ws, title: str, *, repeat_header: bool = True, landscape: bool = True,
+                programme: str = "", period: str = "") -> None:
+    """A4, landscape, one page wide, header row on every page; the same page header (the
+    sheet's title, left, and the sheet name, right) and footer (programme and period, page x
+    of y) on every sheet. A sheet's print area keeps its text at 8 pt or more: the widths of
+    the printed columns are chosen so that one page wide is at least 75 % of 11 pt."""
     if landscape:
         ws.set_landscape()
     ws.set_paper(9)
@@ -757,6 +787,20 @@ def print_setup(ws, title: str, *, repeat_header: bool = True, landscape: bool =
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     if repeat_header:
         ws.repeat_rows(0)
-    safe = title.replace("&", "&&")[:200]
+    safe = _header_text(title)[:200]
     ws.set_header(f"&L&\"Calibri,Bold\"{safe}&R&A")
-    ws.set_footer("&LWritten by xlplan&RPage &P of &N")
+    if programme or period:
+        ws.set_footer(page_footer(programme, period))
+    else:
+        ws.set_footer("&LWritten by xlplan&RPage &P of &N")
+
+
+def remember_page(fmts: "Formats", merged) -> None:
+    """Keep the programme and period of ``merged`` for the footers of the sheets to come."""
+    fmts.programme = str(merged.programme.name)
+    fmts.period = str(merged.period)
+
+
+def merged_print_setup(ws, merged, title: str, **kw) -> None:
+    """:func:`print_setup` with the programme and period of ``merged`` in the footer."""
+    print_setup(ws, title, programme=merged.programme.name, period=str(merged.period), **kw)

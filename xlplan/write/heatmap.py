@@ -190,8 +190,9 @@ def write_heatmap(wb, merged, fmts: Formats):
     last_row, last_col = _grid(ws, fmts, table)
     _off_grid(ws, fmts, table, last_row + 2, last_col, _a1(last_row, last_col))
     legend_end = _legend(ws, fmts, table, last_row + 4, label)
-    print_setup(ws, f"{merged.programme.name} - risk heat map {merged.period}",
-                repeat_header=False)
+    print_setup(ws, f"{merged.programme.name} - Risk heat map {merged.period}",
+                repeat_header=False, programme=merged.programme.name,
+                period=str(merged.period))
     ws.print_area(0, 0, max(legend_end, last_row + 2), max(last_col, 7))
     return ws
 

@@ -433,7 +433,8 @@ def write_risks(wb, merged, fmts: Formats):
     _conditional_formats(ws, fmts, table, label)
     _dropdowns(ws, table)
     ws.freeze_panes(1, 0)
-    print_setup(ws, f"{merged.programme.name} - Risks {merged.period}")
+    print_setup(ws, f"{merged.programme.name} - Risks {merged.period}",
+                programme=merged.programme.name, period=str(merged.period))
     ws.print_area(0, 0, last, table.col(PRINTED_UP_TO))
     return ws
 

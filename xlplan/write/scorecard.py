@@ -314,5 +314,6 @@ def _layout(sheet: _Sheet, last_row: int) -> None:
     ws.set_row(0, 30)
     ws.freeze_panes(1, 1)
     ws.autofilter(0, 0, max(last_row, 1), sheet.last_col)
-    print_setup(ws, "Performance scorecard")
+    print_setup(ws, f"{merged.programme.name} - Scorecard {merged.period}",
+                programme=merged.programme.name, period=str(merged.period))
     ws.print_area(0, 0, max(last_row, 1), sheet.tail_at[PRINTED_UP_TO])

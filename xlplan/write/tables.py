@@ -7,28 +7,30 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from .formats import Formats, RowHeights, print_setup, put_row, put_text
+from .formats import Formats, RowHeights, header_format, print_setup, put_row, put_text
 
 
 def write_table(ws, fmts: Formats, *, name: str, headers: Sequence[str], rows: Sequence[Sequence],
                 widths: Sequence[float], title: str,
                 cell_format: Callable[[int, int, object], object] | None = None,
                 rag_columns: Sequence[int] = (), style: str = "Table Style Medium 2",
-                height_columns: Sequence[int] | None = None) -> int:
+                height_columns: Sequence[int] | None = None,
+                printed: int | None = None) -> int:
     """Write ``rows`` under ``headers`` as the table ``name``; returns the last 0-based row.
 
     ``cell_format(i, c, value)`` gives the format of data row ``i`` (0-based), column ``c``.
     Row heights follow the wrapped text of ``height_columns`` (default: every column).
-    An empty table still gets one blank data row, so it stays a valid table.
+    An empty table still gets one blank data row, so it stays a valid table. ``printed``: the
+    number of leading columns in the print area (default: all); the columns after them (keys,
+    provenance) stay in the workbook, off the printed page.
     """
     last = max(1, len(rows))
     ws.add_table(0, 0, last, len(headers) - 1, {
         "name": name,
         "style": style,
-        "columns": [{"header": h, "header_format": fmts.get(bold=True, text_wrap=True,
-                                                             valign="top")} for h in headers],
+        "columns": [{"header": h, "header_format": header_format(fmts)} for h in headers],
     })
-    header_fmt = fmts.get(bold=True, text_wrap=True, valign="top")
+    header_fmt = header_format(fmts)
     for c, h in enumerate(headers):  # the headers as text, whatever they look like
         put_text(ws, fmts, 0, c, h, header_fmt)
     default = fmts.text()
@@ -44,5 +46,7 @@ def write_table(ws, fmts: Formats, *, name: str, headers: Sequence[str], rows: S
     for c in rag_columns:
         fmts.rag_conditional_formats(ws, 1, c, last)
     ws.freeze_panes(1, 0)
-    print_setup(ws, title)
+    print_setup(ws, title, programme=fmts.programme, period=fmts.period)
+    if printed is not None and printed < len(headers):
+        ws.print_area(0, 0, last, printed - 1)
     return last
