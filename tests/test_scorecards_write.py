@@ -101,7 +101,9 @@ def test_header_banners_and_groups(ws):
                            "improvements in health and the behavioural determinants of health "
                            "in Plymouth"]
     assert len(banners) == 4 + 6  # four strategies, six objectives
-    assert f"A2:{get_column_letter(len(HEADERS))}2" in {str(m) for m in ws.merged_cells}
+    # banners span the printed table (up to Comments), not the provenance columns after it
+    assert f"A2:{get_column_letter(HEADERS.index('Comments') + 1)}2" in {
+        str(m) for m in ws.merged_cells}
     assert len(rows_by_indicator(ws)) == 22
     assert ws.freeze_panes == "B2"
     assert ws.auto_filter.ref.startswith("A1:")

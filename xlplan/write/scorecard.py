@@ -194,7 +194,8 @@ class _Sheet:
             [h for _, h, _ in TAIL] + [str(e) for e in self.extras]
 
     def banner(self, r: int, text: str, fmt: Any, height: float) -> None:
-        self.ws.merge_range(r, 0, r, self.last_col, "", fmt)
+        # Inside the printed table's width: the provenance columns after it are off the page.
+        self.ws.merge_range(r, 0, r, self.tail_at[PRINTED_UP_TO], "", fmt)
         put_text(self.ws, self.fmts, r, 0, text, fmt)
         self.ws.set_row(r, height)
 
@@ -228,7 +229,7 @@ def write_scorecard(wb: Any, merged: Any, fmts: Formats | None = None) -> Any:
             _indicator_row(sheet, r, rec)
             r += 1
     _conditional_formats(sheet, r - 1)
-    _layout(sheet, r - 1)
+    _layout(sheet, r - 1, merged)
     return sheet.ws
 
 
@@ -248,9 +249,14 @@ def _indicator_row(sheet: _Sheet, r: int, rec: dict) -> None:
                      f"{xl_rowcol_to_cell(r, points[-1])}",
             "markers": True, "last_point": True, "empty_cells": "connect",
         })
+    polarity = _display("polarity", rec.get("polarity", ""))
     for name, c in sheet.tail_at.items():
         fmt = f.text if name in ("comments", "objective", "file") else f.centre
-        _write_cell(ws, sheet.fmts, r, c, _display(name, rec.get(name, "")), fmt)
+        value = _display(name, rec.get(name, ""))
+        if name == "comments" and isinstance(value, str) and polarity and \
+                value.strip().lower() == str(polarity).lower():
+            value = ""  # a comment that only repeats the polarity: said once, under Polarity
+        _write_cell(ws, sheet.fmts, r, c, value, fmt)
     for i, name in enumerate(sheet.extras):
         _write_cell(ws, sheet.fmts, r, sheet.graph_col + 1 + len(TAIL) + i, rec.get(name, ""),
                     f.text)
@@ -300,7 +306,7 @@ def _conditional_formats(sheet: _Sheet, last_row: int) -> None:
             "format": cf[level]})
 
 
-def _layout(sheet: _Sheet, last_row: int) -> None:
+def _layout(sheet: _Sheet, last_row: int, merged: Any = None) -> None:
     ws, graph_col = sheet.ws, sheet.graph_col
     for c, (_, _, width) in enumerate(LEAD):
         ws.set_column(c, c, width)
@@ -314,6 +320,8 @@ def _layout(sheet: _Sheet, last_row: int) -> None:
     ws.set_row(0, 30)
     ws.freeze_panes(1, 1)
     ws.autofilter(0, 0, max(last_row, 1), sheet.last_col)
-    print_setup(ws, f"{merged.programme.name} - Scorecard {merged.period}",
-                programme=merged.programme.name, period=str(merged.period))
+    programme = str(getattr(getattr(merged, "programme", None), "name", "") or "")
+    period = str(getattr(merged, "period", "") or "")
+    title = " - ".join(p for p in (programme, f"Scorecard {period}".strip()) if p)
+    print_setup(ws, title, programme=programme, period=period)
     ws.print_area(0, 0, max(last_row, 1), sheet.tail_at[PRINTED_UP_TO])
