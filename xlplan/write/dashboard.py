@@ -12,9 +12,18 @@ Layout (Excel rows and columns; A is wide, B:I are the number columns):
   issues on the Issues sheet). :attr:`DashboardLayout.headline` maps 'actions',
   'pct_complete', 'red', 'amber_red', 'overdue', 'worsened', 'not_reported', 'errors' to the
   value cells (B6...); the layout is on ``fmts.dashboard`` for sheets written after it.
+* Row 7: under the Errors tile, the number of warnings (a reassuring "0 errors" is not the
+  whole story).
 * Overall RAG table: header in row 9 (A9 ``RAG``, B9 ``Actions``, C9 ``Share``), one row per
-  level of the scale from row 10, then ``Not reported``, then ``Total``. A doughnut chart of
-  it sits at E8.
+  level of the scale from row 10, then ``Not reported``, then ``Total``.
+* Beside it (E8:I17): the risk tiles (risks, the top two bands, above appetite, worsened) and
+  the submission status (returned, missing, failed, with the names of who is missing or
+  failed).
+* "Needs the board's attention": the Red, Amber/Red and worsened actions, overdue milestones
+  and the risks of the top two bands, each with its SRO or owner, RAG and why it is listed.
+  Page 1 ends there; the charts follow (each titled, counts on whole-number axes, every bar
+  labelled with its count so a single Red is not an invisible sliver): a doughnut of the
+  overall table beside the RAG trend, then the theme and SRO tables with their bar charts.
 * RAG by theme, then RAG by SRO: a heading row, a header row (``Theme``/``SRO``, one column
   per level label, ``Not reported``, ``Total``), one row per theme/SRO in the order they first
   appear on Actions; a stacked bar chart under each table. Column A shows a short label (an
@@ -22,7 +31,8 @@ Layout (Excel rows and columns; A is wide, B:I are the number columns):
   hidden column K. Their rows depend on the number of levels and themes:
   :attr:`DashboardLayout.by_theme` / ``by_sro`` give the ranges. A section that would not fit
   on the printed page starts a new one (manual page breaks).
-* RAG trend (when History has two periods or more): a stacked column chart over History.
+* RAG trend (when History has two periods or more): a stacked column chart over History,
+  beside the doughnut.
 * Then any section registered in :data:`DASHBOARD_SECTIONS` (e.g. a risk heat-map summary).
 """
 from __future__ import annotations
@@ -33,14 +43,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..consolidated import DASHBOARD, HISTORY, NOT_REPORTED, TABLE_ISSUES, TOTAL
-from ..issues import ERROR, col_letter
+from ..consolidated import DASHBOARD, HISTORY, NOT_REPORTED, TABLE_ISSUES, TOTAL, action_col
+from ..issues import ERROR, WARNING, col_letter
 from ..merging import WORSENED
 from ..schema.rag import AMBER_RED, COMPLETE, RED
 from ..text import person_name
 from .actions import ActionsTable, actions_table, excel_key, structured_ref
 from .formats import BLUE, ERROR_FONT, GREY, LIGHT_BLUE, LIGHT_GREY, MID_GREY, NAVY, \
-    NOT_REPORTED_FILL, Formats, cell_ref, excel_string, formula, put_text, range_ref, row_height
+    NOT_REPORTED_FILL, Formats, cell_ref, excel_string, formula, page_footer, put_text, \
+    remember_page, row_height
 
 NAME_WIDTH = 46
 NUMBER_WIDTH = 11.5
@@ -53,9 +64,15 @@ HEADLINE_VALUE_ROW = 5   # Excel row 6
 OVERALL_HEADING_ROW = 7  # Excel row 8
 OVERALL_HEADER_ROW = 8   # Excel row 9
 ROW_PX = 20
+#: The charts' first row: the doughnut (left) and the RAG trend (right), this tall.
+CHART_ROW_PX = 280
+DOUGHNUT_PX = 400
+TITLE_FONT = {"size": 12, "bold": True, "color": NAVY}
+#: The attention list on page 1 lists at most this many rows (the rest: on Exceptions).
+ATTENTION_MAX = 14
 #: Printable height of an A4 landscape page (8.27 in less 0.35 in margins top and bottom) at
 #: 96 px an inch; the Dashboard prints at 100% (its columns fit the width).
-PAGE_PX = 724
+PAGE_PX = 700
 
 #: Extra Dashboard sections, each ``fn(ws, merged, fmts, row) -> next free row`` (0-based),
 #: called in order after the built-in ones (e.g. ``DASHBOARD_SECTIONS.append(risk_summary)``).
@@ -124,6 +141,8 @@ class DashboardLayout:
     by_theme: TableRange | None = None
     by_sro: TableRange | None = None
     trend_row: int | None = None
+    charts_row: int | None = None
+    attention_row: int | None = None
     next_row: int = 0
     pager: Pager | None = None
 
@@ -192,9 +211,14 @@ def write_dashboard(wb, merged, fmts: Formats):
     layout = DashboardLayout(pager=Pager(ws))
     fmts.dashboard = layout
 
+    remember_page(fmts, merged)
     _titles(ws, merged, fmts, layout.pager)
     _headline(ws, merged, fmts, table, layout)
     row = _overall(ws, merged, fmts, table, layout)
+    _risk_tiles(ws, merged, fmts, layout)
+    _submission_status(ws, merged, fmts, layout)
+    row = _attention(ws, merged, fmts, layout, row)
+    row = _doughnut(ws, merged, fmts, table, layout, row)
     row = _breakdown(ws, fmts, table, layout, row, "theme", "Theme", "RAG by theme",
                      "(no theme)")
     row = _breakdown(ws, fmts, table, layout, row, "sro", "SRO", "RAG by SRO", "(no SRO)")
@@ -207,10 +231,11 @@ def write_dashboard(wb, merged, fmts: Formats):
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.35, bottom=0.35)
+    ws.set_margins(left=0.4, right=0.4, top=0.45, bottom=0.45)
     ws.print_area(0, 0, max(row, 1), NUMBER_COLUMNS)
-    ws.set_footer(f"&L{merged.programme.name.replace('&', '&&')[:120]}"
-                  f" - {merged.period}&RPage &P of &N", {"margin": 0.12})
+    ws.set_header(f"&L&\"Calibri,Bold\"{merged.programme.name.replace('&', '&&')[:120]}"
+                  f" - Dashboard {merged.period}&R&A", {"margin": 0.12})
+    ws.set_footer(page_footer(merged.programme.name, str(merged.period)), {"margin": 0.12})
     ws.activate()
     return ws
 
@@ -291,7 +316,7 @@ def _headline(ws, merged, fmts: Formats, table: ActionsTable, layout: DashboardL
              fmts.get(italic=True, font_color=GREY, valign="top"))
     layout.pager.set_row(HEADLINE_LABEL_ROW, 26)
     layout.pager.set_row(HEADLINE_VALUE_ROW, 32)
-    layout.pager.set_row(HEADLINE_VALUE_ROW + 1, 8)
+    layout.pager.set_row(HEADLINE_VALUE_ROW + 1, 14)
     label_fmt = fmts.get(bold=True, font_size=9, font_color="#FFFFFF", bg_color=NAVY,
                          align="center", valign="vcenter", text_wrap=True, border=1,
                          border_color="#FFFFFF")
@@ -307,6 +332,20 @@ def _headline(ws, merged, fmts: Formats, table: ActionsTable, layout: DashboardL
         if key not in ("actions", "pct_complete"):  # a zero needs no attention: grey it
             ws.conditional_format(HEADLINE_VALUE_ROW, c, HEADLINE_VALUE_ROW, c, {
                 "type": "cell", "criteria": "equal to", "value": 0, "format": zero})
+        if key == "errors":  # the warnings under the errors: "0 errors" is not all there is
+            n_warn = sum(1 for i in merged.issues if i.severity == WARNING) + \
+                len(fmts.extra_issues)
+            formula(ws, HEADLINE_VALUE_ROW + 1, c,
+                    f"=COUNTIF({structured_ref('Severity', TABLE_ISSUES)},\"=warning\")",
+                    n_warn, fmts.get(num_format='"and "0" warnings";;"no warnings"',
+                                     font_size=9, italic=True, align="center",
+                                     font_color="#9C5700" if n_warn else GREY))
+        elif key == "not_reported" and total:
+            formula(ws, HEADLINE_VALUE_ROW + 1, c,
+                    f"=IFERROR({cell_ref(HEADLINE_VALUE_ROW, c, absolute=False)}"
+                    f"/{layout.headline['actions']},0)", value / total,
+                    fmts.get(num_format='0%" of actions"', font_size=9, italic=True,
+                             align="center", font_color=GREY))
 
 
 def _overall(ws, merged, fmts: Formats, table: ActionsTable, layout: DashboardLayout) -> int:
@@ -355,34 +394,273 @@ def _overall(ws, merged, fmts: Formats, table: ActionsTable, layout: DashboardLa
     layout.overall = TableRange(OVERALL_HEADER_ROW, first, total_row,
                                 [*fmts.labels(), NOT_REPORTED, TOTAL], 2)
 
-    chart_top = OVERALL_HEADING_ROW
-    chart_rows = max(total_row - OVERALL_HEADING_ROW + 1, 10)
-    if total:
-        wb = fmts.wb
-        chart = wb.add_chart({"type": "doughnut"})
-        points = [{"fill": {"color": fmts.level_fill(lv)},
-                   "border": {"color": "#FFFFFF", "width": 1.5}} for lv in levels]
-        points.append({"fill": {"color": NOT_REPORTED_FILL},
-                       "border": {"color": "#FFFFFF", "width": 1.5}})
-        custom = [{"font": {"color": fmts.level_font(lv), "bold": True}} for lv in levels]
-        custom.append({"font": {"color": "#000000", "bold": True}})
-        chart.add_series({
-            "name": "Actions by RAG",
-            "categories": [DASHBOARD, first, 0, nr_row, 0],
-            "values": [DASHBOARD, first, 1, nr_row, 1],
-            "points": points,
-            "data_labels": {"value": True, "num_format": "#,##0;-#,##0;;", "custom": custom},
-        })
-        chart.set_hole_size(55)
-        chart.set_rotation(0)
-        chart.set_title({"none": True})  # the section heading names it
-        chart.set_legend({"position": "right", "font": {"size": 10}})
-        chart.set_chartarea({"border": {"none": True}})
-        width = _px(NUMBER_WIDTH) * 5
-        chart.set_size({"width": width, "height": chart_rows * ROW_PX - 4})
-        ws.insert_chart(chart_top, 4, chart, {"x_offset": 8, "y_offset": 2,
-                                               "object_position": 1})
-    return chart_top + chart_rows + 1
+    return total_row + 2
+
+
+def _doughnut(ws, merged, fmts: Formats, table: ActionsTable, layout: DashboardLayout,
+              row: int) -> int:
+    """The charts' first row: a doughnut of the overall table, titled, every slice labelled
+    with its count; the RAG trend goes beside it (see :func:`_trend`)."""
+    total = _total(table)
+    levels = fmts.levels
+    first, nr_row, _ = overall_rows(levels)
+    height = CHART_ROW_PX
+    if not total:
+        return row
+    layout.pager.keep(row, height + ROW_PX)
+    layout.charts_row = row
+    wb = fmts.wb
+    chart = wb.add_chart({"type": "doughnut"})
+    points = [{"fill": {"color": fmts.level_fill(lv)},
+               "border": {"color": "#FFFFFF", "width": 1.5}} for lv in levels]
+    points.append({"fill": {"color": NOT_REPORTED_FILL},
+                   "border": {"color": "#FFFFFF", "width": 1.5}})
+    custom = [{"font": {"color": fmts.level_font(lv), "bold": True}} for lv in levels]
+    custom.append({"font": {"color": "#000000", "bold": True}})
+    chart.add_series({
+        "name": "Actions by RAG",
+        "categories": [DASHBOARD, first, 0, nr_row, 0],
+        "values": [DASHBOARD, first, 1, nr_row, 1],
+        "points": points,
+        "data_labels": {"value": True, "num_format": "#,##0;-#,##0;;", "custom": custom},
+    })
+    chart.set_hole_size(50)
+    chart.set_rotation(0)
+    chart.set_title({"name": "Actions by RAG this month", "name_font": TITLE_FONT})
+    chart.set_legend({"position": "right", "font": {"size": 9}})
+    chart.set_chartarea({"border": {"none": True}})
+    chart.set_size({"width": DOUGHNUT_PX, "height": height})
+    ws.insert_chart(row, 0, chart, {"x_offset": 0, "y_offset": 2, "object_position": 1})
+    return row + math.ceil(height / ROW_PX) + 1
+
+
+# ------------------------------------------------------------- page 1: risks, returns, attention
+SIDE_COL = 4          # E: the risk tiles and the submission status, beside the overall table
+SIDE_LAST = NUMBER_COLUMNS  # I
+
+
+def _side_heading(ws, fmts: Formats, row: int, text: str) -> None:
+    put_text(ws, fmts, row, SIDE_COL, text, fmts.get(bold=True, font_size=13, font_color=NAVY))
+
+
+def _tile_formats(fmts: Formats):
+    label = fmts.get(bold=True, font_size=9, font_color="#FFFFFF", bg_color=NAVY,
+                     align="center", valign="vcenter", text_wrap=True, border=1,
+                     border_color="#FFFFFF")
+    return label, lambda colour: fmts.get(bold=True, font_size=16, font_color=colour,
+                                          bg_color=LIGHT_BLUE, align="center",
+                                          valign="vcenter", border=1, border_color="#FFFFFF",
+                                          num_format="#,##0")
+
+
+def risk_tiles(merged, fmts: Formats) -> list[tuple[str, str, int, str]]:
+    """(label, formula, value, colour) of the risk tiles: all risks, the top two bands by name
+    (e.g. Extreme, High), above the appetite, worsened (score up) since last month."""
+    from .heatmap import band_rows
+    from .risks import TABLE_RISKS, risks_table
+
+    table = risks_table(merged, fmts)
+    label = merged.programme.rag.label
+
+    def ref(tidy: str) -> str:
+        return structured_ref(table.layout[table.col(tidy)][0], TABLE_RISKS)
+
+    rags = [str(v).lower() for v in table.values("rag")]
+    tiles = [("Risks", f"=COUNTA({ref('key')})",
+              sum(1 for k in table.values("key") if k != ""), NAVY)]
+    for text, bands in list(reversed(band_rows(table, label)))[:2]:
+        name = " / ".join(b.name for b in bands)
+        tiles.append((name, f"=COUNTIF({ref('rag')},{countif_criteria(text)})",
+                      rags.count(text.lower()), "#C00000" if not tiles[1:] else "#C55A11"))
+    appetite = table.matrix.appetite
+    if appetite is not None:
+        scores = [v for v in table.values("score") if isinstance(v, int)]
+        tiles.append((f"Above appetite ({appetite})", f'=COUNTIF({ref("score")},">{appetite}")',
+                      sum(1 for v in scores if v > appetite), ERROR_FONT))
+    moves = [str(v) for v in table.values("movement")]
+    tiles.append(("Score up", f"=COUNTIF({ref('movement')},\"=Up\")",
+                  moves.count("Up"), ERROR_FONT))
+    return tiles[:SIDE_LAST - SIDE_COL + 1]
+
+
+def _risk_tiles(ws, merged, fmts: Formats, layout: DashboardLayout) -> None:
+    top = OVERALL_HEADING_ROW
+    if merged.risks is None or merged.risks.empty:
+        _side_heading(ws, fmts, top, "Risks")
+        put_text(ws, fmts, top + 1, SIDE_COL, "No risk register was read this month.",
+                 fmts.get(italic=True, font_color=GREY))
+        return
+    _side_heading(ws, fmts, top, "Risks")
+    label_fmt, value_fmt = _tile_formats(fmts)
+    for i, (name, text, value, colour) in enumerate(risk_tiles(merged, fmts)):
+        c = SIDE_COL + i
+        put_text(ws, fmts, top + 1, c, name, label_fmt)
+        formula(ws, top + 2, c, text, value, value_fmt(colour))
+        layout.headline[f"risk_{i}"] = cell_ref(top + 2, c, absolute=False)
+        if i:
+            ws.conditional_format(top + 2, c, top + 2, c, {
+                "type": "cell", "criteria": "equal to", "value": 0,
+                "format": fmts.get(font_color="#A6A6A6")})
+
+
+def submission_status(merged) -> tuple[list[str], list[str], list[str]]:
+    """(returned, missing, failed): the SROs (or files) who sent a workbook that was read,
+    the expected SROs with no workbook, the files that could not be read."""
+    returned, failed = [], []
+    for f in merged.files:
+        name = f.sro or f.path
+        if f.status in ("ok", "errors"):
+            if name not in returned:
+                returned.append(name)
+        elif f.status == "failed":
+            failed.append(f.path)
+    missing = [str(i.value) for i in merged.issues if i.code == "missing-submission"]
+    return returned, missing, failed
+
+
+def _submission_status(ws, merged, fmts: Formats, layout: DashboardLayout) -> None:
+    top = OVERALL_HEADING_ROW + 4
+    returned, missing, failed = submission_status(merged)
+    _side_heading(ws, fmts, top, "Submissions this month")
+    label_fmt, value_fmt = _tile_formats(fmts)
+    tiles = [("Returned", len(returned), GOOD), ("Missing", len(missing), ERROR_FONT),
+             ("Failed to read", len(failed), ERROR_FONT)]
+    for i, (name, n, colour) in enumerate(tiles):
+        put_text(ws, fmts, top + 1, SIDE_COL + i, name, label_fmt)
+        ws.write_number(top + 2, SIDE_COL + i, n, value_fmt(colour if n else "#A6A6A6"))
+    lines = []
+    if missing:
+        lines.append("Missing: " + ", ".join(missing) + ".")
+    if failed:
+        lines.append("Failed: " + ", ".join(failed) + " (see Submissions and Issues).")
+    if not lines:
+        lines.append("Every expected SRO sent a workbook and every file was read."
+                     if returned else "No workbook was read this month.")
+    text = " ".join(lines)
+    fmt = fmts.get(text_wrap=True, valign="top", font_size=10,
+                   font_color=ERROR_FONT if (missing or failed) else GREY, bold=bool(missing))
+    ws.merge_range(top + 3, SIDE_COL, top + 5, SIDE_LAST, "", fmt)
+    put_text(ws, fmts, top + 3, SIDE_COL, text, fmt)
+
+
+GOOD = "#006100"
+
+
+def attention_rows(merged, fmts: Formats) -> list[tuple[str, str, str, str, str]]:
+    """What needs the board's attention, most pressing first: (what, who, RAG, due or score,
+    why) for every Red, Amber/Red, worsened or overdue action (as on the Exceptions sheet),
+    then the risks of the top two bands, highest score first."""
+    from .exceptions import exception_rows
+
+    out = []
+    if merged.actions is not None and not merged.actions.empty:
+        sub_c, act_c, sro_c = (action_col(t) for t in ("sub_action", "action", "sro"))
+        rag_c, due_c = action_col("rag"), action_col("due")
+        for _, reason, row in exception_rows(merged, fmts):
+            what = str(row[sub_c] or row[act_c] or "")
+            due = row[due_c]
+            due = due.strftime("%d %b %Y") if isinstance(due, dt.date) else str(due or "")
+            out.append((what, short_labels([str(row[sro_c] or "")], people=True)[0],
+                        str(row[rag_c] or ""), due, reason))
+    if merged.risks is not None and not merged.risks.empty:
+        from .heatmap import band_rows
+        from .risks import risks_table
+
+        table = risks_table(merged, fmts)
+        groups = list(reversed(band_rows(table, merged.programme.rag.label)))[:2]
+        top = {text.lower(): " / ".join(b.name for b in bands) for text, bands in groups}
+        risks = [r for r in table.rows if str(r.get("rag", "")).lower() in top]
+        risks.sort(key=lambda r: -(r.get("score") if isinstance(r.get("score"), int) else 0))
+        for r in risks:
+            what = f"Risk {r.get('ref') or r.get('key')}: {r.get('description') or ''}"
+            score = r.get("score")
+            move = r.get("movement") or ""
+            why = f"{top[str(r.get('rag')).lower()]} risk, score {score}"
+            if move and move != "Same":
+                why += f" ({'up' if move == 'Up' else move.lower()} since last month)"
+            out.append((what, short_labels([str(r.get("owner") or "")], people=True)[0],
+                        str(r.get("rag") or ""), f"Score {score}", why))
+    return out
+
+
+def _attention(ws, merged, fmts: Formats, layout: DashboardLayout, row: int) -> int:
+    rows = attention_rows(merged, fmts)
+    pager = layout.pager
+    layout.attention_row = row
+    put_text(ws, fmts, row, 0, "Needs the board's attention",
+             fmts.get(bold=True, font_size=13, font_color=NAVY))
+    if not rows:
+        put_text(ws, fmts, row + 1, 0, "Nothing: no Red, Amber/Red or worsened action, no "
+                 "overdue milestone, no risk in the top bands.",
+                 fmts.get(italic=True, font_color=GREY))
+        return row + 3
+    head = fmts.get(bold=True, font_color="#FFFFFF", bg_color=NAVY, border=1,
+                    border_color=MID_GREY, valign="vcenter")
+    hr = row + 1
+    put_text(ws, fmts, hr, 0, "Action or risk", head)
+    ws.merge_range(hr, 1, hr, 2, "", head)
+    put_text(ws, fmts, hr, 1, "SRO / owner", head)
+    put_text(ws, fmts, hr, 3, "RAG", head)
+    put_text(ws, fmts, hr, 4, "Due / score", head)
+    ws.merge_range(hr, 5, hr, NUMBER_COLUMNS, "", head)
+    put_text(ws, fmts, hr, 5, "Why it is here", head)
+    shown = rows[:ATTENTION_MAX]
+    if len(rows) > ATTENTION_MAX:
+        shown = rows[:ATTENTION_MAX - 1]
+    cell = [fmts.get(text_wrap=True, valign="top", border=1, border_color=MID_GREY,
+                     font_size=10, bg_color=bg) for bg in ("#FFFFFF", LIGHT_GREY)]
+    why_fmt = [fmts.get(text_wrap=True, valign="top", border=1, border_color=MID_GREY,
+                        font_size=10, bold=True, font_color=ERROR_FONT, bg_color=bg)
+               for bg in ("#FFFFFF", LIGHT_GREY)]
+    r = hr + 1
+    for i, (what, who, rag, due, why) in enumerate(shown):
+        band = i % 2
+        what = what if len(what) <= 110 else what[:109].rstrip() + "\u2026"
+        put_text(ws, fmts, r, 0, what, cell[band])
+        ws.merge_range(r, 1, r, 2, "", cell[band])
+        put_text(ws, fmts, r, 1, who, cell[band])
+        level = {fmts.label(lv).lower(): lv for lv in fmts.levels}.get(rag.lower())
+        rag_fmt = fmts.rag_static(level, text_wrap=True, valign="top", border=1,
+                                  border_color=MID_GREY, font_size=10, align="center") \
+            if level in fmts.levels else fmts.get(text_wrap=True, valign="top", border=1,
+                                                   border_color=MID_GREY, font_size=10,
+                                                   align="center", bg_color=_risk_fill(rag))
+        put_text(ws, fmts, r, 3, rag, rag_fmt)
+        put_text(ws, fmts, r, 4, due, cell[band])
+        ws.merge_range(r, 5, r, NUMBER_COLUMNS, "", why_fmt[band])
+        put_text(ws, fmts, r, 5, why, why_fmt[band])
+        lines = max(text_lines_of(what, NAME_WIDTH), text_lines_of(why, NUMBER_WIDTH * 4),
+                    text_lines_of(who, NUMBER_WIDTH * 2))
+        pager.set_row(r, 13 * min(lines, 3) + 1)
+        r += 1
+    if len(shown) < len(rows):
+        put_text(ws, fmts, r, 0, f"... and {len(rows) - len(shown)} more: see the Exceptions "
+                 "and Risks sheets.", fmts.get(italic=True, font_color=GREY))
+        r += 1
+    return r + 1
+
+
+def _risk_fill(rag: str) -> str:
+    """A risk's RAG fill when its label is not on the action scale."""
+    return {"red": "#FF0000", "amber": "#FFC000", "amber/green": "#FFFF00",
+            "green": "#00B050"}.get(rag.lower(), "#FFFFFF")
+
+
+def text_lines_of(text: str, width: float) -> int:
+    """Lines ``text`` takes wrapped in a column ``width`` characters wide (10 pt text)."""
+    from .formats import text_lines
+
+    return max(1, text_lines(text, width * 1.2)) if text else 1
+
+
+def count_axis(largest: float) -> dict:
+    """Axis options for counts: from 0, whole-number ticks and labels (never 0.5)."""
+    step = 1
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
+        if largest / step <= 8:
+            break
+    return {"min": 0, "major_unit": step, "num_format": "0", "max": max(step, step * math.ceil(
+        max(largest, 1) / step))}
 
 
 def _px(width_chars: float) -> int:
@@ -413,7 +691,7 @@ def _breakdown(ws, fmts: Formats, table: ActionsTable, layout: DashboardLayout, 
     name_heights = [row_height([(name, NAME_WIDTH)], line_pt=14, max_lines=3)
                     for name in names]
     table_px = 20 + 40 + sum((h * 4 / 3) if h else ROW_PX for h in name_heights)
-    chart_height = max(150, 70 + 30 * len(groups))
+    chart_height = max(190, 100 + 32 * len(groups))
     pager.keep(row, table_px + 2 * ROW_PX + chart_height)
 
     put_text(ws, fmts, row, 0, heading, fmts.get(bold=True, font_size=13, font_color=NAVY))
@@ -488,14 +766,14 @@ def _breakdown(ws, fmts: Formats, table: ActionsTable, layout: DashboardLayout, 
             "border": {"color": "#FFFFFF", "width": 0.75},
             "gap": 40,
             "data_labels": {"value": True, "num_format": "#,##0;-#,##0;;",
-                            "font": {"color": font, "size": 8}},
+                            "font": {"color": font, "size": 9}},
         })
-    chart.set_title({"name": f"{heading}", "name_font": {"size": 12, "bold": True,
-                                                          "color": NAVY}})
+    chart.set_title({"name": f"{heading}", "name_font": TITLE_FONT})
     chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": {"size": 9},
                       "line": {"none": True}})
+    largest = max((len(m) for m in members.values()), default=1)
     chart.set_x_axis({"major_gridlines": {"visible": True, "line": {"color": MID_GREY}},
-                      "num_font": {"size": 8}, "min": 0, "line": {"none": True}})
+                      "num_font": {"size": 9}, "line": {"none": True}, **count_axis(largest)})
     chart.set_legend({"position": "bottom", "font": {"size": 9}})
     chart.set_chartarea({"border": {"none": True}})
     height = chart_height
@@ -512,12 +790,7 @@ def _trend(wb, ws, merged, fmts: Formats, layout: DashboardLayout, row: int) -> 
     if hist is None or len(hist) < 2:
         return row
     n = len(hist)
-    height = 300
-    layout.pager.keep(row, 2 * ROW_PX + height)
-    put_text(ws, fmts, row, 0, "RAG trend by month",
-             fmts.get(bold=True, font_size=13, font_color=NAVY))
-    put_text(ws, fmts, row + 1, 0, f"From the {HISTORY} sheet: one column per reporting month.",
-             fmts.get(italic=True, font_color=GREY))
+    height = CHART_ROW_PX
     chart = wb.add_chart({"type": "column", "subtype": "stacked"})
     levels = fmts.levels
     for i, level in enumerate([*levels, None]):
@@ -529,16 +802,60 @@ def _trend(wb, ws, merged, fmts: Formats, layout: DashboardLayout, row: int) -> 
             "fill": {"color": fmts.level_fill(level) if level else NOT_REPORTED_FILL},
             "border": {"color": "#FFFFFF", "width": 0.75},
             "gap": 60,
+            # a single Red among 60 actions is a sliver: its count says it is there
+            "data_labels": {"value": True, "num_format": "#,##0;-#,##0;;",
+                            "font": {"size": 9, "bold": True,
+                                     "color": fmts.level_font(level) if level else "#000000"}},
         })
-    chart.set_title({"name": "RAG trend by month", "name_font": {"size": 12, "bold": True,
-                                                                 "color": NAVY}})
+    chart.set_title({"name": f"RAG trend by month (from the {HISTORY} sheet)",
+                     "name_font": TITLE_FONT})
+    totals = [int(v) for v in hist["Total"].tolist()] if "Total" in hist.columns else [1]
     chart.set_y_axis({"major_gridlines": {"visible": True, "line": {"color": MID_GREY}},
-                      "num_font": {"size": 9}, "min": 0, "line": {"none": True}})
+                      "num_font": {"size": 9}, "line": {"none": True},
+                      **count_axis(max(totals, default=1)),
+                      "name": "Actions", "name_font": {"size": 9, "bold": False}})
     chart.set_x_axis({"num_font": {"size": 9}})
     chart.set_legend({"position": "bottom", "font": {"size": 9}})
     chart.set_chartarea({"border": {"none": True}})
-    chart.set_size({"width": _px(NAME_WIDTH) + _px(NUMBER_WIDTH) * NUMBER_COLUMNS,
-                    "height": height})
-    ws.insert_chart(row + 2, 0, chart, {"object_position": 1})
-    layout.trend_row = row
-    return row + 2 + math.ceil(height / ROW_PX) + 2
+    width = _px(NAME_WIDTH) + _px(NUMBER_WIDTH) * NUMBER_COLUMNS - DOUGHNUT_PX - 10
+    chart.set_size({"width": width, "height": height})
+    at_row = layout.charts_row if layout.charts_row is not None else row
+    if layout.charts_row is None:
+        layout.pager.keep(row, height)
+    ws.insert_chart(at_row, 0, chart, {"x_offset": DOUGHNUT_PX + 10, "y_offset": 2,
+                                        "object_position": 1})
+    layout.trend_row = at_row
+    row = row if layout.charts_row is not None else row + math.ceil(height / ROW_PX) + 1
+    return _trend_table(ws, merged, fmts, layout, row)
+
+
+def _trend_table(ws, merged, fmts: Formats, layout: DashboardLayout, row: int) -> int:
+    """The trend's counts as a table (the latest six months): a single Red among sixty
+    actions is a sliver on a stacked column, but a number here."""
+    hist = merged.history
+    n = len(hist)
+    months = list(range(max(0, n - 6), n))
+    layout.pager.keep(row, (len(months) + 2) * ROW_PX)
+    put_text(ws, fmts, row, 0, "RAG by month (the trend's figures)",
+             fmts.get(bold=True, font_size=11, font_color=NAVY))
+    head = fmts.get(bold=True, font_color="#FFFFFF", bg_color=NAVY, border=1,
+                    border_color=MID_GREY, align="center", font_size=10)
+    levels = [*fmts.levels, None, "total"]
+    put_text(ws, fmts, row + 1, 0, "Month", head)
+    for i, level in enumerate(levels):
+        text = TOTAL if level == "total" else (fmts.label(level) if level else NOT_REPORTED)
+        fmt = head if level in (None, "total") else fmts.rag_static(
+            level, bold=True, align="center", border=1, border_color="#FFFFFF", font_size=10)
+        put_text(ws, fmts, row + 1, 1 + i, text, fmt)
+    num = fmts.get(num_format="#,##0;-#,##0;\"-\"", align="center", border=1,
+                   border_color=MID_GREY, font_size=10)
+    cols = list(hist.columns)
+    for j, m in enumerate(months):
+        r = row + 2 + j
+        formula(ws, r, 0, f"={HISTORY}!$A${m + 2}", str(hist.iloc[m, 0]),
+                fmts.get(border=1, border_color=MID_GREY, font_size=10, align="left"))
+        for i in range(len(levels)):
+            value = hist.iloc[m, 1 + i] if 1 + i < len(cols) else 0
+            formula(ws, r, 1 + i, f"={HISTORY}!{cell_ref(m + 1, 1 + i)}",
+                    int(value) if value == value else 0, num)
+    return row + 2 + len(months) + 1

@@ -259,11 +259,14 @@ def dashboard_risk_block(wb, ws, merged, fmts: Formats, row: int, col: int) -> i
         "data_labels": {"value": True, "num_format": "#,##0;-#,##0;;"},
         "gap": 60,
     })
-    chart.set_title({"none": True})
+    from .dashboard import count_axis
+
+    chart.set_title({"name": "Risks by band", "name_font": {"size": 12, "bold": True,
+                                                            "color": NAVY}})
     chart.set_legend({"none": True})
-    chart.set_y_axis({"min": 0, "major_gridlines": {"visible": True,
-                                                    "line": {"color": MID_GREY}},
-                      "num_font": {"size": 9}, "line": {"none": True}})
+    largest = max([_count_text(rags, text) for text, _ in groups] or [1])
+    chart.set_y_axis({"major_gridlines": {"visible": True, "line": {"color": MID_GREY}},
+                      "num_font": {"size": 9}, "line": {"none": True}, **count_axis(largest)})
     chart.set_x_axis({"num_font": {"size": 9}})
     chart.set_chartarea({"border": {"none": True}})
     chart.set_size({"width": 480, "height": chart_height})
