@@ -93,6 +93,7 @@ def main() -> None:
       xlplan validate FOLDER                         every problem, cell by cell
       xlplan merge FOLDER -o OUT.xlsx --previous LAST.xlsx
                                                      one consolidated workbook for the board
+      xlplan pack OUT.xlsx -o board-pack.pdf         the board's pages as one PDF
     \b
     New here? Run:  xlplan demo
     Every command takes --config PROGRAMME.toml (see `xlplan demo`'s programme.toml) and
@@ -408,10 +409,15 @@ def demo(out_dir: Path) -> None:
     code = run_merge([mar], this_out, previous=prev_out, period="2018-03",
                      report_json=out_dir / "report-2018-03.json", strict=False,
                      programme=programme)
+    pack_out = out_dir / "Board pack 2018-03.pdf"
+    pack_path = draw_pack(this_out, pack_out)
     click.echo("")
     click.echo("Next:")
+    opens = [(f'open "{this_out}"', "the board's workbook (Dashboard first)")]
+    if pack_path is not None:
+        opens.append((f'open "{pack_path}"', "the board pack: the board's pages as one PDF"))
     for command, what in (
-            (f'open "{this_out}"', "the board's workbook (Dashboard first)"),
+            *opens,
             (f'xlplan validate "{mar}"', "every problem in the returns, cell by cell"),
             (f'xlplan merge "{mar}" -o out.xlsx --previous "{prev_out}" --period 2018-03 '
              f'--config "{config_file}"', "the merge the demo just ran"),
@@ -420,6 +426,47 @@ def demo(out_dir: Path) -> None:
             ("xlplan explain CODE", "what an issue code means and what to do")):
         click.echo(f"  {command}\n      {what}")
     raise click.exceptions.Exit(code)
+
+
+def draw_pack(workbook: Path, out: Path) -> Path | None:
+    """Draw the board pack of ``workbook`` to ``out``; a pack that cannot be drawn is said
+    on stderr (the workbook is still there), returning None."""
+    from .pack import PackError, write_pack
+
+    try:
+        path = write_pack(workbook, out)
+    except PackError as exc:
+        click.echo(f"xlplan: the board pack was not written: {exc}", err=True)
+        return None
+    click.echo(f"Board pack written to {path}.")
+    return path
+
+
+@main.command(short_help="Draw the board pack (one PDF) from a consolidated workbook.")
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="The PDF to write (default: the workbook's name with "
+              "' board pack.pdf', beside it).")
+def pack(workbook: Path, out: Path | None) -> None:
+    """Draw the board's pages of a consolidated workbook as one PDF: the Dashboard (headline
+    figures, submissions, what needs attention, charts), Exceptions, Changes, Risks, the heat
+    map and the Scorecard.
+
+    \b
+    Example:
+      xlplan pack "Consolidated 2018-03.xlsx" -o board-pack.pdf
+
+    Needs neither Excel nor LibreOffice. Exit codes: 0 written, 2 the workbook cannot be read
+    or the PDF cannot be written.
+    """
+    from .pack import PackError, write_pack
+
+    out = out or workbook.with_name(f"{workbook.stem} board pack.pdf")
+    try:
+        path = write_pack(workbook, out)
+    except PackError as exc:
+        raise fail(str(exc)) from None
+    click.echo(f"Board pack written to {path}")
 
 
 @main.command(short_help="Pre-filled workbooks for each SRO from last month's merge.")

@@ -35,13 +35,13 @@ from .formats import ERROR_FILL, ERROR_FONT, GOOD_FONT, GREY, Formats, RowHeight
     add_streaming_worksheet, header_format, is_blank, print_setup, put_row, put_text, \
     range_ref, remember_page
 
-#: Column widths (characters). The printed columns (:data:`PRINTED`) add up to 185: one A4
-#: landscape page wide at 75 %, so 11 pt text prints at 8 pt or more.
+#: Column widths (characters). The printed columns (:data:`PRINTED`) add up to 154.5, within
+#: :data:`~xlplan.write.formats.PRINT_BUDGET`: one A4 landscape page wide, 8 pt or more.
 WIDTHS: dict[str, float] = {
-    "key": 14, "ref": 7, "theme": 16, "aim": 40, "action": 28, "sub_action": 31, "sro": 16,
-    "q1": 10, "q2": 10, "q3": 10, "q4": 10, "later": 10, "timeframe": 12, "due": 11,
-    "updates": 45, "risks_issues": 45, "rag": 10, "previous_rag": 12, "movement": 10,
-    "status": 11, "issue_codes": 22, "file": 30, "sheet": 14, "source_row": 8,
+    "key": 14, "ref": 5, "theme": 12, "aim": 40, "action": 20, "sub_action": 22, "sro": 12,
+    "q1": 10, "q2": 10, "q3": 10, "q4": 10, "later": 10, "timeframe": 12, "due": 11.5,
+    "updates": 45, "risks_issues": 45, "rag": 9, "previous_rag": 12, "movement": 9,
+    "status": 9, "issue_codes": 22, "file": 30, "sheet": 14, "source_row": 8,
 }
 EXTRA_WIDTH = 22
 #: What the printed page shows, up to Status; the other columns before Status are folded.
@@ -283,7 +283,8 @@ def write_actions(wb, merged, fmts: Formats):
     fmts.rag_validation(ws, 1, rag_c, last)
     ws.freeze_panes(1, 0)
     print_setup(ws, f"{merged.programme.name} - Actions {merged.period}",
-                programme=fmts.programme, period=fmts.period)
+                programme=fmts.programme, period=fmts.period,
+                printed_width=sum(WIDTHS.get(t, EXTRA_WIDTH) for t in PRINTED))
     ws.print_area(0, 0, last, up_to)
     ws.outline_settings(True, False, True, False)
     return ws

@@ -23,12 +23,12 @@ from .tables import write_table
 #: A row whose RAG moved to Complete this month.
 CLOSED = "Closed"
 ORDER = {WORSENED: 0, CLOSED: 1, IMPROVED: 2, NEW: 3, CARRIED: 4, SAME: 5}
-#: (header, tidy column, width). The first :data:`PRINTED` columns are printed (176 wide: one
-#: A4 landscape page at 75 % or more).
+#: (header, tidy column, width). The first :data:`PRINTED` columns are printed (154 wide: one
+#: A4 landscape page at 8 pt or more, see :data:`~xlplan.write.formats.PRINT_BUDGET`).
 COLUMNS: tuple[tuple[str, str, float], ...] = (
-    ("Change", "change", 14), ("Ref", "ref", 7), ("Theme", "theme", 16),
-    ("Action", "action", 28), ("Sub action", "sub_action", 30), ("SRO", "sro", 16),
-    ("Update", "updates", 45), ("Previous RAG", "previous_rag", 10), ("RAG", "rag", 10),
+    ("Change", "change", 12), ("Ref", "ref", 5), ("Theme", "theme", 13),
+    ("Action", "action", 22), ("Sub action", "sub_action", 25), ("SRO", "sro", 13),
+    ("Update", "updates", 46), ("Previous RAG", "previous_rag", 9), ("RAG", "rag", 9),
     ("Key", "key", 14), ("Source file", "file", 30),
 )
 PRINTED = 9

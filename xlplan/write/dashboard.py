@@ -53,8 +53,8 @@ from .formats import BLUE, ERROR_FONT, GREY, LIGHT_BLUE, LIGHT_GREY, MID_GREY, N
     NOT_REPORTED_FILL, Formats, cell_ref, excel_string, formula, page_footer, put_text, \
     remember_page, row_height
 
-NAME_WIDTH = 46
-NUMBER_WIDTH = 11.5
+NAME_WIDTH = 40
+NUMBER_WIDTH = 10.5
 NUMBER_COLUMNS = 8  # B:I
 FULL_TEXT_COL = NUMBER_COLUMNS + 2  # K, hidden: the exact theme/SRO text the formulas match
 SHORT_LABEL = 48
@@ -231,7 +231,7 @@ def write_dashboard(wb, merged, fmts: Formats):
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.45, bottom=0.45)
+    ws.set_margins(left=0.3, right=0.3, top=0.45, bottom=0.45)
     ws.print_area(0, 0, max(row, 1), NUMBER_COLUMNS)
     ws.set_header(f"&L&\"Calibri,Bold\"{merged.programme.name.replace('&', '&&')[:120]}"
                   f" - Dashboard {merged.period}&R&A", {"margin": 0.12})
@@ -615,7 +615,7 @@ def _attention(ws, merged, fmts: Formats, layout: DashboardLayout, row: int) -> 
     r = hr + 1
     for i, (what, who, rag, due, why) in enumerate(shown):
         band = i % 2
-        what = what if len(what) <= 110 else what[:109].rstrip() + "\u2026"
+        what = what if len(what) <= 88 else what[:87].rstrip() + "\u2026"
         put_text(ws, fmts, r, 0, what, cell[band])
         ws.merge_range(r, 1, r, 2, "", cell[band])
         put_text(ws, fmts, r, 1, who, cell[band])

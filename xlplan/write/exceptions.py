@@ -18,13 +18,13 @@ from .actions import actions_table
 from .formats import ERROR_FONT, Formats, add_streaming_worksheet, remember_page
 from .tables import write_table
 
-#: (header, tidy column, width); the first :data:`PRINTED` are printed, 185 wide: one A4
-#: landscape page at 75 % or more, so the text prints at 8 pt or larger.
+#: (header, tidy column, width); the first :data:`PRINTED` are printed, 154 wide: one A4
+#: landscape page (see :data:`~xlplan.write.formats.PRINT_BUDGET`), 8 pt or larger.
 COLUMNS: tuple[tuple[str, str, float], ...] = (
-    ("Reason", "", 18), ("Ref", "ref", 6), ("SRO", "sro", 15), ("Theme", "theme", 15),
-    ("Action", "action", 25), ("Sub action", "sub_action", 27), ("Due", "due", 11),
-    ("RAG", "rag", 9), ("Previous RAG", "previous_rag", 9), ("Movement", "movement", 10),
-    ("Updates", "updates", 40),
+    ("Reason", "", 15), ("Ref", "ref", 5), ("SRO", "sro", 12), ("Theme", "theme", 12),
+    ("Action", "action", 19), ("Sub action", "sub_action", 21), ("Due", "due", 11.5),
+    ("RAG", "rag", 9), ("Previous RAG", "previous_rag", 9), ("Movement", "movement", 9),
+    ("Updates", "updates", 31.5),
     ("Risks/Issues", "risks_issues", 40), ("Key", "key", 14), ("Source file", "file", 30),
     ("Source row", "source_row", 8),
 )

@@ -774,17 +774,33 @@ def page_footer(programme: str, period: str) -> str:
     return f"&L{left}&RPage &P of &N"
 
 
+#: The widest print area (the sum of its column widths, in characters) that prints one A4
+#: landscape page wide with 11 pt text at 8 pt or more -- also where LibreOffice measures
+#: columns in a wider fallback font than Calibri (8.7 px a character instead of 7).
+PRINT_BUDGET = 155
+#: The print scale of a sheet wider than :data:`PRINT_BUDGET`: it prints on more pages
+#: (across, then down, its first column repeated), never in smaller text.
+WIDE_SCALE = 80
+
+
 def print_setup(ws, title: str, *, repeat_header: bool = True, landscape: bool = True,
-                programme: str = "", period: str = "") -> None:
-    """A4, landscape, one page wide, header row on every page; the same page header (the
-    sheet's title, left, and the sheet name, right) and footer (programme and period, page x
-    of y) on every sheet. A sheet's print area keeps its text at 8 pt or more: the widths of
-    the printed columns are chosen so that one page wide is at least 75 % of 11 pt."""
+                programme: str = "", period: str = "", printed_width: float | None = None,
+                ) -> None:
+    """A4, landscape, header row on every page; the same page header (the sheet's title,
+    left, and the sheet name, right) and footer (programme and period, page x of y) on every
+    sheet. One page wide when the printed columns (``printed_width`` characters, when known)
+    fit :data:`PRINT_BUDGET`; a wider sheet prints at :data:`WIDE_SCALE` % on as many pages
+    as it needs, so its text stays at 8 pt or more."""
     if landscape:
         ws.set_landscape()
     ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    if printed_width is not None and printed_width > PRINT_BUDGET:
+        ws.set_print_scale(WIDE_SCALE)
+        ws.print_across()
+        ws.repeat_columns(0, 0)
+    else:
+        ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.3, right=0.3, top=0.6, bottom=0.6)
     if repeat_header:
         ws.repeat_rows(0)
     safe = _header_text(title)[:200]

@@ -434,7 +434,8 @@ def write_risks(wb, merged, fmts: Formats):
     _dropdowns(ws, table)
     ws.freeze_panes(1, 0)
     print_setup(ws, f"{merged.programme.name} - Risks {merged.period}",
-                programme=merged.programme.name, period=str(merged.period))
+                programme=merged.programme.name, period=str(merged.period),
+                printed_width=sum(w for _, _, w in layout[:table.col(PRINTED_UP_TO) + 1]))
     ws.print_area(0, 0, last, table.col(PRINTED_UP_TO))
     return ws
 

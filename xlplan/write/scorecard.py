@@ -323,5 +323,7 @@ def _layout(sheet: _Sheet, last_row: int, merged: Any = None) -> None:
     programme = str(getattr(getattr(merged, "programme", None), "name", "") or "")
     period = str(getattr(merged, "period", "") or "")
     title = " - ".join(p for p in (programme, f"Scorecard {period}".strip()) if p)
-    print_setup(ws, title, programme=programme, period=period)
+    printed = sum(w for _, _, w in LEAD) + 10 * len(sheet.labels) + 16 + sum(
+        w for name, _, w in TAIL[:[n for n, _, _ in TAIL].index(PRINTED_UP_TO) + 1])
+    print_setup(ws, title, programme=programme, period=period, printed_width=printed)
     ws.print_area(0, 0, max(last_row, 1), sheet.tail_at[PRINTED_UP_TO])

@@ -46,7 +46,9 @@ def write_table(ws, fmts: Formats, *, name: str, headers: Sequence[str], rows: S
     for c in rag_columns:
         fmts.rag_conditional_formats(ws, 1, c, last)
     ws.freeze_panes(1, 0)
-    print_setup(ws, title, programme=fmts.programme, period=fmts.period)
+    n_printed = len(headers) if printed is None else min(printed, len(headers))
+    print_setup(ws, title, programme=fmts.programme, period=fmts.period,
+                printed_width=sum(widths[:n_printed]))
     if printed is not None and printed < len(headers):
         ws.print_area(0, 0, last, printed - 1)
     return last
