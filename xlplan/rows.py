@@ -8,9 +8,12 @@ these is an action, a risk or an indicator. :func:`classify_rows` finds them; th
 of each kind skips them, and :func:`note_rows` gives each an ``info`` issue (``not-a-row``)
 naming its cell, so nothing vanishes unexplained.
 
-Banners are the one class a normaliser may use: an action plan reads a banner as the theme of
-the rows below it (and says nothing more about it). A normaliser that does not use banners
-passes ``banners_used=False`` to :func:`note_rows`, which then notes them too.
+Banners are the one class a normaliser may use. Classed here are the one-cell rows that open
+a section over a repeated header (and ``RowClasses.first_banner``, the one just above the
+header when a sheet is sectioned so); a one-cell row merged across the table is left to each
+kind, which knows its own banners. An action plan reads a banner as the theme of the rows
+below it (and says nothing more about it). A normaliser that does not use banners passes
+``banners_used=False`` to :func:`note_rows`, which then notes them too.
 
 Most rows of a big sheet are plainly data, so the work per row is a couple of list methods
 run in C; only rows with one or two cells, and the rows after the table's last block, are
@@ -20,10 +23,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import ge, itemgetter, sub
 
 from .issues import col_letter
 from .reader import RawSheet
 from .text import clean_text
+
+
+def column_values(rows: list[list], col: int) -> list:
+    """One column of ``rows`` ('' where a row is too short), taken in C when every row
+    reaches it."""
+    try:
+        return list(map(itemgetter(col), rows))
+    except IndexError:
+        return [row[col] if col < len(row) else "" for row in rows]
 
 #: What each class of row is, as the issue says it.
 CLASS_TEXT = {
@@ -36,6 +50,7 @@ CLASS_TEXT = {
     "numbered": "a row numbered in advance and left empty",
 }
 
+_TOTAL_LEADS = frozenset("TtGgSs \u00a0")
 _TOTAL = re.compile(r"^(?:grand\s+|sub[\s-]?)?totals?\b", re.IGNORECASE)
 _LEGEND_TITLE = re.compile(r"^(?:key|legend|rating key|risk rating key|scoring key|rag key|"
                            r"risk (?:score|scoring|rating|matrix)\w*|scoring|ratings?|"
@@ -82,7 +97,7 @@ def _filled(v) -> bool:
 
 def _first_cell(row: list, ignore: dict) -> tuple[int, object]:
     for c, v in enumerate(row):
-        if c not in ignore and _filled(v):
+        if v != "" and v is not None and c not in ignore and _filled(v):
             return c, v
     return -1, ""
 
@@ -139,63 +154,77 @@ def classify_rows(sheet: RawSheet, loc) -> RowClasses:
     ignore = out.lists
     first = loc.header_row + 1
     rows = sheet.rows
-    n_rows = len(rows)
-    if first >= n_rows:
+    if first >= len(rows):
         return out
-    counts = [len(row) - row.count("") - row.count(None) for row in rows[first:]]
-    if ignore:
-        for i, row in enumerate(rows[first:]):
-            if counts[i]:
-                counts[i] -= sum(1 for c in ignore if c < len(row) and _filled(row[c]))
-
-    header_rows = [loc.header_row] + ([loc.group_row] if loc.group_row is not None else [])
-    headers = [{c: clean_text(v).casefold() for c, v in enumerate(rows[h])
-                if v.__class__ is str and v.strip()} for h in header_rows]
-    probes = [(min(h), h[min(h)]) for h in headers if h]
-    table_cols = sorted({*loc.columns.values(), *loc.extras})
-    total_cols = table_cols[:3]
-    wide = {r0 for r0, c0, r1, c1 in sheet.merged if c1 - c0 + 1 >= 3 and r0 >= first}
-
+    body = rows[first:]
+    # Cells typed into, per row, counted in C (a cell of spaces counts; the few short rows
+    # are counted exactly below).
+    counts = list(map(sub, map(len, body), map(list.count, body, repeat(""))))
+    short = list(compress(range(len(counts)), map(ge, repeat(2 + len(ignore)), counts)))
+    for i in short:
+        if not counts[i]:
+            continue
+        if ignore:
+            counts[i] = sum(1 for c, v in enumerate(body[i]) if c not in ignore and _filled(v))
+        else:  # a stray space is no cell
+            counts[i] -= body[i].count(" ")
     skip = out.skip
-    for i, n in enumerate(counts):
-        if not n:
-            continue
-        r = first + i
-        row = rows[r]
-        if n <= 2:  # a cell of spaces is no cell: counted exactly on the few short rows
-            n = counts[i] = sum(1 for c, v in enumerate(row) if c not in ignore and _filled(v))
-            if not n:
-                continue
-        # The header again: its first cell, then most of its cells.
-        for (c0, h0), hdr in zip(probes, headers):
-            v = row[c0] if c0 < len(row) else ""
-            if v.__class__ is str and v and len(v) <= 2 * len(h0) + 10 \
-                    and clean_text(v).casefold() == h0:
-                same = sum(1 for c, h in hdr.items() if c < len(row) and row[c].__class__ is str
-                           and clean_text(row[c]).casefold() == h)
-                if same * 3 >= len(hdr) * 2:
-                    skip[r] = ("header", c0, clean_text(v))
-                    break
-        if r in skip:
-            continue
-        if total_cols:
-            for c in total_cols:
-                v = row[c] if c < len(row) else ""
-                if v.__class__ is str and v[:1] in "TtGgSs" and _TOTAL.match(v.strip()):
-                    skip[r] = ("total", c, clean_text(v))
-                    break
-                if _filled(v):
-                    break
-            if r in skip:
-                continue
-        if n == 1:
-            c, v = _first_cell(row, ignore)
-            if _is_number(v) and (c not in loc.columns.values() or c == loc.columns.get("ref")
-                                  or c == (table_cols[0] if table_cols else c)):
-                skip[r] = ("numbered", c, clean_text(v))
 
-    _tail(rows, first, counts, skip, wide, ignore)
-    _banners(rows, first, counts, skip, wide, ignore, out, loc)
+    # The header again: rows whose first header cell reads as the header's, then most cells.
+    header_rows = [loc.header_row] + ([loc.group_row] if loc.group_row is not None else [])
+    for h in header_rows:
+        hdr = {c: clean_text(v).casefold() for c, v in enumerate(rows[h])
+               if v.__class__ is str and v.strip()}
+        if not hdr:
+            continue
+        c0 = min(hdr)
+        h0 = hdr[c0]
+        # Candidates found in C: the header's first cell as written, trimmed or re-cased.
+        raw = rows[h][c0]
+        column = column_values(body, c0)
+        texts = {raw, raw.strip(), raw.strip().upper(), raw.strip().lower(), raw.strip().title()}
+        for i in compress(range(len(column)), map(texts.__contains__, column)):
+            row = body[i]
+            if clean_text(row[c0]).casefold() != h0 or first + i in skip:
+                continue
+            same = sum(1 for c, t in hdr.items() if c < len(row) and row[c].__class__ is str
+                       and clean_text(row[c]).casefold() == t)
+            if same * 3 >= len(hdr) * 2:
+                skip[first + i] = ("header", c0, clean_text(row[c0]))
+
+    # Totals: "Total", "Grand total", "Sub-total" as the first cell of the table's first
+    # columns. A total closes the table or a section, so only the short rows, the rows just
+    # above a blank row and the last rows are looked at (not every row of a big sheet).
+    table_cols = sorted({*loc.columns.values(), *loc.extras})
+    wide = {r0 - first for r0, c0, r1, c1 in sheet.merged if c1 - c0 + 1 >= 3 and r0 >= first}
+    ends = [i - 1 for i in short if i and not counts[i] and counts[i - 1]]
+    tail = [i for i in range(len(counts) - 1, max(-1, len(counts) - 40), -1) if counts[i]][:5]
+    for i in sorted({*[i for i in short if counts[i] and i not in wide], *ends, *tail}):
+        row = body[i]
+        for c in table_cols[:3]:
+            v = row[c] if c < len(row) else ""
+            if v.__class__ is str and v[:1] in _TOTAL_LEADS and _TOTAL.match(v.strip()):
+                if first + i not in skip:
+                    skip[first + i] = ("total", c, clean_text(v))
+                break
+            if _filled(v):
+                break
+
+    # A lone number: a row numbered in advance and left empty. (A one-cell row merged across
+    # the table is a banner: passed over at once, as a big plan has thousands.)
+    for i in short:
+        r = first + i
+        if counts[i] != 1 or r in skip or i in wide:
+            continue
+        c, v = _first_cell(body[i], ignore)
+        if _is_number(v) and (c not in loc.columns.values() or c == loc.columns.get("ref")
+                              or c == (table_cols[0] if table_cols else c)):
+            skip[r] = ("numbered", c, clean_text(v))
+
+    _tail(rows, first, counts, skip, {first + i for i in wide}, ignore)
+    if any(cls == "header" for cls, _, _ in skip.values()):
+        _banners(rows, first, counts, [i for i in short if counts[i] == 1], skip, ignore, out,
+                 loc)
     return out
 
 
@@ -206,14 +235,15 @@ def _next_filled(counts: list[int], i: int) -> int | None:
     return None
 
 
-def _banners(rows, first, counts, skip, wide, ignore, out: RowClasses, loc) -> None:
-    """One-cell rows that open a section: merged across the table, or over a repeated
-    header. When the sheet is sectioned so, the one-cell row just above the header titles
-    its first section (``out.first_banner``)."""
+def _banners(rows, first, counts, ones, skip, ignore, out: RowClasses, loc) -> None:
+    """One-cell rows (``ones``, indices under the header) that open a section over a
+    repeated header; the one-cell row just above the header then titles the first section
+    (``out.first_banner``). (A banner merged across the table is each kind's own to read: an
+    action plan's theme, a scorecard's section.)"""
     over_header = False
-    for i, n in enumerate(counts):
+    for i in ones:
         r = first + i
-        if n != 1 or r in skip:
+        if r in skip:
             continue
         c, v = _first_cell(rows[r], ignore)
         if v.__class__ is not str:
@@ -222,8 +252,6 @@ def _banners(rows, first, counts, skip, wide, ignore, out: RowClasses, loc) -> N
         if nxt is not None and skip.get(first + nxt, ("",))[0] == "header":
             skip[r] = ("banner", c, clean_text(v))
             over_header = True
-        elif r in wide:
-            skip[r] = ("banner", c, clean_text(v))
     if over_header and loc.first_row > 0:  # the row just above the header
         filled = [v for v in rows[loc.first_row - 1] if _filled(v)]
         if len(filled) == 1 and filled[0].__class__ is str:
@@ -249,47 +277,58 @@ def _furniture_like(row: list, n: int, ignore) -> str | None:
 
 def _tail(rows, first, counts, skip, wide, ignore) -> None:
     """Blocks of rows under the table (after a blank row) that are notes, legends and
-    reference lists, and the notes that close the table's last block."""
-    blocks: list[list[int]] = []
-    current: list[int] = []
-    for i, n in enumerate(counts):
-        if not n:
-            if current:
-                blocks.append(current)
-                current = []
-            continue
-        if first + i not in skip:
-            current.append(i)
-    if current:
-        blocks.append(current)
-    if not blocks:
-        return
-    # Whole blocks from the end, while every row in them is furniture (never the first).
-    while len(blocks) > 1:
-        block = blocks[-1]
-        found = [_furniture_like(rows[first + i], counts[i], ignore) for i in block]
-        if any(f is None for f in found):
-            break
-        kind = "legend" if "legend" in found else "reference" if "reference" in found \
-            else "footnote"
-        for i in block:
-            r = first + i
-            c, v = _first_cell(rows[r], ignore)
-            note = v.__class__ is str and _FOOTNOTE.match(v.strip())
-            skip[r] = ("footnote" if note else kind, c, clean_text(v))
-        blocks.pop()
-    # Notes closing the last block: a note's words, or one cell merged across the table.
-    block = blocks[-1]
-    for i in reversed(block[1:]):
-        r = first + i
-        row = rows[r]
-        c, v = _first_cell(row, ignore)
-        text = v.strip() if v.__class__ is str else ""
-        if text and (_FOOTNOTE.match(text) or _LEGEND_TITLE.match(text)
-                     or (counts[i] == 1 and r in wide)):
-            skip[r] = ("footnote", c, clean_text(v))
-            continue
+    reference lists, and the notes that close the table's last block.
+
+    Walked from the bottom up, and only as far as the furniture goes: a big sheet's body is
+    never walked."""
+    end = len(counts)  # the blocks below ``end`` are done
+    while True:
+        i = end - 1
+        while i >= 0 and not counts[i]:
+            i -= 1
+        if i < 0:
+            return
+        bottom = i
+        block: list[tuple[int, str]] = []  # (index, class) from the bottom up
+        while i >= 0 and counts[i]:
+            if first + i not in skip:
+                found = _furniture_like(rows[first + i], counts[i], ignore)
+                if found is None:
+                    break
+                block.append((i, found))
+            i -= 1
+        else:
+            # Every row of the block is furniture: it is, unless it is the sheet's first.
+            if not block:  # rows already classed (a total, rows numbered in advance)
+                end = i + 1
+                continue
+            above = i
+            while above >= 0 and not counts[above]:
+                above -= 1
+            if above >= 0:
+                kinds = {f for _, f in block}
+                kind = "legend" if "legend" in kinds else "reference" if "reference" in kinds \
+                    else "footnote"
+                for k, _ in block:
+                    c, v = _first_cell(rows[first + k], ignore)
+                    note = v.__class__ is str and _FOOTNOTE.match(v.strip())
+                    skip[first + k] = ("footnote" if note else kind, c, clean_text(v))
+                end = i + 1
+                continue
         break
+    # Notes closing the table's last block: a note's words, or one cell merged across the
+    # table (never the block's first row).
+    i = bottom
+    while i > 0 and counts[i - 1]:
+        r = first + i
+        if r not in skip:
+            c, v = _first_cell(rows[r], ignore)
+            text = v.strip() if v.__class__ is str else ""
+            if not (text and (_FOOTNOTE.match(text) or _LEGEND_TITLE.match(text)
+                              or (counts[i] == 1 and r in wide))):
+                break
+            skip[r] = ("footnote", c, clean_text(v))
+        i -= 1
 
 
 def note_rows(ctx, classes: RowClasses, *, banners_used: bool = True) -> None:

@@ -225,6 +225,18 @@ def normalise_actions(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
     sro_record = -1  # the kept row whose own SRO is carried, for a fragment to extend it
 
     for r, row in enumerate(islice(sheet.rows, first, None), first):
+        if skip and r in skip:  # not a row of the table (xlplan.rows): noted there
+            cls, c, one = skip[r]
+            if cls != "banner" or one[:1] in FORMULA_FIRST:
+                for c, v in enumerate(row):
+                    if v.__class__ is str and v.lstrip()[:1] in FORMULA_FIRST:
+                        check_cell_text(ctx, r + 1, c, v)
+            if cls == "banner":  # as the one-cell banners below: an aim, or a theme
+                if match_key(one).startswith("aim"):
+                    aim = one
+                else:
+                    theme, aim, action, sro = one, "", "", ""
+            continue
         try:
             tx = list(map(text_of, row))
         except TypeError:  # a number, a date, formula-like text: the row is read cell by cell
@@ -236,14 +248,6 @@ def normalise_actions(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
         if own < 2:
             own = len([v for v in row if _filled(v)])
         if not own:
-            continue
-        if skip and r in skip:
-            if skip[r][0] == "banner":  # as the one-cell banners below: an aim, or a theme
-                one = skip[r][2]
-                if match_key(one).startswith("aim"):
-                    aim = one
-                else:
-                    theme, aim, action, sro = one, "", "", ""
             continue
         excel_row = r + 1
         if tx is None:
