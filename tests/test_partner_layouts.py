@@ -34,85 +34,46 @@ from xlplan.config import load_config
 # ------------------------------------------------------------------------------ known gaps
 #: (check, layout) -> what goes wrong today. Each is an ``xfail(strict=True)``.
 XFAIL: dict[tuple[str, str], str] = {
-    # -- sheet kinds and rows
+    # -- furniture read as data
     ("kinds", "raid_sheet_per_type"):
-        "RAID log with one sheet per type: the 'Cover' sheet (document-control table) is read "
-        "as a scorecard, 'Issues' as an action plan, 'Assumptions' and 'Dependencies' not at all",
+        "RAID log cover sheet (project details, then a Version / Date / Author / Change table) "
+        "is read as a scorecard",
     ("rows", "raid_sheet_per_type"):
-        "the Assumptions and Dependencies sheets are not read (rows lost); Issues rows go to "
-        "actions, not to the RAID items",
-    ("rows", "council_corporate_register"):
-        "the key under the register ('Key', '1-4 / Low / Tolerate and monitor' ...; rows "
-        "20-23) is read as four risks, with missing-value errors",
+        "the cover sheet's version table gives a scorecard row (row 8); the RAID sheets "
+        "themselves are read right",
     ("rows", "furnished_risk_template"):
-        "pre-numbered row 10, beside the dropdown list in unheaded column L ('Almost certain'), "
-        "and the 'Total' line (row 31) are read as risks",
+        "the 'Total' line under the pre-numbered rows (row 31, score 38) is read as a risk",
+    ("issues", "furnished_risk_template"):
+        "missing-value (and impossible-score 38) on the 'Total' line, row 31",
+    ("said", "furnished_risk_template"):
+        "the 'Total' line (row 31) is read as a risk, not said as not-a-row",
     ("rows", "monthly_performance"):
         "the footnote under the table ('Months from November are not yet published.', row 9, "
-        "in the Ref column) is read as an indicator with no name",
-    # -- key fields
+        "in the Ref column) is read as an indicator with no name (missing-value)",
+    # -- grouped (two-row) rating headers
     ("fields", "council_corporate_register"):
         "two-row header (Inherent risk / Residual risk merged over L / I / Score) misread: "
-        "description comes from 'Risk title', not 'Risk description (cause, event, effect)'; "
         "current impact and score come from the Inherent I and Score columns (likelihood from "
-        "Residual L); Inherent L is read as inherent_score, inherent likelihood/impact blank",
-    ("fields", "raid_sheet_per_type"):
-        "no RAID type on any row (no raid_type/kind column); Assumptions, Issues and "
-        "Dependencies are not read as RAID items",
-    ("fields", "raid_type_column"):
-        "the Type column (Risk / Issue / Assumption / Dependency) is read as the category and "
-        "no RAID type is set; the file's own RAG column (R / A / G) is left as an extra while "
-        "Status (Open / Closed) is taken as the RAG",
-    ("fields", "probability_register"):
-        "impact words Low / Medium / High are rejected and not kept in the row (only in the "
-        "bad-rating message)",
-    ("fields", "nhs_word_matrix_register"):
-        "'Datix ID' is not mapped to the ref (kept as an extra); the NHS matrix words "
-        "(Likely, Moderate, Almost certain ...) are rejected and not kept in the row",
+        "Residual L); Inherent L is read as the inherent score, inherent likelihood and impact "
+        "blank; and the description comes from 'Risk title', not 'Risk description (cause, "
+        "event, effect)' (kept only as an extra)",
+    ("issues", "council_corporate_register"):
+        "score-mismatch on 10 rows: the current rating mixes the Inherent and Residual columns",
     ("fields", "programme_register_three_ratings"):
-        "group row Initial / Current / Target over L / C / Rating: the current likelihood and "
-        "impact come from the Initial L / C columns (score from Current Rating), and Initial is "
-        "not read as the inherent rating",
+        "sub-header 'C' (consequence) under Initial / Current / Target: the current impact is "
+        "taken from the Initial C column (Current C left as an extra) and the inherent impact "
+        "is blank",
+    ("issues", "programme_register_three_ratings"):
+        "score-mismatch where Initial C differs from Current C (row 5): the current impact "
+        "is read from the Initial group",
+    # -- RAG written as rating words
+    ("issues", "icb_register"):
+        "a RAG column written High / Medium / Low gives unknown-rag on every row",
+    # -- action plan headers
     ("fields", "cqc_action_plan"):
         "'Recommendation' is taken as the action and the 'Action' column is left as an extra "
         "(the action text is not in action or sub_action); the 'BRAG' header is not taken as "
         "the RAG (missing-column), so Blue / Red / Amber / Green are not read",
-    # -- false issues
-    ("issues", "council_corporate_register"):
-        "Status (Open / Closed) read as the RAG: unknown-rag 'Open' on 11 rows; score-mismatch "
-        "on 10 rows from mixing the Inherent and Residual columns",
-    ("issues", "icb_register"):
-        "a RAG column written High / Medium / Low gives unknown-rag on every row",
-    ("issues", "raid_sheet_per_type"):
-        "Status (Open / Closed) on the Risks sheet read as the RAG: unknown-rag 'Open'",
-    ("issues", "raid_type_column"):
-        "H / M / L likelihood and impact raise bad-rating (10); Status 'Open' taken as the "
-        "RAG raises unknown-rag (6)",
-    ("issues", "probability_register"):
-        "probabilities 0.2 / 0.5 / 0.8 and impact Low / Medium / High raise bad-rating (10)",
-    ("issues", "nhs_word_matrix_register"):
-        "NHS matrix words (Rare .. Almost certain, Negligible .. Catastrophic) raise bad-rating "
-        "(10); Status Open / Monitoring read as the RAG raises unknown-rag (4)",
-    ("issues", "programme_register_three_ratings"):
-        "score-mismatch on every row: the current rating is built from the Initial L / C and "
-        "the Current Rating",
-    ("issues", "furnished_risk_template"):
-        "missing-value on the pre-numbered row beside the dropdown list (row 10) and on the "
-        "Total line (row 31)",
-    # -- ratings onto the matrix, rows said, output
-    ("matrix", "probability_register"):
-        "probabilities 0.2 / 0.5 / 0.8 and Low / Medium / High are not mapped onto the matrix: "
-        "likelihood and impact blank",
-    ("matrix", "nhs_word_matrix_register"):
-        "Rare .. Almost certain and Negligible .. Catastrophic are not mapped to 1-5: "
-        "likelihood and impact blank",
-    ("said", "council_corporate_register"):
-        "the 'Total risks: 12' row (18) is skipped silently: no not-a-row issue",
-    ("said", "furnished_risk_template"):
-        "the 'Total' line (row 31) is read as a risk, not said as not-a-row",
-    ("output", "merge"):
-        "NHS matrix words and impact words are not in the consolidated Risks sheet (only "
-        "'M - H', kept as an extra column, is)",
 }
 
 
