@@ -49,6 +49,11 @@ class Expected:
     samples: dict[tuple[str, int], dict] = field(default_factory=dict)
     #: issue codes that must not be raised on this workbook
     forbidden: tuple[str, ...] = ()
+    #: sheet -> groups of rows that make one record each (a long extract: one row per
+    #: indicator and period); the record's source row is one of its group's rows
+    groups: dict[str, list[list[int]]] = field(default_factory=dict)
+    #: indicator -> {field: expected}, for records that are a group of rows
+    by_indicator: dict[str, dict] = field(default_factory=dict)
 
 
 class Writer:
@@ -263,7 +268,8 @@ def raid_sheet_per_type(path: Path) -> Expected:
     cover.title = "Cover"
     exp.sheets["Cover"] = OTHER
     for row in (["Shared Care Record Programme - RAID Log"], [],
-                ["Project", "Shared Care Record Phase 2"], ["Senior Responsible Owner", "Gareth Lloyd"],
+                ["Project", "Shared Care Record Phase 2"],
+                ["Senior Responsible Owner", "Gareth Lloyd"],
                 ["Project Manager", "Aisha Rahman"], [], ["Version", "Date", "Author", "Change"],
                 ["0.1", dt.datetime(2023, 6, 1), "A Rahman", "First draft"],
                 ["1.0", dt.datetime(2023, 9, 14), "A Rahman", "Approved at Programme Board"]):
@@ -754,7 +760,7 @@ def furnished_action_template(path: Path) -> Expected:
     return exp
 
 
-# ================================================================== 14. template furniture (register)
+# ================================================================== 14. furniture (register)
 
 def furnished_risk_template(path: Path) -> Expected:
     """A risk register template filled in for four risks: a document-control block above the
@@ -868,7 +874,80 @@ def monthly_performance(path: Path) -> Expected:
     return exp
 
 
-# ================================================================== 17. none of these
+# ================================================================== 17. one-cell ratings
+
+def one_cell_rating_register(path: Path) -> Expected:
+    """A partnership register that writes each rating in one cell ("4 x 4 = 16", "3x3=9"),
+    before and after mitigation, with the lead named with a job title after a comma and a
+    Status of Open / Tolerated / Closed."""
+    exp = Expected(forbidden=("unknown-rag", "bad-rating", "header-not-found",
+                              "score-mismatch"))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Partnership Risks"
+    w = Writer(ws, exp, RISK_REGISTER)
+    w.title("Safer Communities Partnership - Risk Register 2023/24")
+    w.blank()
+    w.header(["Risk No", "Description of risk", "Lead", "Rating before mitigation",
+              "Mitigation", "Rating after mitigation", "Status", "Date of next review"])
+    rows = [
+        ("SCP1", "Reduction in Police and Crime Commissioner grant ends the youth diversion "
+         "scheme", "Marie Doyle", (4, 4), "Bid to the Home Office fund", (3, 4), "Open"),
+        ("SCP2", "Data sharing with the probation service lapses", "Head of Community Safety",
+         (3, 3), "New information sharing agreement", (2, 3), "Tolerated"),
+        ("SCP3", "Domestic abuse refuge capacity insufficient for demand", "Dr Amara Nwosu",
+         (5, 4), "Dispersed accommodation commissioned", (4, 4), "Open"),
+        ("SCP4", "CCTV network upgrade not completed before the contract ends",
+         "Community Safety Manager", (3, 2), "Contract extended six months", (1, 2), "Closed"),
+    ]
+    for i, (ref, desc, lead, (bl, bi), mit, (al, ai), status) in enumerate(rows):
+        before = f"{bl} x {bi} = {bl * bi}" if i % 2 == 0 else f"{bl}x{bi}={bl * bi}"
+        after = f"{al} x {ai} = {al * ai}" if i % 2 == 0 else f"{al}x{ai}={al * ai}"
+        w.data([ref, desc, lead, before, mit, after, status, dt.datetime(2024, 3, 1)],
+               expect={"ref": ref, "description": Has(desc), "owner": lead,
+                       "likelihood": al, "impact": ai, "score": al * ai,
+                       "kept": [status]})
+    _save(wb, path)
+    return exp
+
+
+# ================================================================== 18. long KPI extract
+
+def kpi_long_extract(path: Path) -> Expected:
+    """A KPI extract from a BI system: one row per metric and month ("Metric", "Month",
+    "Plan", "Actual", "RAG"), sorted by metric, with a run date line above and a row count
+    line under it."""
+    exp = Expected(forbidden=("unknown-rag", "header-not-found"))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Extract"
+    w = Writer(ws, exp, SCORECARD)
+    w.title("Report run: 04/12/2023 07:02  Source: ICB Performance Warehouse", bold=False)
+    w.header(["Metric ID", "Metric", "Month", "Plan", "Actual", "RAG"])
+    data = [
+        ("PC01", "GP appointments within 2 weeks (%)", [(0.85, 0.83, "Amber"),
+                                                        (0.85, 0.86, "Green"),
+                                                        (0.85, 0.88, "Green")]),
+        ("MH04", "IAPT access rate (%)", [(0.25, 0.19, "Red"), (0.25, 0.21, "Red"),
+                                         (0.25, 0.22, "Red")]),
+        ("UC07", "111 calls answered in 60 seconds (%)", [(0.95, 0.61, "Red"),
+                                                          (0.95, 0.72, "Red"),
+                                                          (0.95, 0.88, "Amber")]),
+    ]
+    months = [dt.datetime(2023, 8, 1), dt.datetime(2023, 9, 1), dt.datetime(2023, 10, 1)]
+    groups = exp.groups.setdefault(ws.title, [])
+    for ref, metric, series in data:
+        groups.append([w.data([ref, metric, months[k], plan, actual, rag])
+                       for k, (plan, actual, rag) in enumerate(series)])
+        # One indicator per metric: its months are its series, its latest status its RAG.
+        exp.by_indicator[metric] = {"values": [a for _p, a, _r in series],
+                                    "target": series[-1][0], "rag": series[-1][2]}
+    w.furniture(["9 rows"])
+    _save(wb, path)
+    return exp
+
+
+# ================================================================== 19. none of these
 
 def contacts_list(path: Path) -> Expected:
     """A stakeholder contacts list: a table, but of no kind xlplan reads."""
@@ -940,6 +1019,8 @@ LAYOUTS: dict[str, Callable[[Path], Expected]] = {
     "furnished_risk_template": furnished_risk_template,
     "kpi_scorecard": kpi_scorecard,
     "monthly_performance": monthly_performance,
+    "one_cell_rating_register": one_cell_rating_register,
+    "kpi_long_extract": kpi_long_extract,
     "contacts_list": contacts_list,
     "budget_sheet": budget_sheet,
 }
