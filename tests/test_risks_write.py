@@ -200,8 +200,6 @@ def _grid_counts(cached_risks, n: int) -> dict[tuple[int, int], int]:
 def test_heatmap_grid_is_live_counts_coloured_by_band(books, merged):
     ws, cached = books[0]["Heatmap"], books[1]["Heatmap"]
     n = len(merged.risks)
-    col = columns(books[0]["Risks"])
-    lik, imp = col["Likelihood"], col["Impact"]
     counts = _grid_counts(books[1]["Risks"], n)
     assert [ws.cell(5, c).value for c in range(3, 8)] == [1, 2, 3, 4, 5]  # impact across
     assert [ws.cell(r, 2).value for r in range(6, 11)] == [5, 4, 3, 2, 1]  # highest on top
@@ -209,8 +207,8 @@ def test_heatmap_grid_is_live_counts_coloured_by_band(books, merged):
     for L in range(1, 6):
         for I in range(1, 6):
             cell = ws.cell(6 + 5 - L, 2 + I)
-            assert cell.value == (f"=COUNTIFS(Risks!${lik}$2:${lik}${n + 1},{L},"
-                                  f"Risks!${imp}$2:${imp}${n + 1},{I})")
+            # structured references: a risk added to the table in Excel is counted
+            assert cell.value == f"=COUNTIFS(Risks[Likelihood],{L},Risks[Impact],{I})"
             want = counts.get((L, I), 0)
             assert cached[cell.coordinate].value == want
             total += want
@@ -242,7 +240,7 @@ def test_dashboard_risk_figures(books, out):
     for name, label in (("Low (Green)", "Green"), ("Extreme (Red)", "Red"),
                         ("High (Amber)", "Amber")):
         r = rows[name]
-        assert ws.cell(r, 2).value.startswith("=COUNTIF(Risks!$H$2:$H$")
+        assert ws.cell(r, 2).value.startswith("=COUNTIF(Risks[RAG],")
         assert cached.cell(r, 2).value == rags.count(label)
     assert cached.cell(rows["Total risks"], 2).value == len(rags)
     with zipfile.ZipFile(out) as z:

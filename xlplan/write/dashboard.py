@@ -278,7 +278,6 @@ def _headline(ws, merged, fmts: Formats, table: ActionsTable, layout: DashboardL
     rags = table.key_counts("rag")  # count_equal(values, text) is rags[text.lower()]
     total = _total(table)
     levels = fmts.levels
-    issues_last = max(1, len(merged.issues) + len(fmts.extra_issues))
     n_errors = sum(1 for i in merged.issues if i.severity == ERROR)
     complete_label = fmts.label(COMPLETE) if COMPLETE in levels else COMPLETE
     n_complete = rags[complete_label.lower()]

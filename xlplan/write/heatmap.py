@@ -2,7 +2,7 @@
 
 **Heatmap**: the likelihood x impact grid finance reads risks from -- impact across, likelihood
 down with the highest likelihood at the top (the usual way a risk matrix is drawn), each cell
-``=COUNTIFS(Risks!$E$2:$E$n,<likelihood>,Risks!$F$2:$F$n,<impact>)`` over the Risks table with
+``=COUNTIFS(Risks[Likelihood],<likelihood>,Risks[Impact],<impact>)`` over the Risks table with
 the count it computes cached, so the grid follows any likelihood or impact changed on the Risks
 sheet. Each cell is filled with the colour of its band (likelihood x impact, static: the grid
 position decides the band, not the count). Row and column totals, a count of risks that are not
@@ -38,6 +38,15 @@ def grid_cell(table: RisksTable, likelihood: int, impact: int) -> tuple[int, int
     """0-based (row, column) of a grid cell on the Heatmap sheet."""
     (_, l_hi), (i_lo, _) = table.matrix.likelihood, table.matrix.impact
     return GRID_TOP + 1 + (l_hi - likelihood), GRID_LEFT + 1 + (impact - i_lo)
+
+
+def _ref(table: RisksTable, tidy: str) -> str:
+    """The Risks column as a structured reference (``Risks[Likelihood]``): it follows the
+    table when rows are added to it in Excel."""
+    from .actions import structured_ref
+    from .risks import TABLE_RISKS
+
+    return structured_ref(table.layout[table.col(tidy)][0], TABLE_RISKS)
 
 
 def _count_grid(table: RisksTable, likelihood: int, impact: int) -> int:
@@ -81,7 +90,7 @@ def band_rows(table: RisksTable, label) -> list[tuple[str, list[Band]]]:
 def _grid(ws, fmts: Formats, table: RisksTable) -> tuple[int, int]:
     """The grid, its axes and totals; returns the 0-based (last row, last column) used."""
     (l_lo, l_hi), (i_lo, i_hi) = table.matrix.likelihood, table.matrix.impact
-    lik_rng, imp_rng = table.ref("likelihood"), table.ref("impact")
+    lik_rng, imp_rng = _ref(table, "likelihood"), _ref(table, "impact")
     axis = fmts.get(bold=True, align="center", valign="vcenter", bg_color="#D9E1F2", border=1,
                     border_color=MID_GREY)
     title = fmts.get(bold=True, align="center", valign="vcenter", font_color="#FFFFFF",
@@ -137,7 +146,7 @@ def _off_grid(ws, fmts: Formats, table: RisksTable, row: int, col: int,
     total = sum(1 for r in table.rows if r.get("key", "") != "")
     put_text(ws, fmts, row, 0, "Risks not on the grid (no likelihood or impact, or one outside "
              "the scale; see the Issues sheet):", fmts.get(italic=True, font_color=GREY))
-    formula(ws, row, col, f"=COUNTA({table.ref('key')})-{grid_total_cell}", total - on_grid,
+    formula(ws, row, col, f"=COUNTA({_ref(table, 'key')})-{grid_total_cell}", total - on_grid,
             fmts.get(bold=True, align="center"))
 
 
@@ -156,7 +165,7 @@ def _legend(ws, fmts: Formats, table: RisksTable, row: int, label) -> int:
                                                                     font_color=NAVY))
     for c, text in enumerate(("Band", "Scores", "RAG", "Risks")):
         put_text(ws, fmts, row + 1, c, text, head)
-    score_rng = table.ref("score")
+    score_rng = _ref(table, "score")
     plain = fmts.get(align="center", border=1, border_color=MID_GREY)
     r = row + 2
     for band, low, high in band_ranges(table.matrix):
@@ -223,7 +232,7 @@ def dashboard_risk_block(wb, ws, merged, fmts: Formats, row: int, col: int) -> i
                                                            bg_color=NAVY, border=1,
                                                            border_color=MID_GREY,
                                                            align="center"))
-    rag_rng, rags = table.ref("rag"), table.values("rag")
+    rag_rng, rags = _ref(table, "rag"), table.values("rag")
     first = row + 3
     for i, (text, bands) in enumerate(groups):
         names = " / ".join(b.name for b in bands)
@@ -237,14 +246,14 @@ def dashboard_risk_block(wb, ws, merged, fmts: Formats, row: int, col: int) -> i
     if appetite is not None:
         put_text(ws, fmts, r, col, f"Above appetite (score over {appetite})",
                  fmts.get(bold=True, border=1, border_color=MID_GREY, font_color="#9C0006"))
-        formula(ws, r, col + 1, f'=COUNTIF({table.ref("score")},">{appetite}")',
+        formula(ws, r, col + 1, f'=COUNTIF({_ref(table, "score")},">{appetite}")',
                 sum(1 for s in scores if s > appetite), num)
     else:
         put_text(ws, fmts, r, col, "Above appetite: no risk appetite is set for the programme",
                  fmts.get(italic=True, font_color=GREY, border=1, border_color=MID_GREY))
     r += 1
     put_text(ws, fmts, r, col, "Total risks", fmts.get(bold=True, top=2, bottom=1))
-    formula(ws, r, col + 1, f"=COUNTA({table.ref('key')})",
+    formula(ws, r, col + 1, f"=COUNTA({_ref(table, 'key')})",
             sum(1 for k in table.values("key") if k != ""),
             fmts.get(num_format="#,##0", align="center", bold=True, top=2, bottom=1))
 
