@@ -214,10 +214,10 @@ def compare_with_previous(actions: pd.DataFrame, prev, issues: list[Issue]
             continue
         old = prev_rag[key] or ""
         a, b = rank.get(old), rank.get(rag or "")
-        if a == b:
-            movements.append((SAME, old))
-        elif a is None or b is None:  # reported one month only: no movement to judge
+        if a is None or b is None:  # not reported one month or both: no movement to judge
             movements.append(("", old))
+        elif a == b:
+            movements.append((SAME, old))
         else:
             movements.append((IMPROVED if b < a else WORSENED, old))
     if movements:
