@@ -96,8 +96,8 @@ def main() -> None:
       xlplan pack OUT.xlsx -o board-pack.pdf         the board's pages as one PDF
     \b
     New here? Run:  xlplan demo
-    Every command takes --config PROGRAMME.toml (see `xlplan demo`'s programme.toml) and
-    explains itself with --help. Exit codes: 0 done, 1 errors found or files failed,
+    validate, merge, template and map take --config PROGRAMME.toml (see the programme.toml
+    `xlplan demo` writes); every command explains itself with --help. Exit codes: 0 done, 1 errors found or files failed,
     2 usage error or nothing to read.
     """
     utf8_output()  # also when main is called without run() (tests, python -c)
