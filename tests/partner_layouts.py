@@ -947,7 +947,45 @@ def kpi_long_extract(path: Path) -> Expected:
     return exp
 
 
-# ================================================================== 19. none of these
+# ================================================================== 19. RAG by fill colour only
+
+def colour_rag_plan(path: Path) -> Expected:
+    """A delivery plan whose RAG column holds no text, only the cell's fill (green, amber,
+    red), with "Objective" merged down over its actions and a "Responsible" column."""
+    exp = Expected(forbidden=("unknown-rag", "header-not-found"))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Delivery Plan"
+    w = Writer(ws, exp, ACTION_PLAN)
+    w.title("Healthy Weight Strategy - Delivery Plan 2023/24")
+    w.blank()
+    w.header(["Objective", "Action", "Responsible", "Timescale", "RAG", "Comments"])
+    fills = {"Green": "00B050", "Amber": "FFC000", "Red": "FF0000"}
+    objectives = [
+        ("1. Healthier food environments", [
+            ("Adopt the healthier catering standard in council venues",
+             "Public Health Principal", "Jun-24", "Green"),
+            ("Restrict HFSS advertising on council-owned sites", "Kate Brennan", "Mar-24",
+             "Red"),
+        ]),
+        ("2. Active travel", [
+            ("Deliver Bikeability to all Year 6 pupils", "Sustainable Travel Officer",
+             "Jul-24", "Amber"),
+            ("Open the canal towpath link", "Highways Project Manager", "Sep-24", "Green"),
+        ]),
+    ]
+    for objective, actions in objectives:
+        first = w.row + 1
+        for i, (action, lead, when, rag) in enumerate(actions):
+            r = w.data([objective if i == 0 else None, action, lead, when, None, None],
+                       expect={"text": action, "sro": lead, "rag": rag})
+            ws.cell(row=r, column=5).fill = _fill(fills[rag])
+        ws.merge_cells(start_row=first, start_column=1, end_row=w.row, end_column=1)
+    _save(wb, path)
+    return exp
+
+
+# ================================================================== 20. none of these
 
 def contacts_list(path: Path) -> Expected:
     """A stakeholder contacts list: a table, but of no kind xlplan reads."""
@@ -1015,6 +1053,7 @@ LAYOUTS: dict[str, Callable[[Path], Expected]] = {
     "milestone_plan": milestone_plan,
     "cqc_action_plan": cqc_action_plan,
     "send_written_statement": send_written_statement,
+    "colour_rag_plan": colour_rag_plan,
     "furnished_action_template": furnished_action_template,
     "furnished_risk_template": furnished_risk_template,
     "kpi_scorecard": kpi_scorecard,
