@@ -492,3 +492,36 @@ def test_sideways_with_a_blank_corner_cell(tmp_path):
     rows = by_indicator(read_submission(path).scorecards)
     assert rows["Referrals"]["values"] == [10.0, 12.0, 15.0]
     assert rows["Waits"]["value_labels"] == ["Apr-24", "May-24", "Jun-24"]
+
+
+def test_perspective_banners_and_a_status_per_month_given_by_colour_or_word(tmp_path):
+    """Month banners over Actual / RAG, balanced-scorecard perspectives as merged banner rows,
+    and RAG cells stated by a word in one month and by a fill alone in the next."""
+    from openpyxl.styles import PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["", "", "Apr-24", "", "May-24", ""])
+    ws.append(["KPI", "Target", "Actual", "RAG", "Actual", "RAG"])
+    ws.append(["Financial"])
+    ws.merge_cells("A3:F3")
+    ws.append(["Cost per case (£)", 120, 118, "Green", 125, None])
+    ws.append(["Customer Perspective"])
+    ws.merge_cells("A5:F5")
+    ws.append(["Satisfaction (%)", 90, 84, "Yellow", 92, None])
+    red, green = (PatternFill("solid", start_color=f"FF{h}", end_color=f"FF{h}")
+                  for h in ("FF0000", "00B050"))
+    ws["F4"].fill = red
+    ws["F6"].fill = green
+    path = tmp_path / "bsc.xlsx"
+    wb.save(path)
+    sub = read_submission(path)
+    rows = by_indicator(sub.scorecards)
+    assert list(rows) == ["Cost per case (£)", "Satisfaction (%)"]
+    cost, sat = rows["Cost per case (£)"], rows["Satisfaction (%)"]
+    assert cost["strategy"] == "Financial" and sat["strategy"] == "Customer Perspective"
+    assert cost["values"] == [118.0, 125.0] and cost["value_labels"] == ["Apr-24", "May-24"]
+    # May's status is the latest: stated by its fill alone
+    assert (cost["rag"], cost["rag_text"]) == ("Red", "")
+    assert (sat["rag"], sat["rag_text"]) == ("Green", "")
+    assert cost["target"] == 120.0

@@ -46,7 +46,7 @@ from ..issues import col_index, col_letter
 from ..locate import Located
 from ..reader import RawSheet
 from ..schema.columns import header_key
-from ..schema.scorecard import FOOTNOTE, SECTION_WORDS, benchmark_rag, parse_measure_value, \
+from ..schema.scorecard import FOOTNOTE, SECTION_NAMES, SECTION_WORDS, benchmark_rag, parse_measure_value, \
     parse_polarity, status_rag, trend_rag
 from ..text import cell_text, clean_text, match_key
 from .common import PROVENANCE, SheetContext, check_cell_text, extra_columns, wide_merge_rows
@@ -597,13 +597,17 @@ def _banner(text: str, c: int, r: int, lay: _Layout, loc: Located) -> tuple[str,
     if wide and text.isupper() and len(text) <= OBJECTIVE_MIN_LENGTH:
         return "strategy", _NUMBERING.sub("", text).title()
     in_text_column = c <= loc.columns.get("indicator", 0)
+    if in_text_column and len(text) < OBJECTIVE_MIN_LENGTH:
+        # a scorecard's own section heading: "Operating Metrics", "Customer Perspective",
+        # "Learning and Growth", or a bold name where the KPI names are not bold
+        key = _NUMBERING.sub("", header_key(text))
+        words = key.split()
+        if (words and words[-1] in SECTION_WORDS) or key in SECTION_NAMES \
+                or (c == loc.columns.get("indicator") and (r + 1) in lay.bold_rows):
+            return "strategy", _NUMBERING.sub("", text)
     if wide or (in_text_column and (len(text) >= OBJECTIVE_MIN_LENGTH
                                     or _OBJECTIVE_PREFIX.match(text))):
         return "objective", text
-    if c == loc.columns.get("indicator") and len(text) <= OBJECTIVE_MIN_LENGTH:
-        words = header_key(text).split()
-        if (words and words[-1] in SECTION_WORDS) or (r + 1) in lay.bold_rows:
-            return "strategy", _NUMBERING.sub("", text)  # "Operating Metrics"
     return None
 
 
@@ -738,8 +742,13 @@ def _indicator(row: list, excel_row: int, ctx: SheetContext, lay: _Layout) -> di
 
     # Target, forecast and stated status: one per period under banners, else one per row.
     if lay.bands:
-        targets = [cell(b.columns.get("target"))[1] for b in lay.bands]
-        target_texts = [cell(b.columns.get("target"))[0] for b in lay.bands]
+        # a band without a target of its own has the row's one Target (a column beside them)
+        band_cols = {c for b in lay.bands for c in b.columns.values()}
+        own = cols.get("target") if cols.get("target") not in band_cols else None
+        per_band = [cell(b.columns["target"]) if "target" in b.columns else cell(own)
+                    for b in lay.bands]
+        targets = [number for _, number in per_band]
+        target_texts = [written for written, _ in per_band]
         forecasts = [cell(b.columns.get("forecast"))[1] for b in lay.bands]
         stated = [_stated_status(clean_text(cell_text(row[b.columns["rag"]]))
                                  if b.columns["rag"] < len(row) else "", excel_row,
@@ -755,7 +764,7 @@ def _indicator(row: list, excel_row: int, ctx: SheetContext, lay: _Layout) -> di
         target_texts = [target_text] * len(labels)
         forecasts = [forecast if one else None for _ in labels]
         stated = []
-    if "rag" in cols:
+    if "rag" in cols and not any(cols["rag"] in b.columns.values() for b in lay.bands):
         stated.append(_stated_status(text("rag"), excel_row, cols["rag"], lay))
     at = max((i for i, v in enumerate(values) if v is not None), default=None)
     if at is None:  # no value yet: the first target set, the goal the KPI works towards

@@ -34,6 +34,7 @@ __all__ = [
     "SUB_HEADER_ROLES",
     "INDICATOR_WORDS",
     "SECTION_WORDS",
+    "SECTION_NAMES",
     "FOOTNOTE",
     "status_rag",
     "sub_header_role",
@@ -90,6 +91,12 @@ INDICATOR_WORDS: dict[str, int] = {
 SECTION_WORDS: frozenset[str] = frozenset({
     "metrics", "measures", "indicators", "kpis", "perspective", "perspectives", "section",
     "domain", "area", "theme", "results", "outcomes", "objectives"})
+#: Section headings a balanced scorecard uses without such a word: its four perspectives
+#: (compared folded: lower case, "&" as "and", punctuation as spaces).
+SECTION_NAMES: frozenset[str] = frozenset({
+    "financial", "finance", "customer", "customers", "internal process", "internal processes",
+    "internal business process", "internal business processes", "learning and growth",
+    "learning growth", "people and learning", "stakeholder", "stakeholders"})
 
 #: A one-cell row that explains the table rather than being part of it.
 FOOTNOTE = re.compile(
