@@ -137,6 +137,20 @@ def test_word_ratings_are_read_onto_the_matrix_and_kept(tmp_path, prog):
     assert formulas[0]["RAG"].startswith("=IF(ISNUMBER(")  # still the live band formula
 
 
+def test_word_ratings_carried_forward_keep_their_band(tmp_path, prog):
+    march = book(tmp_path / "march" / "words.xlsx", {"Register": [
+        ["Ref", "Risk", "Risk Rating"], ["W1", "Supplier fails", "Critical"]]})
+    m1 = merge([march.parent], period="2025-03", config=prog)
+    write_consolidated(m1, tmp_path / "c1.xlsx")
+    book(tmp_path / "april" / "plan.xlsx", {"Plan": [
+        ["Action", "Sub actions", "SRO", "RAG"], ["Act", "1. Sub", "Ann Smith", "Green"]]})
+    m2 = merge([tmp_path / "april"], previous=tmp_path / "c1.xlsx", period="2025-04",
+               config=prog)
+    _, shown = consolidated(m2, tmp_path / "c2.xlsx")
+    assert [(r["Ref"], r["Status"], r["Rating as written"], r["RAG"]) for r in shown] == [
+        ("W1", "Carried forward", "Critical", "Red")]
+
+
 def test_words_in_likelihood_and_impact_columns_make_a_score(tmp_path, prog):
     path = book(tmp_path / "li.xlsx", {"Risks": [
         ["Ref", "Description", "Likelihood", "Impact"],
@@ -312,6 +326,9 @@ def test_a_raid_log_with_a_type_column(tmp_path, prog):
         ("Risk", "High"), ("Risk", "Critical"), ("Risk", "Moderate"), ("Issue", "Low"),
         ("Assumption", "High")]
     assert [r["RAG"] for r in shown][3:] == [None, None]  # an issue is not scored as a risk
+    dash = load_workbook(tmp_path / "out.xlsx", data_only=True)["Dashboard"]
+    totals = [row[1] for row in dash.iter_rows(values_only=True) if row[0] == "Total risks"]
+    assert totals == [3]  # the issue and the assumption are not counted as risks
 
 
 def test_a_type_column_of_raid_kinds(tmp_path, prog):

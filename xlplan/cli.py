@@ -223,8 +223,15 @@ def summary_line(merged, out_path: Path | None) -> str:
     failed = [f.path for f in merged.files if f.status in GAVE_NOTHING]
     carried = int((merged.actions["status"] == "Carried forward").sum()) if len(merged.actions) \
         else 0
+    others = 0  # a RAID log's assumptions, issues and dependencies: kept, but no risks
+    if len(merged.risks) and "raid_type" in merged.risks.columns:
+        from .schema.risk import RATED_KINDS
+
+        others = sum(1 for kind in merged.risks["raid_type"]
+                     if isinstance(kind, str) and kind and kind not in RATED_KINDS)
     parts = [f"{merged_files} of {len(merged.files)} file(s) merged: {len(merged.actions)} action "
-             f"row(s), {len(merged.risks)} risk(s)"]
+             f"row(s), {len(merged.risks) - others} risk(s)"
+             + (f" and {others} other RAID item(s)" if others else "")]
     if carried:
         parts.append(f"{carried} carried forward from last month")
     parts.append(f"{c['error']} error(s), {c['warning']} warning(s)")

@@ -274,6 +274,7 @@ def merge_risks(risks: pd.DataFrame, prev: Any, programme: Programme,
     from ..write.risks import MERGE_COLUMNS, effective_score, movement_of
 
     matrix = programme.risk_matrix
+    words = programme.rating_words
     before = previous_risks(prev)
     rows: list[dict] = risks.to_dict("records") if risks is not None and not risks.empty else []
     for rec in rows:
@@ -300,6 +301,11 @@ def merge_risks(risks: pd.DataFrame, prev: Any, programme: Programme,
     for rec in rows:
         score = rec["effective_score"]
         band = matrix.band_for(score)
+        if band is None and rec.get("status") == CARRIED and not rec.get("rating_band"):
+            # A risk rated in words, carried from last month's sheet: its words say its band.
+            q = words.read(rec.get("rating_text"))
+            rated = words.band(q, matrix) if q is not None else None
+            rec["rating_band"] = rated.name if rated else ""
         rec["band"] = band.name if band else (rec.get("rating_band") or "")
         rec["above_appetite"] = matrix.above_appetite(score)
     _issue_codes(rows, issues)

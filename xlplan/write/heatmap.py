@@ -21,7 +21,7 @@ from ..consolidated import HEATMAP
 from ..schema.risk import Band
 from .formats import GREY, MID_GREY, NAVY, Formats, excel_string, formula, print_setup, put, \
     put_text
-from .risks import RisksTable, band_ranges, font_on, risks_table
+from .risks import RisksTable, band_ranges, font_on, risks_table, total_risks
 
 __all__ = ["write_heatmap", "dashboard_risk_block", "GRID_TOP", "GRID_LEFT", "grid_cell",
            "band_rows"]
@@ -253,8 +253,9 @@ def dashboard_risk_block(wb, ws, merged, fmts: Formats, row: int, col: int) -> i
                  fmts.get(italic=True, font_color=GREY, border=1, border_color=MID_GREY))
     r += 1
     put_text(ws, fmts, r, col, "Total risks", fmts.get(bold=True, top=2, bottom=1))
-    formula(ws, r, col + 1, f"=COUNTA({_ref(table, 'key')})",
-            sum(1 for k in table.values("key") if k != ""),
+    # A RAID log's issues and assumptions are not risks.
+    total, value = total_risks(table, lambda tidy: _ref(table, tidy))
+    formula(ws, r, col + 1, total, value,
             fmts.get(num_format="#,##0", align="center", bold=True, top=2, bottom=1))
 
     chart = wb.add_chart({"type": "column"})

@@ -41,7 +41,7 @@ from .formats import ERROR_FILL, ERROR_FONT, GREY, Formats, excel_string, formul
 
 __all__ = ["RISK_FIELDS", "RISK_HEADERS", "TABLE_RISKS", "FORMULA_FIELDS", "MERGE_COLUMNS",
            "STATUS_CARRIED", "RisksTable", "risk_layout", "risks_table", "band_formula",
-           "band_ranges", "font_on", "effective_score", "movement_of", "whole_number",
+           "band_ranges", "font_on", "effective_score", "movement_of", "whole_number", "total_risks",
            "write_risks"]
 
 TABLE_RISKS = "Risks"
@@ -295,6 +295,26 @@ def risks_table(merged, fmts: Formats) -> RisksTable:
     table.rows = [_cell_values(rec, matrix, label, worst) for rec in records]
     fmts._risks_table = table
     return table
+
+
+def total_risks(table: RisksTable, ref=None) -> tuple[str, int]:
+    """The Dashboard's count of risks as a formula and its value: the rows with a Key, less a
+    RAID log's assumptions, issues and dependencies (kept on the Risks sheet under their RAID
+    type, never counted as risks). ``ref(tidy)`` gives a column's range in the formula
+    (default :meth:`RisksTable.ref`; a structured reference such as ``Risks[Key]`` works)."""
+    from ..schema.risk import RATED_KINDS
+
+    ref = ref or table.ref
+    key = ref("key")
+    has_raid = any(name == "raid_type" for _, name, _ in table.layout)
+    kinds = table.values("raid_type") if has_raid else [""] * len(table.rows)
+    value = sum(1 for k, kind in zip(table.values("key"), kinds)
+                if k != "" and (not kind or kind in RATED_KINDS))
+    if not has_raid:
+        return f"=COUNTA({key})", value
+    raid = ref("raid_type")
+    rated = "".join(f",--({raid}<>{excel_string(kind)})" for kind in sorted(RATED_KINDS))
+    return f'=COUNTA({key})-SUMPRODUCT(--({raid}<>""){rated})', value
 
 
 # ------------------------------------------------------------------------------ formulas
