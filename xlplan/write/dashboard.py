@@ -456,7 +456,7 @@ def risk_tiles(merged, fmts: Formats) -> list[tuple[str, str, int, str]]:
     """(label, formula, value, colour) of the risk tiles: all risks, the top two bands by name
     (e.g. Extreme, High), above the appetite, worsened (score up) since last month."""
     from .heatmap import band_rows
-    from .risks import TABLE_RISKS, risks_table
+    from .risks import TABLE_RISKS, risks_table, total_risks
 
     table = risks_table(merged, fmts)
     label = merged.programme.rag.label
@@ -465,8 +465,8 @@ def risk_tiles(merged, fmts: Formats) -> list[tuple[str, str, int, str]]:
         return structured_ref(table.layout[table.col(tidy)][0], TABLE_RISKS)
 
     rags = [str(v).lower() for v in table.values("rag")]
-    tiles = [("Risks", f"=COUNTA({ref('key')})",
-              sum(1 for k in table.values("key") if k != ""), NAVY)]
+    total, count = total_risks(table)  # a RAID log's issues and assumptions are no risks
+    tiles = [("Risks", total, count, NAVY)]
     for text, bands in list(reversed(band_rows(table, label)))[:2]:
         name = " / ".join(b.name for b in bands)
         tiles.append((name, f"=COUNTIF({ref('rag')},{countif_criteria(text)})",
