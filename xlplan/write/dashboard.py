@@ -465,7 +465,7 @@ def risk_tiles(merged, fmts: Formats) -> list[tuple[str, str, int, str]]:
         return structured_ref(table.layout[table.col(tidy)][0], TABLE_RISKS)
 
     rags = [str(v).lower() for v in table.values("rag")]
-    total, count = total_risks(table)  # a RAID log's issues and assumptions are no risks
+    total, count = total_risks(table, ref)  # a RAID log's issues and assumptions are no risks
     tiles = [("Risks", total, count, NAVY)]
     for text, bands in list(reversed(band_rows(table, label)))[:2]:
         name = " / ".join(b.name for b in bands)
