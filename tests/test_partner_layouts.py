@@ -34,21 +34,12 @@ from xlplan.config import load_config
 #: (check, layout) -> what goes wrong today. Each is an ``xfail(strict=True)``.
 XFAIL: dict[tuple[str, str], str] = {
     # -- furniture read as data
-    ("kinds", "raid_sheet_per_type"):
-        "RAID log cover sheet (project details, then a Version / Date / Author / Change table) "
-        "is read as a scorecard",
-    ("rows", "raid_sheet_per_type"):
-        "the cover sheet's version table gives a scorecard row (indicator 'Version', row 7); "
-        "the four RAID sheets themselves are read right",
     ("rows", "furnished_risk_template"):
         "the 'Total' line under the pre-numbered rows (row 31, score 38) is read as a risk",
     ("issues", "furnished_risk_template"):
         "missing-value (and impossible-score 38) on the 'Total' line, row 31",
     ("said", "furnished_risk_template"):
         "the 'Total' line (row 31) is read as a risk, not said as not-a-row",
-    ("rows", "monthly_performance"):
-        "the footnote under the table ('Months from November are not yet published.', row 9, "
-        "in the Ref column) is read as an indicator with no name (missing-value)",
     # -- grouped (two-row) rating headers
     ("fields", "council_corporate_register"):
         "two-row header (Inherent risk / Residual risk merged over L / I / Score) misread: "
@@ -72,9 +63,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "'Rating before mitigation' (\"4 x 4 = 16\") is read as the current rating and "
         "'Rating after mitigation' is left as an extra: the rating after mitigation is the "
         "current one, the one before it the inherent",
-    ("rows", "kpi_long_extract"):
-        "the row-count line under a long KPI extract ('9 rows', row 12) is read as an "
-        "indicator with no name (missing-value)",
     # -- action plan headers
     ("fields", "cqc_action_plan"):
         "'Recommendation' is taken as the action and the 'Action' column is left as an extra "

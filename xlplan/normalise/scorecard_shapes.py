@@ -59,6 +59,11 @@ _NOT_INDICATOR = frozenset({"risk", "risks", "control", "controls", "action", "a
                             "mitigation", "mitigating"})
 
 
+#: Numbered columns of a dated table that are not indicators.
+_NOT_SIDEWAYS_INDICATOR = frozenset({"version", "ver", "v", "no", "number", "ref", "id",
+                                     "issue", "revision", "rev", "page", "item"})
+
+
 @dataclass
 class ScorecardLayout(Located):
     """A scorecard's :class:`~xlplan.locate.Located`, with its shape (see module docstring)
@@ -317,10 +322,14 @@ def _sideways(sheet: RawSheet, r: int, programme: Programme) -> ScorecardLayout 
         if len(other) > len(periods):
             continue
         rows = [sheet.rows[i] for i in periods]
-        indicators = [c for c in headers if c != pc
+        others = [c for c in headers if c != pc]
+        indicators = [c for c in others
+                      if header_key(headers[c]) not in _NOT_SIDEWAYS_INDICATOR
                       and (share := _numeric_share(rows, c))[0] >= 1
                       and share[0] * 2 >= share[1]]
-        if not indicators:
+        # indicators are most of the columns: a version table (Version | Date | Author |
+        # Change) or a log with one number among its text columns is no scorecard
+        if not indicators or len(indicators) * 2 <= len(others):
             continue
         extras = {c: headers[c] for c in indicators}
         return ScorecardLayout(SCORECARD, r, {"period": pc, "indicator": indicators[0]}, extras,

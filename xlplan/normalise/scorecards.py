@@ -143,6 +143,7 @@ _OBJECTIVE_PREFIX = re.compile(r"^(?:objective|aim|outcome|priority|goal)\s*\d*\
                                re.IGNORECASE)
 _NUMBERING = re.compile(r"^\(?\d+(?:\.\d+)*[.)]?\s+")
 _PERCENT_MEASURE = re.compile(r"percent|%", re.IGNORECASE)
+_SENTENCE = re.compile(r"[a-z][.!?]$")
 
 # ------------------------------------------------------------------------------ periods
 
@@ -658,6 +659,13 @@ def normalise_scorecard(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
                 _not_a_row(ctx, r + 1, own[0][0], text, "a note under the table")
                 continue
             banner = _banner(text, own[0][0], r, lay, loc)
+            if banner is None and own[0][0] != loc.columns.get("indicator"):
+                # One cell of text beside the KPI column, never in it: a note when it reads
+                # as a sentence, else a section heading (a note too if no KPI follows it).
+                if _SENTENCE.search(text) or len(text.split()) >= 6:
+                    _not_a_row(ctx, r + 1, own[0][0], text, "a note in the table")
+                    continue
+                banner = ("strategy", _NUMBERING.sub("", text))
             if banner is not None:
                 kind, text = banner
                 if kind == "strategy":

@@ -102,7 +102,8 @@ SECTION_NAMES: frozenset[str] = frozenset({
 FOOTNOTE = re.compile(
     r"^(?:\*|\u2020|\u2021|\(\d+\)|\[\d+\]|\d+\)|notes?\b|nb\b|source|sources|key\s*:|"
     r"legend|definitions?\b|status (?:rules|conditions|key)|rag (?:rules|key|definitions)|"
-    r"\$|all figures|figures in|data as at)", re.IGNORECASE)
+    r"\$|all figures|figures in|data as at|\d+ (?:rows?|records?|items?|lines?)\s*$|"
+    r"end of (?:report|table|extract)|page \d+)", re.IGNORECASE)
 
 
 def _fold(text: str) -> str:
