@@ -34,12 +34,6 @@ from xlplan.config import load_config
 #: (check, layout) -> what goes wrong today. Each is an ``xfail(strict=True)``.
 XFAIL: dict[tuple[str, str], str] = {
     # -- furniture read as data
-    ("rows", "furnished_risk_template"):
-        "the 'Total' line under the pre-numbered rows (row 31, score 38) is read as a risk",
-    ("issues", "furnished_risk_template"):
-        "missing-value (and impossible-score 38) on the 'Total' line, row 31",
-    ("said", "furnished_risk_template"):
-        "the 'Total' line (row 31) is read as a risk, not said as not-a-row",
     # -- grouped (two-row) rating headers
     ("fields", "council_corporate_register"):
         "two-row header (Inherent risk / Residual risk merged over L / I / Score) misread: "
@@ -47,22 +41,7 @@ XFAIL: dict[tuple[str, str], str] = {
         "Residual L); Inherent L is read as the inherent score, inherent likelihood and impact "
         "blank; and the description comes from 'Risk title', not 'Risk description (cause, "
         "event, effect)' (kept only as an extra)",
-    ("issues", "council_corporate_register"):
-        "score-mismatch on 10 rows: the current rating mixes the Inherent and Residual columns",
-    ("fields", "programme_register_three_ratings"):
-        "sub-header 'C' (consequence) under Initial / Current / Target: the current impact is "
-        "taken from the Initial C column (Current C left as an extra) and the inherent impact "
-        "is blank",
-    ("issues", "programme_register_three_ratings"):
-        "score-mismatch where Initial C differs from Current C (row 5): the current impact "
-        "is read from the Initial group",
     # -- RAG written as rating words
-    ("issues", "icb_register"):
-        "a RAG column written High / Medium / Low gives unknown-rag on every row",
-    ("fields", "one_cell_rating_register"):
-        "'Rating before mitigation' (\"4 x 4 = 16\") is read as the current rating and "
-        "'Rating after mitigation' is left as an extra: the rating after mitigation is the "
-        "current one, the one before it the inherent",
     # -- action plan headers
     ("fields", "cqc_action_plan"):
         "'Recommendation' is taken as the action and the 'Action' column is left as an extra "

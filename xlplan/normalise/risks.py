@@ -463,7 +463,88 @@ def refine_columns(sheet: RawSheet, ctx: SheetContext, keep: set[str] | frozense
         ctx.issue("text-not-rating", f"the column '{header}' holds {what}, not ratings: it is "
                   f"kept as a column of its own, and no {name.replace('_', ' ')} is read from "
                   "it", row=loc.header_row + 1, col=c, value=header)
+    _rag_words(sheet, ctx)
+    _rating_sets(ctx)
     _residual_as_target(ctx)
+
+
+def _rag_words(sheet: RawSheet, ctx: SheetContext) -> None:
+    """A "RAG" column written High / Medium / Low is a rating, not a RAG: the whole rating
+    when the sheet has no other, else a column of its own (kept as written)."""
+    loc, cols = ctx.loc, ctx.loc.columns
+    if "rag" not in cols:
+        return
+    scale, words = ctx.programme.rag, ctx.programme.rating_words
+    values = [clean_text(cell_text(v)) for v in _column_texts(sheet, loc, cols["rag"])]
+    if not values or any(scale.normalise(v) for v in values):
+        return
+    if sum(1 for v in values if (q := words.read(v)) is not None and q.step is not None) \
+            < MOST * len(values):
+        return
+    c = cols.pop("rag")
+    if not any(n in cols for n in ("current_rating", "likelihood", "impact", "score")):
+        cols["current_rating"] = c
+    else:
+        loc.extras[c] = loc.headers.get(c) or f"Column {c}"
+
+
+#: Words naming a set of ratings in a grouped header ("Inherent risk" over L / I / Score) ...
+_SET_WORDS = {"inherent": "inherent", "gross": "inherent", "initial": "inherent",
+              "before": "inherent", "pre": "inherent", "unmitigated": "inherent",
+              "current": "current", "after": "current", "post": "current", "net": "current",
+              "mitigated": "current", "residual": "residual",
+              "target": "target", "future": "target", "previous": "previous", "last": "previous"}
+#: ... and its parts.
+_PART_WORDS = {"l": "likelihood", "likelihood": "likelihood", "probability": "likelihood",
+               "p": "likelihood", "i": "impact", "c": "impact", "impact": "impact",
+               "consequence": "impact", "severity": "impact", "score": "score",
+               "rating": "score", "total": "score", "level": "score"}
+_SET_COLUMNS = {
+    "inherent": ("inherent_likelihood", "inherent_impact", "inherent_rating", "inherent_rating"),
+    "current": ("likelihood", "impact", "score", "current_rating"),
+    "target": ("target_likelihood", "target_impact", "target_rating", "target_rating"),
+    "previous": ("previous_likelihood", "previous_impact", "previous_rating",
+                 "previous_rating"),
+}
+
+
+def _rating_sets(ctx: SheetContext) -> None:
+    """Rating columns named by set and part ("Inherent risk L", "Current C", "Rating after
+    mitigation") are mapped by those two words, when the sheet has two sets at least: a
+    grouped header says which rating each column is, whatever single word would match first.
+    Residual is the current rating, or the target where a current set is there too."""
+    loc, cols = ctx.loc, ctx.loc.columns
+    found: dict[int, tuple[str, str]] = {}
+    for c, header in loc.headers.items():
+        words = header_key(header).split()
+        sets = [_SET_WORDS[w] for w in words if w in _SET_WORDS]
+        parts = [_PART_WORDS[w] for w in words if w in _PART_WORDS]
+        if sets and parts and len(words) <= 8:
+            found[c] = (sets[0], parts[-1])
+    kinds = {k for k, _ in found.values()}
+    if len(kinds) < 2:
+        return
+    if "residual" in kinds:
+        residual = "target" if "current" in kinds else "current"
+        if residual == "target" and "target" in kinds:
+            found = {c: f for c, f in found.items() if f[0] != "residual"}
+        found = {c: (residual if k == "residual" else k, part) for c, (k, part) in found.items()}
+    split = {k for k, part in found.values() if part in ("likelihood", "impact")}
+    mapped: dict[str, int] = {}
+    for c, (kind, part) in sorted(found.items()):
+        l_name, i_name, score_split, score_alone = _SET_COLUMNS[kind]
+        name = {"likelihood": l_name, "impact": i_name}.get(
+            part, score_split if kind in split else score_alone)
+        mapped.setdefault(name, c)
+    for name, c in list(cols.items()):
+        if c in mapped.values() and mapped.get(name) != c:
+            del cols[name]
+    for name, c in mapped.items():
+        old = cols.get(name)
+        if old is not None and old != c and old not in mapped.values():
+            loc.extras[old] = loc.headers.get(old) or f"Column {old}"
+        cols[name] = c
+        loc.extras.pop(c, None)
 
 
 _RESIDUAL_TO_TARGET = {"likelihood": "target_likelihood", "impact": "target_impact",
@@ -611,6 +692,14 @@ def normalise_risks(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
             c = cols.get(name)
             return "" if c is None else cell(c)
 
+        first_text = clean_text(cell_text(own[0][1]))
+        c_desc = cols.get("description")
+        described = c_desc is not None and c_desc < len(row) and not _blank(row[c_desc]) \
+            and c_desc != own[0][0]
+        if _TOTAL.match(first_text) and not described:
+            ctx.issue("not-a-row", f"not read as a risk: a total row ('{first_text[:60]}')",
+                      row=excel_row, col=own[0][0], value=first_text[:200])
+            continue
         if headed and not any(c in headed for c, _ in own):
             # Nothing under any headed column: a pre-numbered empty row of a template, a
             # dropdown's source list beside the table. Not a risk; said, not dropped silently.
@@ -647,6 +736,10 @@ def normalise_risks(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
         df[name] = pd.Series([rec.get(name) for rec in records], dtype=object)
     df.attrs["extra_columns"] = list(extras.values())
     return df
+
+
+#: A total line under a register ("Total", "Total risks: 12").
+_TOTAL = re.compile(r"^(?:grand\s+|sub[\s-]?)?totals?\b", re.IGNORECASE)
 
 
 def _is_rated(rec: dict) -> bool:
