@@ -33,16 +33,11 @@ from xlplan.config import load_config
 # ------------------------------------------------------------------------------ known gaps
 #: (check, layout) -> what goes wrong today. Each is an ``xfail(strict=True)``.
 XFAIL: dict[tuple[str, str], str] = {
-    # -- furniture read as data
-    # -- grouped (two-row) rating headers
+    # -- which text column is the description / action
     ("fields", "council_corporate_register"):
-        "two-row header (Inherent risk / Residual risk merged over L / I / Score) misread: "
-        "current impact and score come from the Inherent I and Score columns (likelihood from "
-        "Residual L); Inherent L is read as the inherent score, inherent likelihood and impact "
-        "blank; and the description comes from 'Risk title', not 'Risk description (cause, "
-        "event, effect)' (kept only as an extra)",
-    # -- RAG written as rating words
-    # -- action plan headers
+        "with both 'Risk title' and 'Risk description (cause, event, effect)', the description "
+        "is taken from the title ('Financial sustainability'); the description column is kept "
+        "only as an extra",
     ("fields", "cqc_action_plan"):
         "'Recommendation' is taken as the action and the 'Action' column is left as an extra "
         "(the action text is not in action or sub_action); the 'BRAG' header is not taken as "
