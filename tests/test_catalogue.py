@@ -50,3 +50,16 @@ def test_explain_lists_every_code_and_refuses_an_unknown_one():
     assert len(listed.output.splitlines()) == len(CODES)
     unknown = CliRunner().invoke(main, ["explain", "purple"])
     assert unknown.exit_code == 2 and "'purple' is not an xlplan issue code" in unknown.output
+
+
+def test_no_code_is_declared_twice():
+    """A dict literal keeps the last of two equal keys silently: read the source instead."""
+    import ast
+
+    tree = ast.parse((ROOT / "xlplan" / "issues.py").read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "CODES":
+            keys = [k.value for k in node.value.keys]
+            assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
+            return
+    raise AssertionError("CODES not found in issues.py")

@@ -94,11 +94,6 @@ _ENTRIES = (
           "there. The message names it.",
           "Add the column, or teach xlplan the partner's own header with [headers] in the "
           "programme settings."),
-    Entry("not-a-row", "A row inside the table is not data",
-          "A row under the header is a repeated header, a section banner, a total, a legend, a "
-          "footnote or an empty pre-numbered row. It was skipped (and a banner became the theme "
-          "of the rows below it).",
-          "Nothing, unless the row is real data: then fill in its cells like the others."),
     Entry("fragment-row", "A stray row was joined to the row above",
           "A row held only a fragment of text (for example a name split over a page break), so "
           "it was joined to the row above.",
@@ -262,6 +257,7 @@ _ENTRIES = (
 
 #: code -> catalogue entry
 CATALOGUE: dict[str, Entry] = {e.code: e for e in _ENTRIES}
+assert len(CATALOGUE) == len(_ENTRIES), "a code has two catalogue entries"
 
 
 def explain(code: str) -> Entry | None:

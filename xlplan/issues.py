@@ -57,7 +57,6 @@ CODES: dict[str, str] = {
     "overdue": WARNING,
     "output-error": ERROR,
     "error-value": ERROR,
-    "not-a-row": INFO,
     "own-output": INFO,
     "unreadable-cell": ERROR,
     "stray-cell": WARNING,
