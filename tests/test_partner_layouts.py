@@ -33,11 +33,7 @@ from xlplan.config import load_config
 # ------------------------------------------------------------------------------ known gaps
 #: (check, layout) -> what goes wrong today. Each is an ``xfail(strict=True)``.
 XFAIL: dict[tuple[str, str], str] = {
-    # -- which text column is the description / action
-    ("fields", "council_corporate_register"):
-        "with both 'Risk title' and 'Risk description (cause, event, effect)', the description "
-        "is taken from the title ('Financial sustainability'); the description column is kept "
-        "only as an extra",
+    # -- which text column is the action
     ("fields", "cqc_action_plan"):
         "'Recommendation' is taken as the action and the 'Action' column is left as an extra "
         "(the action text is not in action or sub_action); the 'BRAG' header is not taken as "

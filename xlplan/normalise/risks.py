@@ -463,9 +463,25 @@ def refine_columns(sheet: RawSheet, ctx: SheetContext, keep: set[str] | frozense
         ctx.issue("text-not-rating", f"the column '{header}' holds {what}, not ratings: it is "
                   f"kept as a column of its own, and no {name.replace('_', ' ')} is read from "
                   "it", row=loc.header_row + 1, col=c, value=header)
+    _described(ctx)
     _rag_words(sheet, ctx)
     _rating_sets(ctx)
     _residual_as_target(ctx)
+
+
+def _described(ctx: SheetContext) -> None:
+    """A "Risk title" beside a "Risk description (cause, event, effect)": the description is
+    the risk's description, the title a column of its own."""
+    loc, cols = ctx.loc, ctx.loc.columns
+    c = cols.get("description")
+    if c is None or not set(header_key(loc.headers.get(c, "")).split()) & {"title", "name"}:
+        return
+    better = next((e for e in sorted(loc.extras)
+                   if "description" in header_key(loc.extras[e]).split()), None)
+    if better is not None:
+        cols["description"] = better
+        del loc.extras[better]
+        loc.extras[c] = loc.headers.get(c) or f"Column {c}"
 
 
 def _rag_words(sheet: RawSheet, ctx: SheetContext) -> None:
