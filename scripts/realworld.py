@@ -36,8 +36,10 @@ def main(argv: list[str]) -> int:
                  (("actions", sub.actions), ("risks", sub.risks), ("scorecard", sub.scorecards))
                  if len(frame)]
         extra = []
-        if "kind" in sub.risks.columns and len(sub.risks):  # RAID logs: risks, issues, ...
-            extra = [f"{k}: {n}" for k, n in Counter(sub.risks["kind"]).items()]
+        if "raid_type" in sub.risks.columns and len(sub.risks):  # RAID logs: risks, issues...
+            types = Counter(t or "risk" for t in sub.risks["raid_type"])
+            if set(types) != {"risk"}:
+                extra = [f"{n} {k.lower()}" for k, n in types.items()]
         read = ", ".join(f"{n} {name}" for name, n in kinds) or "nothing read"
         codes = Counter(i.code for i in sub.issues)
         print(f"{path.name}\n  {sub.info.status}: {read}"

@@ -263,3 +263,29 @@ def test_map_of_a_workbook_read_as_it_is_fixes_its_reading(tmp_path):
     again = read_submission(path, load_config(config))
     first = read_submission(path)
     assert again.actions.drop(columns=["key"]).equals(first.actions.drop(columns=["key"]))
+
+
+def test_realworld_script_skips_without_its_folder(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "realworld.py"
+    done = subprocess.run([sys.executable, str(script), str(tmp_path / "absent")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "skipped" in done.stdout
+
+
+def test_realworld_script_reads_a_folder(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    layouts.action_tracker(tmp_path / "tracker.xlsx")
+    layouts.policy_plan(tmp_path / "policy.xlsx")
+    script = Path(__file__).resolve().parents[1] / "scripts" / "realworld.py"
+    done = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert f"{len(layouts.TRACKER_ROWS)} actions" in done.stdout
+    assert f"{len(layouts.policy_expected())} actions" in done.stdout
