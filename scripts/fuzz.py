@@ -393,10 +393,7 @@ class Counts:
 
 def run(count: int, seed: int, seconds: float = 20.0, *, save: Path | None = None,
         seeds_dir: Path | None = None) -> Counts:
-    try:
-        from xlplan.procs.isolate import run_bounded
-    except ImportError:
-        from xlplan.isolate import run_bounded
+    from xlplan.procs import run_bounded
 
     counts = Counts()
     rng = random.Random(seed)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from xlplan.api import read_bounded, read_submission
 from xlplan.config import load_config
-from xlplan.isolate import run_bounded
+from xlplan.procs import run_bounded
 
 PLAN = Path(__file__).resolve().parents[1] / "workbooks/examples/plymouth-cqc-action-plan-2018-19.xlsx"
 

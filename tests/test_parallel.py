@@ -15,7 +15,8 @@ from xlplan.api import read_combined
 from xlplan.config import load_config
 from xlplan.demo.plan import write_examples
 from xlplan.merging import merge
-from xlplan.parallel import chunks, map_chunks, worker_count
+from xlplan import procs
+from xlplan.procs import chunks, map_chunks, worker_count
 from xlplan.write import write_consolidated
 
 DEMO = load_config(Path(__file__).resolve().parents[1] / "xlplan" / "data" / "demo.toml")
@@ -174,18 +175,16 @@ def test_styles_read_beside_the_normaliser_give_the_same_result(folder, tmp_path
     """Workbooks read with their styles scanned in a child (threshold 1 row) read exactly as
     with the scan in this process: fills-only RAG cells, mismatched fills and formula cells
     included."""
-    from xlplan import isolate
-
     paths = sorted((folder / "b 2018-03").glob("*.xlsx")) + [_coloured_plan(tmp_path / "c.xlsx")]
     monkeypatch.setattr(api, "BACKGROUND_STYLES_ROWS", 10**9)
     inline = _read_all(paths, DEMO)
     started = []
-    real_start = isolate.start_forked
-    monkeypatch.setattr(isolate, "start_forked", lambda fn, args: started.append(args)
+    real_start = procs.start_beside
+    monkeypatch.setattr(procs, "start_beside", lambda fn, args: started.append(args)
                         or real_start(fn, args))
     monkeypatch.setattr(api, "BACKGROUND_STYLES_ROWS", 1)
     beside = _read_all(paths, DEMO)
-    if not api._can_fork_beside():
+    if not procs.can_run_beside():
         pytest.skip("one core: styles are always read in this process")
     assert len(started) >= 10  # every action plan with a RAG column
     codes = {i.code for s in inline for i in s.issues}
@@ -230,7 +229,7 @@ def test_a_styles_child_that_hangs_is_given_up_after_the_file_deadline(tmp_path)
     """A child that sends nothing within the deadline is killed, and the call made here."""
     import time
 
-    from xlplan.isolate import start_forked
+    from xlplan.procs.posix import start_forked
 
     parent = os.getpid()
 
@@ -249,7 +248,7 @@ def test_a_styles_child_that_hangs_is_given_up_after_the_file_deadline(tmp_path)
 _ORPHAN_SCRIPT = r"""
 import os, sys, time
 from pathlib import Path
-from xlplan.parallel import map_chunks
+from xlplan.procs import map_chunks
 
 out = Path(sys.argv[1])
 

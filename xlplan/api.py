@@ -22,7 +22,7 @@ from .schema.columns import ACTION_PLAN, OTHER, RISK_REGISTER, SCORECARD
 from .schema.markers import financial_year_of_sheet
 from .checks.actions import duplicate_refs, validate_actions, validate_required_columns
 
-from . import __version__
+from . import __version__, procs
 
 
 @dataclass
@@ -107,6 +107,8 @@ def read_submission(path: str | Path, programme: Programme | None = None, *,
     if raw is not None:
         try:
             _read_sheets(raw, programme, info, issues, tables)
+        except MemoryError:  # the file is too big for this run, not unreadable: the caller says
+            raise
         except Exception as exc:  # a reader bug must cost one file, never the whole merge
             info.status = "failed"
             issues.append(at("unreadable-file", f"xlplan could not read this workbook "
@@ -226,9 +228,9 @@ def _nothing_read(raw: RawWorkbook, info: FileInfo, issues: list[Issue]) -> None
                      "the rows under the header (and the issues above)", file=raw.display))
 
 
-#: A sheet with at least this many rows has its styles read in a forked child process while
-#: this one normalises its values (on a machine with a second core to run it): the scan costs
-#: far more than the fork.
+#: A sheet with at least this many rows has its styles read in a child process while this one
+#: normalises its values (where :func:`xlplan.procs.start_beside` finds it pays: a second core
+#: and a cheap start): the scan costs far more than the fork.
 BACKGROUND_STYLES_ROWS = 20_000
 
 
@@ -249,13 +251,12 @@ def _formula_cells(raw: RawWorkbook, sheet_name: str, loc, ctx: SheetContext) ->
     if loc.kind == ACTION_PLAN and "rag" in loc.columns:
         args = (raw.path, sheet_name, loc.columns["rag"])
         sheet = next((s for s in raw.sheets if s.name == sheet_name), None)
-        if sheet is not None and len(sheet.rows) >= BACKGROUND_STYLES_ROWS and _can_fork_beside():
-            from .isolate import start_forked
-
-            pending = start_forked(_rag_styles, args)
-            seconds = ctx.programme.limits.file_seconds
-            ctx.pending = lambda: _use_styles(raw, sheet_name, ctx, pending.result(seconds))
-            return
+        if sheet is not None and len(sheet.rows) >= BACKGROUND_STYLES_ROWS:
+            pending = procs.start_beside(_rag_styles, args)
+            if pending is not None:
+                seconds = ctx.programme.limits.file_seconds
+                ctx.pending = lambda: _use_styles(raw, sheet_name, ctx, pending.result(seconds))
+                return
         _use_styles(raw, sheet_name, ctx, _rag_styles(*args))
         return
     _use_styles(raw, sheet_name, ctx, None)
@@ -280,16 +281,6 @@ def _use_styles(raw: RawWorkbook, sheet_name: str, ctx: SheetContext, styles) ->
         from .styles import read_sheet_styles
 
         ctx.formula_cells = read_sheet_styles(raw.path, sheet_name).formulas
-
-
-def _can_fork_beside() -> bool:
-    """A second core, a process safe to fork (:func:`xlplan.parallel.can_fork`), and not
-    already a worker process (whose sibling workers have the other cores)."""
-    import multiprocessing
-
-    from .parallel import available_cores, can_fork
-
-    return available_cores() > 1 and can_fork() and multiprocessing.parent_process() is None
 
 
 def submission_sro(sub: Submission) -> str:
@@ -365,20 +356,19 @@ def read_combined(paths: Iterable[str | Path], programme: Programme | None = Non
     """Read files and folders into one :class:`Result` (the tables of every file, in file
     order) and the extra columns the action plans brought, in order of appearance.
 
-    Folders of many files are read on every core (see :mod:`xlplan.parallel`); ``jobs`` sets
+    Folders of many files are read on every core (see :mod:`xlplan.procs`); ``jobs`` sets
     the number of worker processes (1: read here, one file after another). The result does not
     depend on ``jobs``."""
-    from .parallel import map_chunks, worker_count
-
     programme = programme or load_config()
     items = collect_paths(paths)
-    workers = worker_count(jobs, len(items))
+    workers = procs.worker_count(jobs, len(items))
     if workers <= 1:
         parts = [_read_chunk(programme, items, progress)]
     else:
         parts = []
-        for chunk, part in map_chunks(partial(_read_chunk, programme), items, workers,
-                                      on_broken=partial(_read_chunk, programme, isolate=True)):
+        for chunk, part in procs.map_chunks(partial(_read_chunk, programme), items, workers,
+                                            on_broken=partial(_read_chunk, programme,
+                                                              isolate=True)):
             if progress:
                 for _, display in chunk:
                     progress(display)
@@ -438,18 +428,32 @@ def extra_columns(subs: Iterable[Submission]) -> list[str]:
 def read_bounded(path: Path, programme: Programme, display: str, *,
                  isolate: bool = False) -> Submission:
     """:func:`read_submission`, in a child process bounded in time and memory when the file
-    inflates to more than ``limits.isolate_above_bytes`` (see :mod:`xlplan.isolate`), or
-    always with ``isolate`` (a file that may have crashed a reader)."""
-    from .isolate import declared_size, run_bounded
-
+    inflates to more than ``limits.isolate_above_bytes`` (see :mod:`xlplan.procs`), or
+    always with ``isolate`` (a file that may have crashed a reader). A file that runs out of
+    memory, here or in the child, is set aside as ``too-large`` naming the limit it met."""
     limits = programme.limits
-    if not isolate and declared_size(path) <= limits.isolate_above_bytes:
-        return read_submission(path, programme, display=display)
-    status, payload = run_bounded(partial(read_submission, display=display), (path, programme),
-                                  seconds=limits.file_seconds,
-                                  memory_bytes=limits.file_memory_bytes)
+    if not isolate and procs.declared_size(path) <= limits.isolate_above_bytes:
+        try:
+            return read_submission(path, programme, display=display)
+        except MemoryError:  # a limit the user set (ulimit -v) met in this process
+            limit = procs.memory_limit()
+            return _set_aside(path, display, programme, "memory",
+                              limit // 2**20 if limit else None, in_force=True)
+    status, payload = procs.run_bounded(partial(read_submission, display=display),
+                                        (path, programme), seconds=limits.file_seconds,
+                                        memory_bytes=limits.file_memory_bytes)
     if status == "ok":
         return payload
+    return _set_aside(path, display, programme, status, payload,
+                      in_force=status == "memory" and payload is not None
+                      and payload < limits.file_memory_bytes // 2**20)
+
+
+def _set_aside(path: Path, display: str, programme: Programme, status: str, payload,
+               *, in_force: bool = False) -> Submission:
+    """A file not read: one issue that says why (``status`` of :func:`xlplan.procs.run_bounded`;
+    ``in_force``: the memory it met was a limit of this run's, not the programme's)."""
+    limits = programme.limits
     info = FileInfo(path=display, status="failed")
     try:
         from .reader import file_info
@@ -458,8 +462,13 @@ def read_bounded(path: Path, programme: Programme, display: str, *,
         info.status = "failed"
     except OSError:
         pass
+    megabytes = payload if status == "memory" and isinstance(payload, int) else \
+        limits.file_memory_bytes // 2**20
+    memory = f"reading it needed more than {megabytes:,} MB"
+    if in_force:
+        memory += " (the memory limit this run is under, e.g. ulimit -v)"
     why = {"timeout": f"reading it took longer than {limits.file_seconds:g} s",
-           "memory": f"reading it needed more than {limits.file_memory_bytes // 2**20} MB",
+           "memory": memory,
            "crash": "the reader stopped on it"}.get(status, f"it could not be read ({payload})")
     code = "too-large" if status in ("timeout", "memory", "crash") else "unreadable-file"
     issue = at(code, f"this workbook was set aside: {why}; split it into smaller workbooks or "

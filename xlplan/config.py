@@ -33,7 +33,7 @@ class Limits:
     max_columns: int = 1024
     #: files whose declared uncompressed size is above this are read in a child process ...
     isolate_above_bytes: int = 64 * 2**20
-    #: ... with this deadline and this much memory (see :mod:`xlplan.isolate`).
+    #: ... with this deadline and this much memory (see :mod:`xlplan.procs`).
     file_seconds: float = 120.0
     file_memory_bytes: int = 2048 * 2**20
 

@@ -141,6 +141,8 @@ def read_workbook(path: Path, display: str, programme: Programme
             sheets, hidden = _read_values(path)
             if check.error_sheets:
                 _put_back_errors(path, sheets, check.error_sheets)
+        except MemoryError:  # too big for this run's memory: the caller sets the file aside
+            raise
         except Exception as exc:  # calamine raises its own types; any failure is this file's
             first = _calamine_issue(exc, display)
             sheets = None
