@@ -27,3 +27,283 @@ def test_the_simulation_is_in_force():
     with pytest.raises(ValueError):
         multiprocessing.get_context("fork")
     assert sys.stdout.encoding.lower() in ("cp1252", "utf-8")  # pytest may capture stdout
+
+
+# ---- the portable process layer (what Windows and macOS use), forced here on any system -----
+
+import shutil  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from functools import partial  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import procs_helpers as helpers  # noqa: E402
+from xlplan import procs  # noqa: E402
+from xlplan.api import read_combined  # noqa: E402
+from xlplan.config import load_config  # noqa: E402
+from xlplan.examples import write_examples  # noqa: E402
+
+DEMO = load_config(Path(__file__).resolve().parents[1] / "xlplan" / "data" / "demo.toml")
+
+
+@pytest.fixture
+def portable(monkeypatch):
+    monkeypatch.setenv("XLPLAN_PROCS", "portable")
+    from xlplan.procs import portable as layer
+
+    assert procs.layer() is layer
+    return layer
+
+
+def test_the_layer_is_chosen_by_what_the_system_has():
+    from xlplan.procs import portable, posix_possible
+
+    if SIMULATED or sys.platform in ("win32", "darwin"):
+        assert procs.layer() is portable and not posix_possible()
+    else:
+        assert procs.layer().__name__ == "xlplan.procs.posix"
+
+
+def test_a_spawned_child_is_bounded_in_time_and_memory(portable):
+    start = time.perf_counter()
+    assert procs.run_bounded(helpers.sleep, (30,), seconds=3, memory_bytes=0) == \
+        ("timeout", None)
+    assert time.perf_counter() - start < 15
+    status, megabytes = procs.run_bounded(helpers.grow, (1500,), seconds=60,
+                                          memory_bytes=200 * 2**20)
+    assert (status, megabytes) == ("memory", 200)
+    assert procs.run_bounded(helpers.grow, (20,), seconds=60, memory_bytes=400 * 2**20) == \
+        ("ok", 20 * 2**20)
+    assert procs.run_bounded(helpers.abort, (), seconds=30, memory_bytes=0)[0] == "crash"
+    assert procs.start_beside(helpers.double, (21,)) is None  # styles are read here
+
+
+@pytest.fixture(scope="module")
+def forty(tmp_path_factory):
+    """40 returns (plans, risk registers, scorecards of two months) and a corrupt workbook."""
+    root = tmp_path_factory.mktemp("forty")
+    write_examples(root / "src")
+    files = sorted((root / "src").rglob("*.xlsx"))
+    folder = root / "in"
+    folder.mkdir()
+    for i in range(39):
+        shutil.copy(files[i % len(files)], folder / f"{i:02d} {files[i % len(files)].name}")
+    (folder / "39 broken.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    return folder
+
+
+def _issues(result):
+    return [(i.code, i.severity, i.file, i.sheet, i.cell, i.message) for i in result.issues]
+
+
+def test_a_spawn_pool_reads_exactly_what_one_process_does(forty, portable):
+    one, extras_one = read_combined([forty], DEMO, jobs=1)
+    two, extras_two = read_combined([forty], DEMO, jobs=2)
+    assert len(one.files) == 40 and [f.path for f in two.files] == [f.path for f in one.files]
+    assert [f.status for f in two.files] == [f.status for f in one.files]
+    for attr in ("actions", "risks", "scorecards"):
+        assert len(getattr(one, attr)) > 0
+        assert getattr(two, attr).equals(getattr(one, attr)), attr
+    assert _issues(two) == _issues(one) and extras_two == extras_one
+
+
+def test_a_big_file_is_read_in_a_spawned_child_with_the_same_result(forty, portable):
+    import dataclasses
+
+    tiny = dataclasses.replace(DEMO, limits=dataclasses.replace(DEMO.limits,
+                                                                isolate_above_bytes=1))
+    few = [p for p in sorted(forty.iterdir())[:3]]
+    bounded, _ = read_combined(few, tiny, jobs=1)
+    here, _ = read_combined(few, DEMO, jobs=1)
+    assert [f.status for f in bounded.files] == [f.status for f in here.files] == ["ok"] * 3
+    assert bounded.actions.equals(here.actions) and _issues(bounded) == _issues(here)
+
+
+def test_a_spawned_worker_that_dies_costs_its_chunk_only(portable):
+    items = [(Path(f"{i}"), str(i)) for i in range(40)]
+    got = list(procs.map_chunks(helpers.names_or_exit, items, 2, on_broken=helpers.redo))
+    assert [x for part, _ in got for x in part] == items
+    assert [d for _, res in got for d in res if d != "redo"] == [d for _, d in items]
+    assert any(res[0] == "redo" and any(d == "21" for _, d in part) for part, res in got)
+
+
+_ORPHANS = """
+import sys
+from functools import partial
+from pathlib import Path
+sys.path[:0] = {paths!r}
+import procs_helpers
+from xlplan import procs
+
+if __name__ == "__main__":
+    items = [(Path(str(i)), str(i)) for i in range(8)]
+    for _ in procs.map_chunks(partial(procs_helpers.mark_and_hang, sys.argv[1]), items, 2,
+                              on_broken=lambda c: c):
+        pass
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX's")
+def test_spawned_workers_end_with_their_parent(tmp_path):
+    """A parent killed outright leaves no spawned worker behind (they watch its sentinel)."""
+    script = tmp_path / "orphans.py"
+    script.write_text(_ORPHANS.format(paths=[str(Path(__file__).parent),
+                                             str(Path(__file__).parents[1])]))
+    marks = tmp_path / "pids"
+    marks.mkdir()
+    env = {**os.environ, "XLPLAN_PROCS": "portable"}
+    parent = subprocess.Popen([sys.executable, str(script), str(marks)], env=env)
+    deadline = time.monotonic() + 60
+    while len(list(marks.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = [int(p.name) for p in marks.iterdir()]
+    assert len(workers) == 2
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 15
+    while any(procs.pid_alive(w) and not _zombie(w) for w in workers) and \
+            time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(procs.pid_alive(w) and not _zombie(w) for w in workers)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] == "Z"
+    except OSError:
+        return False
+
+
+# ---- the command as a user runs it: the same results on every system ------------------------
+
+NAME = "Łukasz Wiśniewski"
+
+
+def xlplan(*args: str, env: dict | None = None, timeout: float = 600
+           ) -> subprocess.CompletedProcess:
+    """``xlplan ARGS`` in a new interpreter (under the simulation when this one is), its output
+    redirected to pipes, as a scheduled task or ``> report.txt`` would."""
+    proc = subprocess.run([sys.executable, "-m", "xlplan.cli", *args], capture_output=True,
+                          env={**os.environ, **(env or {})}, timeout=timeout)
+    proc.out, proc.err = proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in proc.err, proc.err
+    return proc
+
+
+def test_a_polish_name_under_a_cp1252_console_is_written_not_a_traceback(tmp_path):
+    from builders import write_plan
+
+    plan = write_plan(tmp_path / f"{NAME}.xlsx", [
+        ["Reduce the backlog", "1. Recruit four nurses", NAME, "X", "", "", "", "On track", "",
+         "Purple"]])
+    proc = xlplan("validate", str(plan), env={"PYTHONIOENCODING": "cp1252"})
+    assert proc.returncode == 1  # the RAG "Purple" is an error
+    assert f"{NAME}.xlsx" in proc.out and "unknown-rag" in proc.out
+    proc = xlplan("validate", str(plan), "--format", "json", env={"PYTHONIOENCODING": "cp1252"})
+    import json
+
+    report = json.loads(proc.out)
+    assert report["files"][0]["path"] == f"{NAME}.xlsx"
+    assert report["files"][0]["sro"] == NAME
+
+
+def test_merge_of_forty_files_in_parallel_gives_the_bytes_of_one_process(forty, tmp_path):
+    out1, out2 = tmp_path / "one.xlsx", tmp_path / "two.xlsx"
+    one = xlplan("merge", str(forty), "-o", str(out1), "--period", "2018-03", "-j", "1")
+    two = xlplan("merge", str(forty), "-o", str(out2), "--period", "2018-03", "-j", "2")
+    assert one.returncode == two.returncode == 1  # the corrupt workbook failed, the rest merged
+    assert "39 of 40 file(s) merged" in two.out and "Failed: 39 broken.xlsx" in two.out
+    assert two.out.replace("two.xlsx", "one.xlsx") == one.out
+    assert out1.read_bytes() == out2.read_bytes()
+    from openpyxl import load_workbook
+
+    wb = load_workbook(out2, read_only=True)
+    submitted = [row[1] for row in wb["Submissions"].iter_rows(min_row=2, values_only=True)]
+    assert sorted(f.name for f in forty.iterdir()) == sorted(
+        s for s in submitted if s and s[:2].isdigit())
+
+
+def test_merge_beside_the_hostile_corpus(tmp_path):
+    """25 hostile files and a 60,000-row plan beside good returns: each bad file is one issue
+    (the zip bomb too-large), the big plan and the good files are merged."""
+    import json
+
+    from hostile import write_corpus
+    from xlplan.examples import write_submissions
+
+    expected = write_corpus(tmp_path / "in")
+    good = write_submissions(tmp_path / "in", period="2018-03")
+    out, report = tmp_path / "out.xlsx", tmp_path / "report.json"
+    proc = xlplan("merge", str(tmp_path / "in"), "-o", str(out), "--period", "2018-03",
+                  "--report-json", str(report))
+    assert proc.returncode == 1 and out.exists()
+    data = json.loads(report.read_text(encoding="utf-8"))
+    status = {f["path"]: f["status"] for f in data["files"]}
+    codes: dict[str, set[str]] = {}
+    for issue in data["issues"]:
+        codes.setdefault(issue["file"], set()).add(issue["code"])
+    for name, code in expected.items():
+        if code is None:
+            assert status[name] in ("ok", "errors"), name
+        else:
+            assert code in codes.get(name, set()), (name, codes.get(name))
+    assert codes["zip-bomb.xlsx"] == {"too-large"}
+    assert status["legit-action-plan.xlsx"] != "failed"
+    assert all(status[p.name] == "ok" for p in good)
+    assert data["summary"]["actions"] >= 60_000 + 65
+
+
+def test_template_from_a_merge_writes_one_workbook_per_sro(forty, tmp_path):
+    from openpyxl import load_workbook
+
+    merged = tmp_path / "merged.xlsx"
+    xlplan("merge", str(forty), "-o", str(merged), "--period", "2018-03")
+    proc = xlplan("template", "--from", str(merged), "-o", str(tmp_path / "send"))
+    assert proc.returncode == 0
+    written = sorted(p.name for p in (tmp_path / "send").iterdir())
+    assert proc.out.startswith(f"{len(written)} template(s) written")
+    assert len(written) >= 5 and all(n.endswith(".xlsx") for n in written)
+    wb = load_workbook(tmp_path / "send" / written[0])
+    assert "Instructions" in wb.sheetnames
+
+
+# ---- under a memory limit the user set (ulimit -v) ----------------------------------------
+
+def _ulimit(kilobytes: int):
+    def apply():
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (kilobytes * 1024, kilobytes * 1024))
+    return apply
+
+
+@pytest.mark.skipif(SIMULATED or sys.platform == "win32", reason="ulimit -v is POSIX's")
+def test_under_ulimit_a_zip_bomb_is_too_large_and_a_big_plan_is_read(tmp_path):
+    """``ulimit -v 1500000; xlplan validate``: the bound never asks above the limit in force,
+    so the zip bomb keeps its diagnosis and a 100,000-row plan is read, or set aside as
+    too-large naming the limit, never 'unreadable'."""
+    import json
+
+    from hostile import legit_plan, zip_bomb
+
+    (tmp_path / "zip-bomb.xlsx").write_bytes(zip_bomb())
+    legit_plan(tmp_path / "plan.xlsx", rows=100_000)
+    proc = subprocess.run([sys.executable, "-m", "xlplan.cli", "validate", str(tmp_path),
+                           "--format", "json"], capture_output=True, text=True, timeout=600,
+                          preexec_fn=_ulimit(1_500_000))
+    assert "Traceback" not in proc.stderr, proc.stderr
+    report = json.loads(proc.stdout)
+    by_file: dict[str, list] = {}
+    for issue in report["issues"]:
+        by_file.setdefault(issue["file"], []).append(issue)
+    assert [i["code"] for i in by_file["zip-bomb.xlsx"]] == ["too-large"]
+    assert "unreadable-file" not in {i["code"] for i in by_file.get("plan.xlsx", [])}
+    plan = next(f for f in report["files"] if f["path"] == "plan.xlsx")
+    if plan["status"] == "failed":
+        message = by_file["plan.xlsx"][0]["message"]
+        assert by_file["plan.xlsx"][0]["code"] == "too-large" and " MB" in message
+    else:
+        assert plan["rows"] >= 100_000

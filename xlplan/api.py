@@ -230,7 +230,7 @@ def _nothing_read(raw: RawWorkbook, info: FileInfo, issues: list[Issue]) -> None
 
 #: A sheet with at least this many rows has its styles read in a child process while this one
 #: normalises its values (where :func:`xlplan.procs.start_beside` finds it pays: a second core
-#: and a cheap start): the scan costs far more than the fork.
+#: and a cheap start): the scan costs far more than starting the child.
 BACKGROUND_STYLES_ROWS = 20_000
 
 

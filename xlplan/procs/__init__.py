@@ -33,7 +33,8 @@ __all__ = ["MAX_JOBS", "Item", "Pending", "available_cores", "can_run_beside", "
            "memory_limit", "pid_alive", "run_bounded", "start_beside", "worker_count"]
 
 
-def _posix_possible() -> bool:
+def posix_possible() -> bool:
+    """Whether the fork layer can run here: fork, RLIMIT_AS, and not macOS or Windows."""
     if sys.platform in ("win32", "darwin"):  # macOS: fork is unsafe with its system libraries
         return False
     if "fork" not in multiprocessing.get_all_start_methods():
@@ -48,7 +49,7 @@ def _posix_possible() -> bool:
 def layer() -> ModuleType:
     """The process layer for this system (``XLPLAN_PROCS`` may force one)."""
     forced = os.environ.get("XLPLAN_PROCS", "").strip().lower()
-    if forced != "portable" and _posix_possible():
+    if forced != "portable" and posix_possible():
         from . import posix
 
         return posix

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import resource
 import sys
 import threading
 from typing import Any, Callable, Iterator, Sequence
+
+try:  # importable everywhere (tools list every module); used only where fork is
+    import resource
+except ImportError:  # pragma: no cover - Windows
+    resource = None  # type: ignore[assignment]
 
 from .common import Item, MAX_JOBS, Pending, available_cores, in_worker, pool_map, start_child, \
     wait_child
