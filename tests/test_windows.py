@@ -43,7 +43,7 @@ import procs_helpers as helpers  # noqa: E402
 from xlplan import procs  # noqa: E402
 from xlplan.api import read_combined  # noqa: E402
 from xlplan.config import load_config  # noqa: E402
-from xlplan.examples import write_examples  # noqa: E402
+from xlplan.demo import write_examples  # noqa: E402
 
 DEMO = load_config(Path(__file__).resolve().parents[1] / "xlplan" / "data" / "demo.toml")
 
@@ -232,7 +232,7 @@ def test_merge_beside_the_hostile_corpus(tmp_path):
     import json
 
     from hostile import write_corpus
-    from xlplan.examples import write_submissions
+    from xlplan.demo.plan import write_submissions
 
     expected = write_corpus(tmp_path / "in")
     good = write_submissions(tmp_path / "in", period="2018-03")
