@@ -308,3 +308,213 @@ def test_under_ulimit_a_zip_bomb_is_too_large_and_a_big_plan_is_read(tmp_path):
         assert by_file["plan.xlsx"][0]["code"] == "too-large" and " MB" in message
     else:
         assert plan["rows"] >= 100_000
+
+
+# ---- text in: programme files as Windows editors save them --------------------------------
+
+PROGRAMME = f'[programme]\nname = "Gwent care programme"\nexpected_sros = ["{NAME}", "Zoë Hart"]\n'
+
+
+@pytest.mark.parametrize("encoding,bom", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"),
+                                          ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"),
+                                          ("utf-16-le", b"")])
+def test_a_programme_file_saved_by_notepad_is_read(tmp_path, encoding, bom):
+    path = tmp_path / "programme.toml"
+    path.write_bytes(bom + PROGRAMME.encode(encoding))
+    programme = load_config(path)
+    assert programme.name == "Gwent care programme"
+    assert programme.expected_sros == (NAME, "Zoë Hart")
+
+
+def test_an_ansi_programme_file_is_refused_in_one_sentence(tmp_path):
+    path = tmp_path / "programme.toml"
+    path.write_bytes(PROGRAMME.replace(NAME, "Ann James").encode("cp1252"))  # Zoë in ANSI
+    proc = xlplan("validate", str(path), "--config", str(path))
+    assert proc.returncode == 2 and proc.out == ""
+    message = proc.err.strip()
+    assert message.count("\n") == 0 and "ANSI (Windows-1252), not UTF-8" in message
+    assert "line 3" in message and "Encoding to UTF-8" in message
+
+
+# ---- files out: temporary files, held files, names ----------------------------------------
+
+_KILL_MID_WRITE = """
+import os, signal, sys
+import xlsxwriter
+from xlplan.cli import main
+
+real_close = xlsxwriter.Workbook.close
+
+def close(self):  # the workbook's parts are on disk: the run is killed before the rename
+    real_close(self)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+xlsxwriter.Workbook.close = close
+main.main(sys.argv[1:], prog_name="xlplan")
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX's")
+def test_a_merge_killed_mid_write_leaves_nothing_after_the_next_merge(forty, tmp_path):
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    (out_dir / "notes.txt").write_text("the coordinator's notes", encoding="utf-8")
+    out = out_dir / "Consolidated 2018-03.xlsx"
+    args = ["merge", str(forty), "-o", str(out), "--period", "2018-03"]
+    killed = subprocess.run([sys.executable, "-c", _KILL_MID_WRITE, *args], capture_output=True)
+    assert killed.returncode == -signal.SIGKILL
+    left = sorted(p.name for p in out_dir.iterdir())
+    assert len(left) > 1 and not out.exists()  # the killed run's temporary file is there
+    proc = xlplan(*args)
+    assert proc.returncode == 1
+    assert sorted(p.name for p in out_dir.iterdir()) == ["Consolidated 2018-03.xlsx", "notes.txt"]
+
+
+def test_another_runs_temporary_files_are_left_alone(tmp_path):
+    """A temporary file whose process still runs (another merge writing to the same folder)
+    is not touched; one whose process has ended is removed."""
+    from xlplan import atomic
+
+    live = tmp_path / f".xl~{os.getppid()}~abcdef.tmp"
+    live.write_bytes(b"half a workbook")
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True)
+    dead = tmp_path / f".xl~{int(done.stdout)}~abcdef"
+    dead.mkdir()
+    (dead / "tmp1234").write_bytes(b"parts")
+    mine = atomic.temp_file(tmp_path)
+    assert live.exists() and not dead.exists() and mine.exists()
+
+
+def test_a_long_output_path_keeps_its_temporary_paths_under_260(tmp_path, monkeypatch):
+    """The parts' folder moves to the system's temporary folder when beside the target it
+    would pass Windows' 260 characters."""
+    from xlplan import atomic
+
+    made = []
+    real = atomic.temp_dir.__wrapped__
+
+    def spy(near, longest=16):
+        gen = real(near, longest)
+        made.append(path := next(gen))
+        yield path
+        next(gen, None)
+
+    monkeypatch.setattr(atomic, "temp_dir", __import__("contextlib").contextmanager(spy))
+    deep = tmp_path
+    while len(str(deep)) < 220:
+        deep = deep / "Programme Board papers"
+    deep.mkdir(parents=True)
+    out = deep / "Consolidated.xlsx"
+    from xlplan.api import validate
+    from xlplan.merging import merge
+    from xlplan.write import write_consolidated
+
+    assert validate  # noqa: the import above is the API a user calls
+    merged = merge([Path(__file__).resolve().parents[1] / "workbooks" / "examples"],
+                   period="2018-03", config=DEMO)
+    write_consolidated(merged, out)
+    assert out.exists() and len(made) == 1
+    assert len(str(made[0])) + 41 <= atomic.MAX_PATH
+    assert not made[0].exists()
+    assert [p.name for p in deep.iterdir()] == ["Consolidated.xlsx"]
+
+
+def test_a_held_file_is_retried_then_named_in_one_sentence(tmp_path, monkeypatch):
+    from xlplan import atomic
+
+    target = tmp_path / "Consolidated.xlsx"
+    target.write_bytes(b"last month")
+    src = atomic.temp_file(tmp_path)
+    src.write_bytes(b"this month")
+    calls = []
+    real = os.replace
+
+    def held_twice(a, b):
+        calls.append(b)
+        if len(calls) <= 2:
+            raise PermissionError(13, "The process cannot access the file")
+        real(a, b)
+
+    monkeypatch.setattr(os, "replace", held_twice)
+    atomic.replace(src, target)  # OneDrive let go after a moment
+    assert target.read_bytes() == b"this month" and len(calls) == 3
+    monkeypatch.setattr(atomic, "RETRY_FOR", 0.2)
+    monkeypatch.setattr(os, "replace", lambda a, b: (_ for _ in ()).throw(
+        PermissionError(13, "The process cannot access the file")))
+    (tmp_path / "~$Consolidated.xlsx").write_bytes(b"owner")
+    with pytest.raises(atomic.HeldFile) as caught:
+        atomic.replace(target, target)
+    assert caught.value.strerror == ("cannot replace Consolidated.xlsx: it is open in Excel: "
+                                     "close it there, then run again")
+
+
+def test_template_names_the_one_file_open_in_excel_and_writes_the_others(forty, tmp_path):
+    merged = tmp_path / "merged.xlsx"
+    xlplan("merge", str(forty), "-o", str(merged), "--period", "2018-03")
+    send = tmp_path / "send"
+    xlplan("template", "--from", str(merged), "-o", str(send))
+    names = sorted(p.name for p in send.iterdir())
+    held = names[1]
+    (send / f"~${held}").write_bytes(b"owner")  # Excel has it open
+    before = {n: (send / n).stat().st_mtime_ns for n in names}
+    time.sleep(0.05)
+    proc = xlplan("template", "--from", str(merged), "-o", str(send), "--force")
+    assert proc.returncode == 1
+    assert proc.err.strip() == (f"xlplan: not written: {held} is open in Excel: close it "
+                                "there and run again")
+    assert proc.out.startswith(f"{len(names) - 1} template(s) written")
+    after = {n: (send / n).stat().st_mtime_ns for n in names}
+    assert [n for n in names if after[n] == before[n]] == [held]
+
+
+def test_annotate_names_the_one_copy_open_in_excel_and_writes_the_others(forty, tmp_path):
+    notes = tmp_path / "notes"
+    first = xlplan("validate", str(forty), "--annotate", str(notes), "-j", "1")
+    copies = sorted(p.relative_to(notes).as_posix() for p in notes.rglob("*.xlsx"))
+    assert len(copies) > 5
+    held = copies[0]
+    (notes / f"~${held}").write_bytes(b"owner")
+    proc = xlplan("validate", str(forty), "--annotate", str(notes), "-j", "1")
+    assert proc.returncode == first.returncode
+    assert f"not annotated: {held}: {held} is open in Excel: close it there and run again" \
+        in proc.err
+    assert f"Annotated {len(copies) - 1} file(s)" in proc.err
+
+
+def test_row_order_does_not_depend_on_the_file_systems_case_rules(tmp_path):
+    from builders import write_plan
+    from xlplan.api import collect_paths
+
+    for name, sro in (("b plan.xlsx", "Bea Lane"), ("A plan.xlsx", "Al Ray"),
+                      ("a plan.xlsx", "Ann Moss"), ("C plan.xlsx", "Cy Dunn")):
+        (tmp_path / "in").mkdir(exist_ok=True)
+        write_plan(tmp_path / "in" / name, [["Act", "1. Do", sro, "X", "", "", "", "", "",
+                                             "Green"]])
+    names = [d for _, d in collect_paths([tmp_path / "in"])]
+    assert names == ["A plan.xlsx", "C plan.xlsx", "a plan.xlsx", "b plan.xlsx"]
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="names there are Unicode")
+def test_a_file_name_that_is_not_utf8_does_not_stop_the_writer(tmp_path):
+    import json
+
+    from builders import write_plan
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    plan = write_plan(folder / "plan.xlsx", [["Act", "1. Do", NAME, "X", "", "", "", "", "",
+                                              "Green"]])
+    bad = os.fsencode(folder) + b"/Wi\xb6niewski plan.xlsx"  # Latin-2 byte, not UTF-8
+    os.rename(plan, bad)
+    out, report = tmp_path / "out.xlsx", tmp_path / "report.json"
+    proc = xlplan("merge", str(folder), "-o", str(out), "--period", "2018-03",
+                  "--report-json", str(report))
+    assert proc.returncode == 0, proc.err
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert [f.get("name", f["path"]) for f in data["files"]] == ["Wi\ufffdniewski plan.xlsx"]
+    from openpyxl import load_workbook
+
+    wb = load_workbook(out, read_only=True)
+    files = [r[1] for r in wb["Submissions"].iter_rows(min_row=2, values_only=True)]
+    assert "Wi\ufffdniewski plan.xlsx" in files

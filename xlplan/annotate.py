@@ -52,7 +52,6 @@ import math
 import os
 import posixpath
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -61,6 +60,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
+from . import atomic
 from .issues import ERROR, INFO, SEVERITY_ORDER, WARNING, Issue, col_index, col_letter
 
 __all__ = ["AnnotateError", "Annotated", "annotate_all", "annotate_file", "COMMENT_AUTHOR"]
@@ -304,9 +304,9 @@ class _Package:
     def write(self, dst: Path) -> None:
         stamp = self.infos[0].date_time if self.infos else (1980, 1, 1, 0, 0, 0)
         dst.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=dst.suffix, dir=dst.parent)
+        tmp = atomic.temp_file(dst.parent)  # a killed run's is swept by the next
         try:
-            with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w") as out:
+            with open(tmp, "wb") as fh, zipfile.ZipFile(fh, "w") as out:
                 for info in self.infos:
                     if info.filename in self.removed:
                         continue
@@ -323,10 +323,8 @@ class _Package:
                     zi.compress_type = zipfile.ZIP_DEFLATED
                     zi.external_attr = 0o600 << 16
                     out.writestr(zi, data)
-            mask = os.umask(0)
-            os.umask(mask)
-            os.chmod(tmp, 0o666 & ~mask)
-            os.replace(tmp, dst)
+            os.chmod(tmp, atomic.new_file_mode())
+            atomic.replace(tmp, dst)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
@@ -1200,8 +1198,15 @@ def annotate_all(result, files: Iterable[tuple[Path, str]], out_dir: str | os.Pa
             out_dir.mkdir(parents=True, exist_ok=True)
             made_dir = True
         dst = _output_path(out_dir, display, Path(path), taken)
+        app = atomic.open_in(dst) if dst.exists() else None
+        if app:  # one copy open in Excel: named, and the others written
+            written.skipped.append((display, f"{dst.name} is open in {app}: close it there "
+                                    "and run again"))
+            continue
         try:
             written.append(annotate_file(path, dst, issues))
         except AnnotateError as exc:
             written.skipped.append((display, str(exc)))
+        except atomic.HeldFile as exc:
+            written.skipped.append((display, exc.strerror))
     return written

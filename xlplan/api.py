@@ -310,11 +310,27 @@ def collect_paths(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
     out: list[tuple[Path, str]] = []
     for p in map(Path, paths):
         if p.is_dir():
-            for f in sorted(q for q in p.rglob("*") if q.is_file()):
-                out.append(FolderFile((f, display_name(f, p))))
+            # ordered by the names' characters, part by part, on every system (a Windows
+            # path compares without case, so sorting the paths would order a folder
+            # differently there, and so the rows of the consolidated workbook)
+            found = sorted((q for q in p.rglob("*") if q.is_file()),
+                           key=lambda q, root=p: q.relative_to(root).parts)
+            for f in found:
+                out.append(FolderFile((f, printable_name(display_name(f, p)))))
         else:
-            out.append((p, p.name))
+            out.append((p, printable_name(p.name)))
     return out
+
+
+def printable_name(name: str) -> str:
+    """``name`` as it can be written anywhere: a file name that is not valid UTF-8 (possible
+    on Linux, where Python keeps the bad bytes as lone surrogates that no workbook, JSON
+    file or terminal can hold) gets U+FFFD in place of each bad byte."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def read_many(paths: Iterable[str | Path], programme: Programme | None = None, *,

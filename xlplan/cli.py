@@ -207,7 +207,9 @@ def no_workbooks_message(paths) -> str:
 def as_given(files: list[tuple[Path, str]]) -> dict[str, str]:
     """Report name -> the path as the user would type it (the folder they gave, then the
     file's place in it), for the JSON report."""
-    return {display: str(path) for path, display in files}
+    from .api import printable_name
+
+    return {display: printable_name(str(path)) for path, display in files}
 
 
 #: File statuses that make ``merge`` exit 1: a file that could not be read, or whose content
@@ -253,8 +255,6 @@ def unwritable(path: Path) -> str | None:
     """Why ``path`` cannot be written (its folder missing or read-only, the file read-only),
     or None. Checked by creating and removing a scratch file beside it, which works the same
     on every platform (``os.access`` does not see Windows ACLs)."""
-    import tempfile
-
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         return f"the folder {folder} does not exist"
@@ -262,12 +262,13 @@ def unwritable(path: Path) -> str | None:
         return "it is a folder"
     if path.exists() and not os.access(path, os.W_OK):
         return "the file is read-only"
+    from .atomic import temp_file
+
     try:
-        fd, scratch = tempfile.mkstemp(prefix=".xlplan-", dir=folder)
+        scratch = temp_file(folder)  # also sweeps what a run killed mid-write left there
     except OSError as exc:
         return exc.strerror or str(exc)
-    os.close(fd)
-    os.unlink(scratch)
+    scratch.unlink()
     return None
 
 
@@ -513,6 +514,10 @@ def template(source: Path | None, blank: bool, out: Path, period: str | None, fo
         else:
             paths = make_templates(source, out, programme, period=period, overwrite=force)
             click.echo(f"{len(paths)} template(s) written to {out}")
+            for _path, why in getattr(paths, "held", ()):
+                click.echo(f"xlplan: not written: {why}", err=True)
+            if getattr(paths, "held", ()):
+                raise click.exceptions.Exit(EXIT_FOUND)
     except TemplateError as exc:
         raise fail(str(exc)) from None
     except OSError as exc:

@@ -104,6 +104,47 @@ def default_toml() -> str:
     return resources.files("xlplan").joinpath("data/default.toml").read_text(encoding="utf-8")
 
 
+#: Byte-order marks Notepad and other Windows editors write, and the encoding each announces.
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+SAVE_AS_UTF8 = ("open it in Notepad, choose File > Save As, set Encoding to UTF-8 and save it "
+                "again")
+
+
+def decode_toml(raw: bytes, path: Path | str = "") -> str:
+    """The text of a programme file as Windows editors save it: UTF-8 with or without a
+    byte-order mark, or UTF-16 ("Unicode" in Notepad, with or without a mark). ANSI
+    (Windows-1252 and the other code pages) is refused with a :class:`ConfigError` that says
+    how to save the file as UTF-8: the same bytes spell different names in different code
+    pages (a Polish "ś" saved in cp1250 reads as "œ" in cp1252), so guessing would misspell
+    the expected SROs without a word."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            return _decode(raw[len(bom):], encoding, path)
+    if len(raw) >= 4 and raw.count(b"\0") * 3 >= len(raw):  # UTF-16 without a mark
+        even_nul = raw[0::2].count(0) > raw[1::2].count(0)
+        return _decode(raw, "utf-16-be" if even_nul else "utf-16-le", path)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        where = raw[:exc.start].count(b"\n") + 1
+        try:
+            raw.decode("cp1252")
+            found = "ANSI (Windows-1252)"
+        except UnicodeDecodeError:
+            found = "neither UTF-8 nor ANSI"
+        raise ConfigError(f"the programme file {path} is saved as {found}, not UTF-8 (first "
+                          f"such character on line {where}): {SAVE_AS_UTF8}") from None
+
+
+def _decode(raw: bytes, encoding: str, path: Path | str) -> str:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        raise ConfigError(f"the programme file {path} starts as {encoding.upper()} but is not "
+                          f"valid {encoding.upper()} text: {SAVE_AS_UTF8}") from None
+
+
 def load_config(path: str | Path | None = None, overrides: dict | None = None) -> Programme:
     """The programme settings: the bundled default, the TOML file at ``path`` over it."""
     data = tomllib.loads(default_toml())
@@ -111,7 +152,7 @@ def load_config(path: str | Path | None = None, overrides: dict | None = None) -
     if path is not None:
         p = Path(path)
         try:
-            text = p.read_text(encoding="utf-8")
+            text = decode_toml(p.read_bytes(), p)
         except OSError as exc:
             raise ConfigError(f"cannot read the programme file {p}: {exc.strerror or exc}") from None
         try:

@@ -54,12 +54,12 @@ import io
 import math
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from .atomic import HeldFile
 from .config import Programme, load_config
 from .issues import col_letter
 from .schema.rag import CANONICAL_LEVELS, LEVEL_FILL, LEVEL_FONT
@@ -217,19 +217,9 @@ def _coordinator(programme: Programme) -> tuple[str, str]:
 
 
 def _atomic_write(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    from .atomic import write_bytes
+
+    return write_bytes(path, data)
 
 
 # ------------------------------------------------------------------------------ what is written
@@ -1022,10 +1012,34 @@ def make_templates(consolidated: str | os.PathLike, out_dir: str | os.PathLike,
         targets.append((out / f"{name}.xlsx", plan))
     if not overwrite:
         _refuse_to_replace([path for path, _ in targets])
-    written: list[Path] = []
+    written = Templates()
     for path, plan in targets:
-        written.append(_atomic_write(path, template_bytes(plan, programme, month)))
+        held = _held(path)
+        if held is None:
+            try:
+                written.append(_atomic_write(path, template_bytes(plan, programme, month)))
+                continue
+            except HeldFile as exc:
+                held = exc.strerror
+        written.held.append((path, held))
     return written
+
+
+class Templates(list):
+    """The templates written, in order; ``held`` lists those not written because another
+    program had the file open, each with one sentence saying so."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.held: list[tuple[Path, str]] = []
+
+
+def _held(path: Path) -> str | None:
+    """Why ``path`` cannot be replaced now (open in Excel or LibreOffice), or None."""
+    from .atomic import open_in
+
+    app = open_in(path) if path.exists() else None
+    return f"{path.name} is open in {app}: close it there and run again" if app else None
 
 
 def _refuse_to_replace(paths: list[Path]) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import tempfile
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -50,15 +49,6 @@ def save_stable(wb: Workbook, path: Path, when: datetime, title: str) -> Path:
             zinfo.create_system = 3
             zinfo.external_attr = 0o600 << 16
             dst.writestr(zinfo, data)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(out.getvalue())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    from ..atomic import write_bytes
+
+    return write_bytes(path, out.getvalue(), mode=0o644)

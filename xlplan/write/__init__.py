@@ -24,11 +24,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import struct
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from .. import atomic
 from ..consolidated import ACTIONS, action_layout
 from ..issues import Issue, at
 from .actions import write_actions
@@ -243,8 +243,10 @@ def build_workbook(merged, target: str | os.PathLike) -> Formats:
 
     target = os.fspath(target)
     folder = os.path.dirname(os.path.abspath(target))
-    with tempfile.TemporaryDirectory(prefix=".xlplan-", dir=folder,
-                                     ignore_cleanup_errors=True) as tmpdir:
+    # the parts' folder: beside the target, or in the system's when a long path would pass
+    # Windows' limit (xlsxwriter's names there, and a check folder in it, take ~40 characters)
+    with atomic.temp_dir(folder, longest=40) as tmpdir:
+        tmpdir = str(tmpdir)
         options = {k: v for k, v in WORKBOOK_OPTIONS.items() if k != "in_memory"}
         wb = xlsxwriter.Workbook(target, {**options, "tmpdir": tmpdir})
         wb.worksheet_class = Sheet  # every sheet: formulas prepared at speed (see formats)
@@ -329,13 +331,10 @@ def write_consolidated(merged, path: str | os.PathLike, *,
     _check_target(path, inputs)
     folder = path.parent
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=".xlsx.tmp",
-                                        dir=folder)
+        tmp = atomic.temp_file(folder)  # .xl~<pid>~<random>.tmp: a killed run's is swept
     except OSError as exc:
         raise OutputError(f"cannot write in the folder {folder}: "
                           f"{exc.strerror or exc}") from None
-    os.close(fd)
-    tmp = Path(tmp_name)
     try:
         try:
             fmts = build_workbook(merged, tmp)
@@ -347,7 +346,9 @@ def write_consolidated(merged, path: str | os.PathLike, *,
             raise
         os.chmod(tmp, _file_mode(path))
         try:
-            os.replace(tmp, path)
+            atomic.replace(tmp, path)
+        except atomic.HeldFile as exc:
+            raise OutputError(exc.strerror) from None
         except OSError as exc:
             raise OutputError(f"cannot replace {path} (is it open in Excel? close it first): "
                               f"{exc.strerror or exc}") from None
