@@ -85,6 +85,8 @@ def sweep(folder: str | os.PathLike) -> list[Path]:
         return removed
     for entry in entries:
         pid = _owner(entry.name)
+        if pid is None and not _legacy(entry.name):
+            continue  # not a temporary name of ours: never looked at further
         try:
             age = now - entry.stat(follow_symlinks=False).st_mtime
         except OSError:
@@ -100,11 +102,23 @@ def sweep(folder: str | os.PathLike) -> list[Path]:
     return removed
 
 
+#: Folders this process has swept already (once is enough: what it leaves, it removes).
+_SWEPT: set[str] = set()
+
+
+def sweep_once(folder: str | os.PathLike) -> None:
+    """:func:`sweep` ``folder``, the first time this process writes there."""
+    key = os.path.abspath(folder)
+    if key not in _SWEPT:
+        _SWEPT.add(key)
+        sweep(folder)
+
+
 def temp_file(folder: str | os.PathLike, suffix: str = ".tmp") -> Path:
-    """A new empty temporary file in ``folder`` (after sweeping the folder), named so that a
+    """A new empty temporary file in ``folder`` (the folder swept first), named so that a
     later run can tell it was ours."""
     folder = Path(folder)
-    sweep(folder)
+    sweep_once(folder)
     for _ in range(100):
         path = folder / _name(suffix)
         try:
@@ -126,7 +140,7 @@ def temp_dir(near: str | os.PathLike, longest: int = 16) -> Iterator[Path]:
     base = near
     if len(str(near.resolve())) + 1 + len(_name()) + 1 + longest > MAX_PATH:
         base = Path(tempfile.gettempdir())
-    sweep(base)
+    sweep_once(base)
     path = base / _name()
     path.mkdir(mode=0o700)
     try:
