@@ -9,7 +9,6 @@ libraries are imported only here, so the command line starts fast.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from .read import PackError, read_board
@@ -33,16 +32,16 @@ def write_pack(workbook: str | os.PathLike, out: str | os.PathLike) -> Path:
     if Path(workbook).resolve() == out.resolve():
         raise PackError("the pack would overwrite the workbook: choose another name")
     board = read_board(workbook)
+    from .. import atomic
+
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.stem[:40]}.", suffix=".pdf.tmp",
-                                   dir=out.parent)
+        tmp = str(atomic.temp_file(out.parent))  # a killed run's is swept by the next
     except OSError as exc:
         raise PackError(f"cannot write in the folder {out.parent}: "
                         f"{exc.strerror or exc}") from None
-    os.close(fd)
     try:
         draw_pack(board, tmp)
-        os.replace(tmp, out)
+        atomic.replace(tmp, out)
     except OSError as exc:
         raise PackError(f"cannot write {out}: {exc.strerror or exc}") from None
     finally:
