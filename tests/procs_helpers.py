@@ -27,8 +27,11 @@ def double(x):
 
 
 def names_or_exit(chunk):
-    """A chunk's names, or the worker's death when the chunk holds '21'."""
-    if any(d == "21" for _, d in chunk):
+    """A chunk's names, or the worker's death when a worker is given the chunk holding '21'
+    (the parent, which reads chunks too in the portable layer, reads it)."""
+    import multiprocessing
+
+    if any(d == "21" for _, d in chunk) and multiprocessing.parent_process() is not None:
         os._exit(3)
     return [d for _, d in chunk]
 

@@ -122,11 +122,13 @@ def test_a_big_file_is_read_in_a_spawned_child_with_the_same_result(forty, porta
 
 
 def test_a_spawned_worker_that_dies_costs_its_chunk_only(portable):
-    items = [(Path(f"{i}"), str(i)) for i in range(40)]
-    got = list(procs.map_chunks(helpers.names_or_exit, items, 2, on_broken=helpers.redo))
+    items = [(Path(f"{i}"), str(i)) for i in range(400)]
+    got = list(procs.map_chunks(helpers.names_or_exit, items, 3, on_broken=helpers.redo))
     assert [x for part, _ in got for x in part] == items
     assert [d for _, res in got for d in res if d != "redo"] == [d for _, d in items]
+    # the chunk holding '21' is near the front: a worker takes it, dies, and it is redone
     assert any(res[0] == "redo" and any(d == "21" for _, d in part) for part, res in got)
+    assert got[-1][1][0] != "redo"  # the parent read the end of the folder itself
 
 
 _ORPHANS = """

@@ -119,24 +119,36 @@ def _start_worker(chunk_fn: Callable, die_with_parent: Callable[[], None]) -> No
 
 
 def pool_map(ctx, chunk_fn: Callable[[list[Item]], object], items: Sequence[Item], workers: int,
-             *, on_broken: Callable[[list[Item]], object], die_with_parent: Callable[[], None]
-             ) -> Iterator[tuple[list[Item], object]]:
+             *, on_broken: Callable[[list[Item]], object], die_with_parent: Callable[[], None],
+             parent_helps: bool = False) -> Iterator[tuple[list[Item], object]]:
     """``(chunk, chunk_fn(chunk))`` for consecutive chunks of ``items``, in order, computed by
     ``workers`` processes of ``ctx``. Chunks whose worker died are given to ``on_broken``
     instead, in this process. On Ctrl-C (or any error while waiting) the workers are stopped at
-    once."""
+    once.
+
+    ``parent_helps``: this process reads too, from the end of the folder, whenever the next
+    chunk in order is not ready: with workers that take a second to start (spawned), the
+    folder is read no slower than by this process alone, and ``workers`` - 1 are started."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     parts = chunks(items, workers)
     done = 0
-    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_start_worker,
+    local: dict[int, object] = {}  # chunks this process read itself
+    pool = ProcessPoolExecutor(max(1, workers - 1) if parent_helps else workers,
+                               mp_context=ctx, initializer=_start_worker,
                                initargs=(chunk_fn, die_with_parent))
     try:
         futures = [pool.submit(_run_chunk, part) for part in parts]
         try:
-            for part, future in zip(parts, futures):
-                result = future.result()
+            for i, (part, future) in enumerate(zip(parts, futures)):
+                while parent_helps and i not in local and not future.done():
+                    last = next((k for k in range(len(parts) - 1, i - 1, -1)
+                                 if k not in local and futures[k].cancel()), None)
+                    if last is None:
+                        break  # every chunk left is with a worker already: wait for it
+                    local[last] = chunk_fn(parts[last])
+                result = local.pop(i) if i in local else future.result()
                 done += 1
                 yield part, result
         except BrokenProcessPool:
@@ -146,8 +158,8 @@ def pool_map(ctx, chunk_fn: Callable[[list[Item]], object], items: Sequence[Item
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    for part in parts[done:]:
-        yield part, on_broken(part)
+    for i in range(done, len(parts)):
+        yield parts[i], local.pop(i) if i in local else on_broken(parts[i])
 
 
 def _stop_workers(pool) -> None:

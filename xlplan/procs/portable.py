@@ -5,7 +5,9 @@ a core on a busy two-core machine to start a reader (measured: spawn 0.2 s, impo
 reader's modules 1.1 s), against a few milliseconds for a fork. So:
 
 * a folder is read on every core only when it is big enough to repay the workers' start
-  (:data:`MIN_FILES`; below it, and for ``jobs=1``, it is read in this process);
+  (:data:`MIN_FILES`; below it, and for ``jobs=1``, it is read in this process), and this
+  process reads too while the workers start (from the end of the folder; ``jobs`` counts it),
+  so a pool is never slower than this process alone;
 * a file too big to trust is still read in a child with a deadline, and with a memory bound
   kept by a watchdog thread in the child (there is no ``RLIMIT_AS`` on Windows);
 * a big sheet's styles are read in this process: a spawned child would cost more than the
@@ -47,10 +49,11 @@ def worker_count(jobs: int | None, n_items: int) -> int:
 
 def map_chunks(chunk_fn: Callable[[list[Item]], object], items: Sequence[Item], workers: int,
                *, on_broken: Callable[[list[Item]], object]) -> Iterator[tuple[list[Item], object]]:
-    """See :func:`xlplan.procs.map_chunks`: spawned workers, ``chunk_fn`` pickled to each once
-    (it must be a module-level function or a ``functools.partial`` of one)."""
+    """See :func:`xlplan.procs.map_chunks`: ``workers`` - 1 spawned workers and this process,
+    ``chunk_fn`` pickled to each worker once (it must be a module-level function or a
+    ``functools.partial`` of one)."""
     return pool_map(_context(), chunk_fn, items, workers, on_broken=on_broken,
-                    die_with_parent=die_with_parent)
+                    die_with_parent=die_with_parent, parent_helps=True)
 
 
 def die_with_parent() -> None:
