@@ -286,9 +286,6 @@ def test_invalid_toml_is_a_config_error_naming_the_file_and_line(tmp_path):
     assert "line 3" in str(err.value)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a programme file saved by a Windows editor is "
-                   "refused: UTF-8 with a byte-order mark reads as 'not valid TOML', UTF-16 "
-                   "raises a bare UnicodeDecodeError")
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
 def test_a_programme_file_saved_by_a_windows_editor(tmp_path, encoding):
     path = tmp_path / "programme.toml"
