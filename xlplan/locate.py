@@ -296,8 +296,9 @@ def _qualifies(found: dict[str, int], kind: str) -> bool:
     return len(found) >= schema.min_columns and any(n in found for n in schema.identify_any)
 
 
-def _candidates(sheet: RawSheet, programme: Programme):
-    """Every (kind, Reading) of the first rows that could be the sheet's header."""
+def _candidates(sheet: RawSheet, programme: Programme, floor=lambda: 0):
+    """Every (kind, Reading) of the first rows that could be the sheet's header and could
+    score at least ``floor()`` (the best score so far)."""
     limit = min(len(sheet.rows), HEADER_SEARCH_ROWS)
     merges = _horizontal_merges(sheet, limit)
     tops = _vertical_tops(sheet, limit)
@@ -312,6 +313,10 @@ def _candidates(sheet: RawSheet, programme: Programme):
                 continue
             keys = {c: header_key(v) for c, v in labels.items()}
             keys = {c: k for c, k in keys.items() if k}
+            # A column scores at most 2 (an alias): a reading with too few labels to reach
+            # the best score so far cannot win, and is not matched at all.
+            if 2 * len(keys) < floor():
+                continue
             labels = {c: labels[c] for c in keys}
             for kind, table in tables.items():
                 found, guessed, score = _match(labels, subs, kind, table, keys)
@@ -322,7 +327,8 @@ def locate(sheet: RawSheet, programme: Programme) -> Located | None:
     """The best header row and kind for a sheet, or None when no row looks like a header."""
     best: tuple[tuple, str, Reading] | None = None
     shapes: dict[int, int] = {}
-    for kind, reading in _candidates(sheet, programme):
+    for kind, reading in _candidates(sheet, programme,
+                                     lambda: best[0][0] if best is not None else 0):
         if not _qualifies(reading.found, kind):
             continue
         if best is not None and reading.score < best[0][0]:

@@ -9,6 +9,7 @@ description should include ...)" -> "description of risk").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 ACTION_PLAN, RISK_REGISTER, SCORECARD, OTHER = "action_plan", "risk_register", "scorecard", "other"
@@ -56,9 +57,20 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 def header_key(text: object) -> str:
     """Fold a header cell for matching (see module docstring)."""
-    s = _TAGS.sub(" ", str(text)).lower().replace("&", " and ")
+    if text.__class__ is str:
+        return _folded(text)
+    return _fold(str(text))
+
+
+def _fold(text: str) -> str:
+    s = _TAGS.sub(" ", text).lower().replace("&", " and ")
     s = _PARENS.sub(" ", s)
     return _NON_ALNUM.sub(" ", s).strip()
+
+
+# Every row near the top of every sheet is tried as a header, and the same few header and
+# banner texts recur across a folder's files: each text is folded once (bounded).
+_folded = lru_cache(maxsize=8192)(_fold)
 
 
 ACTION_PLAN_SCHEMA = SheetSchema(
