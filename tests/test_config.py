@@ -314,17 +314,12 @@ def test_a_level_off_the_scale_says_to_relabel_instead(tmp_path):
         load(tmp_path, '[rag]\nlevels = ["Complete", "Blue"]\n')
 
 
-@pytest.mark.xfail(strict=True, reason="bug: ConfigError messages for bad values name the key "
-                   "but not the programme file they are in")
 def test_a_bad_value_message_names_the_file(tmp_path):
     path = programme_file(tmp_path, "[programme]\nfinancial_year_start_month = 13\n")
     with pytest.raises(ConfigError, match=path.name):
         load_config(path)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a value that is not a number where one is expected "
-                   "raises a bare ValueError from int()/float() (a traceback from the command "
-                   "line), not a ConfigError naming the key")
 @pytest.mark.parametrize("text, key", [
     ('[programme]\nfinancial_year_start_month = "April"', "financial_year_start_month"),
     ('[programme]\nfinancial_year = "2018-19"', "financial_year"),
@@ -335,8 +330,6 @@ def test_a_value_that_is_not_a_number_is_a_config_error(tmp_path, text, key):
         load(tmp_path, text + "\n")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: expected_sros written as one string instead of a "
-                   "list is read letter by letter, one expected SRO per character")
 def test_expected_sros_as_one_string_is_not_split_into_letters(tmp_path):
     try:
         prog = load(tmp_path, '[programme]\nexpected_sros = "Jo Beer"\n')
@@ -353,22 +346,19 @@ def test_expected_sros_as_one_string_is_not_split_into_letters(tmp_path):
     ('bands = [{name = "Low", max = 25, rag = "Purple"}]', "colour"),
 ])
 def test_a_bad_risk_setting_is_refused_with_a_sentence_naming_it(tmp_path, text, words):
-    # Today the [risk] table is checked when the matrix is first used (a risk register is read).
-    prog = load(tmp_path, "[risk]\n" + text + "\n")
-    with pytest.raises(ValueError, match=words):
-        prog.risk_matrix
+    # The [risk] table is checked when the file is loaded, not when a risk register is read.
+    with pytest.raises(ValueError, match=words) as err:
+        load(tmp_path, "[risk]\n" + text + "\n")
+    assert isinstance(err.value, ConfigError) and "programme.toml: [risk" in str(err.value)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a bad [risk] setting is only found when a risk "
-                   "register is read, where it is reported as that workbook being unreadable; "
-                   "it should be a ConfigError when the programme file is loaded")
 def test_a_bad_risk_setting_is_a_config_error_when_the_file_is_loaded(tmp_path):
     with pytest.raises(ConfigError, match="appetite"):
         load(tmp_path, '[risk]\nappetite = "high"\n')
 
 
 # ---------------------------------------------------------------------------------------------
-# Unknown keys (today: ignored, kept in ``raw``; only [risk] names its unknown keys)
+# Unknown keys (ignored, kept in ``raw``; only [risk] names its unknown keys)
 # ---------------------------------------------------------------------------------------------
 
 def test_unknown_tables_and_keys_are_ignored_and_kept_in_raw(tmp_path):
@@ -383,10 +373,9 @@ name = "Typo table"
     assert prog.raw["programm"] == {"name": "Typo table"}
 
 
-def test_an_unknown_risk_key_is_named_when_the_matrix_is_used(tmp_path):
-    prog = load(tmp_path, "[risk]\nlikelyhood = [1, 4]\n")
+def test_an_unknown_risk_key_is_named_when_the_file_is_loaded(tmp_path):
     with pytest.raises(ValueError, match="likelyhood"):
-        prog.risk_matrix
+        load(tmp_path, "[risk]\nlikelyhood = [1, 4]\n")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -405,3 +394,129 @@ def test_the_command_line_reports_a_bad_programme_file_in_one_sentence(tmp_path,
     assert res.exception is None or isinstance(res.exception, SystemExit)
     assert "Traceback" not in res.output
     assert res.output.startswith("xlplan: ") and len(res.output.strip().splitlines()) == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Every value is checked against the settings table when the file is loaded
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, named, value", [
+    ('[programme]\nfinancial_year_start_month = "April"', "[programme] financial_year_start_month",
+     "'April'"),
+    ("[programme]\nfinancial_year_start_month = 4.5", "[programme] financial_year_start_month",
+     "4.5"),
+    ('[programme]\nfinancial_year = "2018-19"', "[programme] financial_year", "'2018-19'"),
+    ("[programme]\nname = 12", "[programme] name", "12"),
+    ('[programme]\nexpected_sros = "Jo Beer"', "[programme] expected_sros", "'Jo Beer'"),
+    ('[programme]\nexpected_sros = ["Jo Beer", 7]', "[programme] expected_sros", "7"),
+    ('[programme]\ntoday = "yesterday"', "[programme] today", "'yesterday'"),
+    ('[headers]\nsro = "Steward"', "[headers] sro", "'Steward'"),
+    ('[headers]\nsor = ["Steward"]', "[headers] sor", "sro"),
+    ('[rag.labels]\n"Purple" = "Violet"', '[rag.labels] Purple', "Amber/Green"),
+    ('[rag.labels]\n"Amber/Green" = 3', '[rag.labels] "Amber/Green"', "3"),
+    ('[rag.aliases]\n"Red" = "Critical"', '[rag.aliases] Red', "'Critical'"),
+    ("[limits]\nmax_rows = 0", "[limits] max_rows", "0"),
+    ('[limits]\nmax_rows = "lots"', "[limits] max_rows", "'lots'"),
+    ("[limits]\nmax_file_mb = -1", "[limits] max_file_mb", "-1"),
+    ('[limits]\nfile_seconds = "2 minutes"', "[limits] file_seconds", "'2 minutes'"),
+    ('[risk]\nappetite = "high"', "[risk] appetite", "'high'"),
+    ("[risk]\nlikelihood = [5, 1]", "[risk] likelihood", "[5, 1]"),
+    ("[risk]\nprobability = [0.2, 0.4, 0.6]", "[risk] probability", "[0.2, 0.4, 0.6]"),
+    ('[risk]\nrefs = "everyone"', "[risk] refs", "everyone"),
+    ("[risk.words]\nTolerable = 9", "[risk.words] Tolerable", "9"),
+    ('[risk.words]\nTolerable = "high"', "[risk.words] Tolerable", "'high'"),
+    ('[risk]\nwords = ["high"]', "[risk] words", "['high']"),
+    ('[scorecard]\nstrategies = "Start well"', "[scorecard] strategies", "'Start well'"),
+    ('programme = "York"', "[programme] must be a table", "'York'"),
+])
+def test_a_bad_value_is_one_sentence_naming_the_file_table_key_and_value(tmp_path, text, named,
+                                                                          value):
+    path = programme_file(tmp_path, text + "\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    message = str(err.value)
+    assert message.startswith(f"the programme file {path}: {named}"), message
+    assert value in message and "\n" not in message
+
+
+def test_the_sentence_says_what_the_value_must_be(tmp_path):
+    with pytest.raises(ConfigError) as err:
+        load(tmp_path, '[programme]\nfinancial_year_start_month = "April"\n')
+    assert "must be a whole number from 1 to 12, like 4 (April), not 'April'" in str(err.value)
+    with pytest.raises(ConfigError) as err:
+        load(tmp_path, '[programme]\nexpected_sros = "Jo Beer"\n')
+    assert 'like ["Jo Beer", "Ann James"]' in str(err.value)
+
+
+def test_every_problem_in_a_file_is_reported_at_once(tmp_path):
+    with pytest.raises(ConfigError) as err:
+        load(tmp_path, '[programme]\nfinancial_year = "2018-19"\n[limits]\nmax_rows = "lots"\n')
+    assert "financial_year" in str(err.value) and "max_rows" in str(err.value)
+
+
+def test_a_header_spelling_given_as_one_string_is_not_read_letter_by_letter(tmp_path):
+    # Before the table, "Steward" became seven one-letter spellings of the SRO column.
+    with pytest.raises(ConfigError, match=r"\[headers\] sro must be a list"):
+        load(tmp_path, '[headers]\nsro = "Steward"\n')
+
+
+def test_a_bad_override_is_blamed_on_the_settings_given_in_code(tmp_path):
+    path = programme_file(tmp_path, '[programme]\nname = "From file"\n')
+    with pytest.raises(ConfigError, match="with the settings given in code: "
+                                          r"\[programme\] financial_year_start_month"):
+        load_config(path, overrides={"programme": {"financial_year_start_month": 0}})
+    with pytest.raises(ConfigError, match=r"the programme settings \(built-in defaults"):
+        load_config(overrides={"limits": {"max_rows": -5}})
+
+
+def test_the_settings_table_covers_every_key_of_the_bundled_files():
+    from xlplan.schema.settings import SETTINGS, problems
+
+    listed = {(s.table, s.key) for s in SETTINGS}
+    for name in ("default.toml", "demo.toml"):
+        data = tomllib.loads((ROOT / "xlplan" / "data" / name).read_text(encoding="utf-8"))
+        assert problems(data) == [], name
+        for table, keys in data.items():
+            for key, value in keys.items():
+                if isinstance(value, dict):
+                    assert (table, key) in listed or f"{table}.{key}" in {s.table for s in
+                                                                          SETTINGS}, (table, key)
+                else:
+                    assert (table, key) in listed or (table, "*") in listed, (table, key)
+
+
+def test_the_documented_risk_words_and_refs_are_accepted(tmp_path):
+    prog = load(tmp_path, '[risk]\nrefs = "programme"\nprobability = [0.1, 0.3, 0.5, 0.7]\n'
+                          '[risk.words]\n"Tolerable" = 2\n')
+    assert prog.refs_programme_wide
+    assert prog.rating_words.word_step("tolerable") == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# The command line: validate and merge refuse a bad file in one sentence, exit 2
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("command", ["validate", "merge"])
+@pytest.mark.parametrize("text, named", [
+    ('[programme]\nfinancial_year_start_month = "April"\n',
+     "[programme] financial_year_start_month"),
+    ('[programme]\nexpected_sros = "Jo Beer"\n', "[programme] expected_sros"),
+    ('[risk]\nappetite = "high"\n', "[risk] appetite"),
+    ('[risk.words]\nHigh = 9\n', "[risk.words] High"),
+    ("[limits]\nmax_rows = 0\n", "[limits] max_rows"),
+])
+def test_validate_and_merge_print_the_sentence_and_exit_2(tmp_path, command, text, named):
+    bad = programme_file(tmp_path, text, name="bad.toml")
+    folder = tmp_path / "in"
+    write_plan(folder / "a.xlsx", ODD_ROWS, header=ODD_HEADER)
+    out = tmp_path / "out.xlsx"
+    args = [command, "--config", str(bad), str(folder)]
+    if command == "merge":
+        args += ["-o", str(out), "--period", "2018-04"]
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 2, res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+    assert "Traceback" not in res.output
+    lines = res.output.strip().splitlines()
+    assert lines == [f"xlplan: the programme file {bad}: {named}" + lines[0].split(named, 1)[1]]
+    assert not out.exists()

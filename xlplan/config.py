@@ -16,6 +16,7 @@ from typing import Any
 
 from .schema.columns import SCHEMAS, AliasTable
 from .schema.rag import CANONICAL_LEVELS, RagScale
+from .schema.settings import problems
 
 
 class ConfigError(ValueError):
@@ -162,23 +163,50 @@ def load_config(path: str | Path | None = None, overrides: dict | None = None) -
         source = str(p)
     if overrides:
         data = _merge(data, overrides)
+        source = f"{source} with the settings given in code"
     return programme_from_dict(data, source)
 
 
+def check_settings(data: dict, source: str = "") -> None:
+    """Refuse settings that cannot be used, with a :class:`ConfigError` naming where they come
+    from (the file), the table, the key and the value: every key against the table of
+    :mod:`xlplan.schema.settings`, then the ``[risk]`` table's own rules (a matrix whose bands
+    cover it, known words), so that a mistake is found when the file is loaded, not when the
+    first risk register is read."""
+    where = _where(source)
+    found = problems(data)
+    if not found:
+        from .schema.risk import matrix_from_config, ratings_from_config, refs_scope
+
+        risk = data.get("risk")
+        for rule in (matrix_from_config, ratings_from_config, refs_scope):
+            try:
+                rule(risk)
+            except ValueError as exc:
+                text = str(exc)
+                found.append(text if text.startswith("[risk") else f"[risk] {text}")
+                break
+    if found:
+        raise ConfigError(f"{where}: {'; '.join(found)}")
+
+
+def _where(source: str) -> str:
+    """The settings' origin as a message names it: "the programme file plan.toml"."""
+    if not source or source.startswith("built-in defaults"):
+        return f"the programme settings ({source or 'given in code'})"
+    return f"the programme file {source}"
+
+
 def programme_from_dict(data: dict, source: str = "") -> Programme:
+    """The :class:`Programme` of settings already laid over the defaults; refused with a
+    :class:`ConfigError` (see :func:`check_settings`) when a value cannot be used."""
+    check_settings(data, source)
     prog = data.get("programme", {})
     rag = data.get("rag", {})
     levels = tuple(rag.get("levels", CANONICAL_LEVELS))
-    bad = [lv for lv in levels if lv not in CANONICAL_LEVELS]
-    if bad:
-        raise ConfigError(
-            f"[rag] levels: {', '.join(map(repr, bad))} not on the canonical scale "
-            f"({', '.join(CANONICAL_LEVELS)}); relabel levels with [rag.labels] instead")
     labels = tuple((k, str(v)) for k, v in rag.get("labels", {}).items())
     aliases = tuple((k, tuple(map(str, v))) for k, v in rag.get("aliases", {}).items())
     month = int(prog.get("financial_year_start_month", 4))
-    if not 1 <= month <= 12:
-        raise ConfigError(f"[programme] financial_year_start_month must be 1-12, not {month}")
     lim = data.get("limits", {})
     limits = Limits(
         max_file_bytes=int(float(lim.get("max_file_mb", 200)) * 2**20),
@@ -191,12 +219,6 @@ def programme_from_dict(data: dict, source: str = "") -> Programme:
         file_memory_bytes=int(float(lim.get("file_memory_mb", 2048)) * 2**20),
     )
     fy = prog.get("financial_year")
-    try:
-        from .schema.risk import ratings_from_config, refs_scope
-
-        ratings_from_config(data.get("risk")), refs_scope(data.get("risk"))
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from None
     return Programme(
         name=str(prog.get("name", "Partnership improvement programme")),
         financial_year_start_month=month,
