@@ -336,9 +336,13 @@ def locate(sheet: RawSheet, programme: Programme) -> Located | None:
         if reading.row not in shapes:
             shapes[reading.row] = _shape(sheet, reading.row)
         # Higher score; then a run of rows beneath; then a two-row reading of the same row
-        # (its labels say more); then the first row and kind seen.
-        rank = (reading.score, min(shapes[reading.row], 1), reading.group_row is not None)
-        if best is None or rank > best[0]:
+        # (its labels say more); then the first row and kind seen. The two-row preference is
+        # only between readings of one row: a data row over a repeat of the header is no group
+        # row, and taking it for one would move the header down past the rows above it.
+        rank = (reading.score, min(shapes[reading.row], 1))
+        if best is None or rank > best[0] or (
+                rank == best[0] and reading.row == best[2].row
+                and reading.group_row is not None and best[2].group_row is None):
             best = (rank, kind, reading)
     if best is None:  # a scorecard laid out otherwise: period banners, sideways, KPI words
         from .normalise.scorecard_shapes import locate_scorecard

@@ -97,7 +97,7 @@ ACTION_PLAN_SCHEMA = SheetSchema(
                                             "subaction", "sub action s", "milestone", "milestones",
                                             "task", "tasks", "key milestones", "steps"),
                ("milestone", "milestones", "sub action", "step", "steps", "subtask")),
-        Column("sro", "SRO", ("sro", "sros", "lead", "leads", "owner", "action owner",
+        Column("sro", "SRO", ("sro", "sros", "s r o", "lead", "leads", "owner", "action owner",
                               "lead officer", "responsible officer", "senior responsible owner",
                               "accountable lead", "lead s", "responsible", "responsible person",
                               "assigned to", "who", "owner s"),
