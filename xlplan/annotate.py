@@ -61,6 +61,7 @@ from xml.sax.saxutils import escape, quoteattr
 from lxml import etree
 
 from . import atomic
+from .config import Limits
 from .issues import ERROR, INFO, SEVERITY_ORDER, WARNING, Issue, col_index, col_letter
 
 __all__ = ["AnnotateError", "Annotated", "annotate_all", "annotate_file", "COMMENT_AUTHOR"]
@@ -1091,7 +1092,7 @@ def _content_types(pkg: _Package, new_comment_parts: list[str]) -> None:
 
 # ----------------------------------------------------------------------------------- public
 def annotate_file(src: str | os.PathLike, dst: str | os.PathLike,
-                  issues: Iterable[Issue]) -> Path:
+                  issues: Iterable[Issue], limits: Limits | None = None) -> Path:
     """Write a copy of ``src`` at ``dst`` with a comment on every cell an issue points at (see
     the module docstring for where issues without a cell go) and those cells highlighted.
 
@@ -1099,7 +1100,7 @@ def annotate_file(src: str | os.PathLike, dst: str | os.PathLike,
     a workbook that can be annotated safely, or ``dst`` is ``src``; ``OSError`` when ``dst``
     cannot be written.
     """
-    from .safety import Limits, check_package
+    from .safety import check_package
 
     src, dst = Path(src), Path(dst)
     issues = list(issues)
@@ -1109,7 +1110,7 @@ def annotate_file(src: str | os.PathLike, dst: str | os.PathLike,
         same = False
     if same or src.resolve() == dst.resolve():
         raise AnnotateError(f"the annotated copy would overwrite its input {src.name}")
-    check = check_package(src, src.name, Limits())
+    check = check_package(src, src.name, limits or Limits())
     if not check.ok:
         why = "; ".join(i.message for i in check.issues if i.severity == ERROR)
         raise AnnotateError(why or "it failed the safety checks")
@@ -1175,9 +1176,12 @@ def annotate_all(result, files: Iterable[tuple[Path, str]], out_dir: str | os.Pa
     Copies keep the file's name and its place relative to the folder given (a copy that would
     land on its input gets " (annotated)" added). Files that were skipped or could not be
     read are not copied; they are listed, with the reason, in the returned list's
-    ``skipped``. Raises ``OSError`` when ``out_dir`` cannot be written.
+    ``skipped``. Each file is checked against the ``[limits]`` of the programme ``result``
+    was read with. Raises ``OSError`` when ``out_dir`` cannot be written.
     """
     out_dir = Path(out_dir)
+    programme = getattr(result, "programme", None)
+    limits = programme.limits if programme is not None else None
     by_file: dict[str, list[Issue]] = {}
     for issue in result.issues:
         by_file.setdefault(issue.file, []).append(issue)
@@ -1204,7 +1208,7 @@ def annotate_all(result, files: Iterable[tuple[Path, str]], out_dir: str | os.Pa
                                     "and run again"))
             continue
         try:
-            written.append(annotate_file(path, dst, issues))
+            written.append(annotate_file(path, dst, issues, limits))
         except AnnotateError as exc:
             written.skipped.append((display, str(exc)))
         except atomic.HeldFile as exc:

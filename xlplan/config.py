@@ -25,13 +25,28 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Limits:
-    """Safety limits for incoming files (see :mod:`xlplan.safety`)."""
+    """What a workbook may be before xlplan refuses to parse it, and how a large one is read.
 
-    max_file_bytes: int = 200 * 2**20
-    max_uncompressed_bytes: int = 1024 * 2**20
-    max_ratio: float = 100.0
-    max_rows: int = 524_288
-    max_columns: int = 1024
+    The one set of limits for every file xlplan opens: the submissions, last month's
+    consolidated workbook (``--previous``, ``template --from``) and a file to annotate all go
+    through :func:`xlplan.safety.check_package` with the programme's ``[limits]``.
+
+    The defaults leave a wide margin over any real action plan or risk register (a 60,000-row
+    plan is 5-10 MB on disk and unpacks to 7-25 times that) and stay far below what makes
+    python-calamine allocate gigabytes.
+    """
+
+    max_file_bytes: int = 200 * 2**20          # on disk
+    max_uncompressed_bytes: int = 1024 * 2**20  # sum of declared sizes of all members
+    max_ratio: float = 100.0                  # unpacked/on disk; real plans ~5-30:1, bombs 258:1+
+    max_rows: int = 524_288                   # largest row reference / dimension allowed
+    max_columns: int = 1024                   # largest column allowed (1024 = AMJ)
+    max_cells: int = 20_000_000               # rows x columns of the used area (from A1)
+    max_members: int = 10_000                 # zip entries; real workbooks have tens
+    #: The ratio test applies only when the whole package unpacks to more than this: below it
+    #: nothing is big enough to hurt, and a tiny, very regular legitimate file can compress
+    #: unusually well. The cell-reference scan still runs on every sheet whatever the size.
+    ratio_floor_bytes: int = 10 * 2**20
     #: files whose declared uncompressed size is above this are read in a child process ...
     isolate_above_bytes: int = 64 * 2**20
     #: ... with this deadline and this much memory (see :mod:`xlplan.procs`).
@@ -146,6 +161,29 @@ def _decode(raw: bytes, encoding: str, path: Path | str) -> str:
                           f"valid {encoding.upper()} text: {SAVE_AS_UTF8}") from None
 
 
+def _limits(lim: dict[str, Any]) -> Limits:
+    """``[limits]``: sizes in megabytes, the rest as counts and seconds; a key left out keeps
+    the default of :class:`Limits`."""
+    d = Limits()
+
+    def mib(key: str, default: int) -> int:
+        return int(float(lim.get(key, default / 2**20)) * 2**20)
+
+    return Limits(
+        max_file_bytes=mib("max_file_mb", d.max_file_bytes),
+        max_uncompressed_bytes=mib("max_uncompressed_mb", d.max_uncompressed_bytes),
+        max_ratio=float(lim.get("max_ratio", d.max_ratio)),
+        max_rows=int(lim.get("max_rows", d.max_rows)),
+        max_columns=int(lim.get("max_columns", d.max_columns)),
+        max_cells=int(lim.get("max_cells", d.max_cells)),
+        max_members=int(lim.get("max_members", d.max_members)),
+        ratio_floor_bytes=mib("ratio_floor_mb", d.ratio_floor_bytes),
+        isolate_above_bytes=mib("isolate_above_mb", d.isolate_above_bytes),
+        file_seconds=float(lim.get("file_seconds", d.file_seconds)),
+        file_memory_bytes=mib("file_memory_mb", d.file_memory_bytes),
+    )
+
+
 def load_config(path: str | Path | None = None, overrides: dict | None = None) -> Programme:
     """The programme settings: the bundled default, the TOML file at ``path`` over it."""
     data = tomllib.loads(default_toml())
@@ -207,17 +245,7 @@ def programme_from_dict(data: dict, source: str = "") -> Programme:
     labels = tuple((k, str(v)) for k, v in rag.get("labels", {}).items())
     aliases = tuple((k, tuple(map(str, v))) for k, v in rag.get("aliases", {}).items())
     month = int(prog.get("financial_year_start_month", 4))
-    lim = data.get("limits", {})
-    limits = Limits(
-        max_file_bytes=int(float(lim.get("max_file_mb", 200)) * 2**20),
-        max_uncompressed_bytes=int(float(lim.get("max_uncompressed_mb", 1024)) * 2**20),
-        max_ratio=float(lim.get("max_ratio", 100)),
-        max_rows=int(lim.get("max_rows", 524_288)),
-        max_columns=int(lim.get("max_columns", 1024)),
-        isolate_above_bytes=int(float(lim.get("isolate_above_mb", 64)) * 2**20),
-        file_seconds=float(lim.get("file_seconds", 120)),
-        file_memory_bytes=int(float(lim.get("file_memory_mb", 2048)) * 2**20),
-    )
+    limits = _limits(data.get("limits", {}))
     fy = prog.get("financial_year")
     return Programme(
         name=str(prog.get("name", "Partnership improvement programme")),

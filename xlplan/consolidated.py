@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .config import Limits
 from .issues import col_letter
 from .schema.rag import CANONICAL_LEVELS, RagScale, rag_key
 
@@ -222,12 +223,12 @@ def _not_consolidated(path: Path, why: str) -> ValueError:
                       "give the workbook that `xlplan merge` wrote last month")
 
 
-def _check_safe(path: Path) -> None:
-    """The same package checks as for submissions (python-calamine aborts the process on some
-    hostile files)."""
-    from .safety import Limits, check_package
+def _check_safe(path: Path, limits: Limits) -> None:
+    """The same package checks, with the same limits, as for submissions (python-calamine
+    aborts the process on some hostile files)."""
+    from .safety import check_package
 
-    check = check_package(path, path.name, Limits())
+    check = check_package(path, path.name, limits)
     if not check.ok:
         why = "; ".join(i.message for i in check.issues if i.severity == "error") or \
             "it failed the safety checks"
@@ -312,8 +313,9 @@ def _to_date(value):
     return None
 
 
-def read_previous(path: str | os.PathLike) -> Previous:
-    """Read last month's consolidated workbook back into tidy DataFrames.
+def read_previous(path: str | os.PathLike, limits: Limits | None = None) -> Previous:
+    """Read last month's consolidated workbook back into tidy DataFrames, checked against
+    ``limits`` (the programme's ``[limits]``; the defaults without one).
 
     Raises ``ValueError`` with a plain sentence when the file cannot be read or is not a
     consolidated workbook (no Actions sheet with a Key header).
@@ -321,7 +323,7 @@ def read_previous(path: str | os.PathLike) -> Previous:
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"cannot read the previous workbook {path}: no such file")
-    _check_safe(path)
+    _check_safe(path, limits or Limits())
     sheets = _read_all_sheets(path)
     if ACTIONS not in sheets:
         raise _not_consolidated(path, "it has no Actions sheet")

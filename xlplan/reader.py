@@ -15,9 +15,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Programme
+from .config import Limits, Programme
 from .issues import FileInfo, Issue, at
-from .safety import Limits as SafetyLimits
 from .safety import check_package, sha256_file
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -89,17 +88,6 @@ def skip_reason(path: Path) -> str | None:
     return f"not an Excel workbook ({suffix or 'no extension'})"
 
 
-def safety_limits(programme: Programme) -> SafetyLimits:
-    lim = programme.limits
-    return SafetyLimits(
-        max_file_bytes=lim.max_file_bytes,
-        max_uncompressed_bytes=lim.max_uncompressed_bytes,
-        max_ratio=lim.max_ratio,
-        max_rows=lim.max_rows,
-        max_columns=lim.max_columns,
-    )
-
-
 def read_workbook(path: Path, display: str, programme: Programme
                   ) -> tuple[RawWorkbook | None, FileInfo, list[Issue]]:
     """Raw sheets of one file, or None (with the issues saying why) when it cannot be read."""
@@ -118,7 +106,7 @@ def read_workbook(path: Path, display: str, programme: Programme
         issues.append(at("skipped-file", f"skipped: {reason}", file=display))
         return None, info, issues
 
-    limits = safety_limits(programme)
+    limits = programme.limits
     check = check_package(path, display, limits, sparse_ok=True)
     issues.extend(check.issues)
     if not check.ok:
@@ -223,7 +211,7 @@ def _calamine_issue(exc: Exception, display: str) -> Issue:
               "Excel, check it, and save it again as .xlsx", file=display)
 
 
-def _read_tolerant(path: Path, display: str, limits: SafetyLimits, issues: list[Issue]
+def _read_tolerant(path: Path, display: str, limits: Limits, issues: list[Issue]
                    ) -> tuple[list[RawSheet] | None, list[str]]:
     """The workbook read by :mod:`xlplan.tolerant` (cells one by one; unreadable cells blank
     and reported, stray far cells reported), or (None, []) if that fails too."""

@@ -56,32 +56,10 @@ from typing import Iterator
 
 import numpy as np
 
+from .config import Limits  # the programme's [limits]: one class for every check
 from .issues import ERROR, Issue, at, col_letter
 
 __all__ = ["Limits", "PackageCheck", "check_package", "sha256_file"]
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What a workbook may be before xlplan refuses to parse it.
-
-    The defaults leave a wide margin over any real action plan or risk register (a 60,000-row
-    plan is 5-10 MB on disk and unpacks to 7-25 times that) and stay far below what makes
-    python-calamine allocate gigabytes. ``max_members`` and ``ratio_floor_bytes`` were added to
-    the fields the rest of xlplan sets; their defaults suit every programme.
-    """
-
-    max_file_bytes: int = 200 * 2**20          # on disk
-    max_uncompressed_bytes: int = 1 * 2**30   # sum of declared sizes of all members
-    max_ratio: float = 100.0                  # unpacked/on disk; real plans ~5-30:1, bombs 258:1+
-    max_rows: int = 1_048_576 // 2            # largest row reference / dimension allowed
-    max_columns: int = 16384 // 16            # largest column allowed (1024 = AMJ)
-    max_cells: int = 20_000_000               # rows x columns of the used area (from A1)
-    max_members: int = 10_000                 # zip entries; real workbooks have tens
-    #: The ratio test applies only when the whole package unpacks to more than this: below it
-    #: nothing is big enough to hurt, and a tiny, very regular legitimate file can compress
-    #: unusually well. The cell-reference scan still runs on every sheet whatever the size.
-    ratio_floor_bytes: int = 10 * 2**20
 
 
 @dataclass

@@ -988,11 +988,12 @@ def make_templates(consolidated: str | os.PathLike, out_dir: str | os.PathLike,
     """
     from .consolidated import read_previous
 
-    try:
-        prev = read_previous(consolidated)
+    given = _programme(programme) if programme is not None else None
+    try:  # the programme's [limits] apply to the consolidated workbook as to any input
+        prev = read_previous(consolidated, given.limits if given else None)
     except ValueError as exc:
         raise TemplateError(str(exc)) from None
-    programme = _programme(programme) if programme is not None else programme_of(prev)
+    programme = given if given is not None else programme_of(prev)
     month = period or next_period(prev.period)
     if period and not next_period(period):
         raise TemplateError(f"the period must be written YYYY-MM (e.g. 2018-04), not '{period}'")

@@ -103,7 +103,7 @@ def merge(paths: Iterable[str | Path] | str | Path, *, previous: str | Path | No
     if previous is not None:
         from ..consolidated import read_previous
 
-        prev = read_previous(previous)
+        prev = read_previous(previous, programme.limits)
 
     issues.extend(conflicting_refs(actions))
     issues.extend(missing_submissions(programme, result.files))
