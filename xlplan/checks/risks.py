@@ -16,7 +16,7 @@ import datetime as dt
 
 import pandas as pd
 
-from ..normalise.common import SheetContext
+from ..normalise.common import SheetContext, records
 from ..normalise.risks import RATING_KINDS, RATING_SOURCES
 from ..schema.risk import Rating, RiskMatrix, check_rating, movement
 
@@ -129,11 +129,11 @@ def own_bands(pairs: list[tuple[int, str]], m: RiskMatrix) -> list[tuple[str, in
     return bands
 
 
-def _check_own_bands(df: pd.DataFrame, ctx: SheetContext, m: RiskMatrix) -> bool:
+def _check_own_bands(rows: list[dict], ctx: SheetContext, m: RiskMatrix) -> bool:
     """One ``own-rag-bands`` note when the register rates by bands of its own (then its RAG is
     kept as written, and not flagged row by row); True when it does."""
     pairs = []
-    for rec in df.to_dict("records"):
+    for rec in rows:
         score = effective(rec)
         if score is not None and rec.get("rag_source") == "text" and rec.get("rag"):
             pairs.append((score, rec["rag"]))
@@ -219,8 +219,9 @@ def validate_risks(df: pd.DataFrame, ctx: SheetContext) -> None:
         return
     m = ctx.programme.risk_matrix
     today = today_for(ctx)
-    own = _check_own_bands(df, ctx, m)
-    for rec in df.to_dict("records"):  # a register has tens of risks, not thousands
+    rows = records(df)
+    own = _check_own_bands(rows, ctx, m)
+    for rec in rows:
         sound = _check_ratings(rec, ctx, m)
         _check_rag(rec, ctx, m, sound["current"], own)
         _check_movement(rec, ctx, sound)

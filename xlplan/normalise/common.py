@@ -196,3 +196,12 @@ def stable_keys(refs: list, derive: Callable[[int], str]) -> list:
         seen[key] = n
         keys.append(f"{key}-{n}" if n > 1 else key)
     return keys
+
+
+def records(df) -> list[dict]:
+    """The rows of a tidy frame as dicts of Python values (as ``df.to_dict("records")`` gives
+    them), built column by column: a few times faster on the string columns of a register."""
+    cols = list(df.columns)
+    if df.empty:
+        return []
+    return [dict(zip(cols, row)) for row in zip(*(df[c].tolist() for c in cols))]

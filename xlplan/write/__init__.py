@@ -7,17 +7,16 @@ document properties and zip timestamps so that the same :class:`~xlplan.merging.
 gives the same bytes. The file is written next to the target and renamed into place: a reader
 never sees half a workbook, and a failed write leaves nothing behind.
 
-Memory stays flat in the number of rows: the big sheets are streamed (row by row to temporary
-files in a private folder beside the target, removed afterwards; see
-:func:`xlplan.write.formats.add_streaming_worksheet`), and every part of the package is
-assembled on disk, not in memory.
+Only xlsxwriter's public API is used, so any xlsxwriter 3.x writes the same workbook. The
+package's parts are assembled in temporary files in a private folder beside the target (removed
+afterwards), not in memory.
 
 Adding a sheet is one line in :data:`SHEETS`: a writer ``fn(wb, merged, fmts)`` that adds its
 worksheet (named from :mod:`xlplan.consolidated`) and a condition on the merged month. Write cells
 with :func:`xlplan.write.formats.put` / ``put_text`` (text stays text; long text is cut to
 Excel's limit and recorded) and formulas with ``formats.formula`` (value cached). A sheet with
-a row per action, risk or issue should be streamed: ``formats.add_streaming_worksheet``, its
-table first, then its rows in order with ``formats.put_row`` (as ``tables.write_table`` does).
+a row per action, risk or issue writes its rows with ``formats.put_row`` (as
+``tables.write_table`` does).
 """
 from __future__ import annotations
 
@@ -35,7 +34,7 @@ from .actions import write_actions
 from .changes import write_changes
 from .dashboard import DASHBOARD_SECTIONS, write_dashboard
 from .exceptions import has_exceptions, write_exceptions
-from .formats import EXCEL_MAX_TEXT, Formats, Sheet, utf16_len
+from .formats import EXCEL_MAX_TEXT, Formats, utf16_len
 from .history import write_history
 from .issues_sheet import write_issues
 from .heatmap import dashboard_risk_block, write_heatmap
@@ -236,8 +235,7 @@ def _properties(merged) -> dict:
 def build_workbook(merged, target: str | os.PathLike) -> Formats:
     """Write every sheet into a new workbook at ``target`` (no atomic rename, no checks).
 
-    The rows of the streamed sheets and the package's parts go through temporary files in a
-    private folder beside ``target``, removed whatever happens; the zip members are dated
+    The package's parts go through temporary files in a private folder beside ``target``, removed whatever happens; the zip members are dated
     1980-01-01, as a workbook written in memory is, so the bytes depend on ``merged`` only."""
     import xlsxwriter
 
@@ -249,33 +247,16 @@ def build_workbook(merged, target: str | os.PathLike) -> Formats:
         tmpdir = str(tmpdir)
         options = {k: v for k, v in WORKBOOK_OPTIONS.items() if k != "in_memory"}
         wb = xlsxwriter.Workbook(target, {**options, "tmpdir": tmpdir})
-        wb.worksheet_class = Sheet  # every sheet: formulas prepared at speed (see formats)
         wb.set_properties(_properties(merged))
         wb.set_size(1600, 1000)
         fmts = Formats(wb, merged.programme.rag)
         fmts.extra_issues = truncation_issues(merged)
-        try:
-            for spec in SHEETS:
-                if spec.when(merged):
-                    spec.write(wb, merged, fmts)
-        except BaseException:
-            _discard(wb)
-            raise
+        for spec in SHEETS:
+            if spec.when(merged):
+                spec.write(wb, merged, fmts)
         wb.close()  # only now is the workbook written: a failed sheet writes nothing
     _date_members(target)
     return fmts
-
-
-def _discard(wb) -> None:
-    """Close the temporary files of a workbook that will not be written (its folder goes)."""
-    for ws in wb.worksheets():
-        fh = getattr(ws, "row_data_fh", None)
-        if fh is not None:
-            try:
-                fh.close()
-            except OSError:
-                pass
-    wb.fileclosed = True  # nothing to write on exit
 
 
 #: 1 January 1980 00:00 in MS-DOS date and time, the date Excel gives the parts of a package.

@@ -32,7 +32,7 @@ from ..consolidated import ACTIONS, STATUS_CARRIED, STATUS_OVERDUE, TABLE_ACTION
 from ..merging import IMPROVED, NEW, WORSENED
 from ..schema.rag import CANONICAL_LEVELS
 from .formats import ERROR_FILL, ERROR_FONT, GOOD_FONT, GREY, Formats, RowHeights, \
-    add_streaming_worksheet, header_format, is_blank, print_setup, put_row, put_text, \
+    add_table_or_filter, fits_a_table, header_format, is_blank, print_setup, put_row, put_text, \
     range_ref, remember_page
 
 #: Column widths (characters). The printed columns (:data:`PRINTED`) add up to 154.5, within
@@ -97,6 +97,7 @@ class ActionsTable:
     has_error: list[bool] = field(default_factory=list)
     overdue: list[bool] = field(default_factory=list)
     levels: list[str] = field(default_factory=list)  # canonical level of each row ('' none)
+    is_table: bool = True  # an Excel table, or (too big for one) a filtered range
     _keys: dict = field(default_factory=dict, repr=False, compare=False)
     _counts: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -113,7 +114,9 @@ class ActionsTable:
 
     def ref(self, tidy: str) -> str:
         """The column as a structured reference (``Actions[RAG]``): it follows the table when
-        rows are added to it in Excel."""
+        rows are added to it in Excel. A fixed range on a sheet too big for a table."""
+        if not self.is_table:
+            return self.fixed_ref(tidy)
         return structured_ref(self.layout[action_col(tidy)][0])
 
     def fixed_ref(self, tidy: str) -> str:
@@ -221,6 +224,7 @@ def actions_table(merged, fmts: Formats) -> ActionsTable:
     table.has_error = _flags(column("has_error"))
     table.overdue = overdue
     table.levels = levels
+    table.is_table = fits_a_table(table.last_row + 1, len(layout))
     fmts._actions_table = table
     return table
 
@@ -254,12 +258,12 @@ def _cell_format(fmts: Formats, tidy: str, *, carried: bool, error: bool, overdu
 
 def write_actions(wb, merged, fmts: Formats):
     remember_page(fmts, merged)
-    ws = add_streaming_worksheet(wb, ACTIONS)  # written top to bottom: see formats
+    ws = wb.add_worksheet(ACTIONS)
     table = actions_table(merged, fmts)
     layout = table.layout
     ncols = len(layout)
     last = table.last_row
-    ws.add_table(0, 0, last, ncols - 1, {
+    add_table_or_filter(ws, 0, 0, last, ncols - 1, {
         "name": TABLE_ACTIONS,
         "style": "Table Style Medium 2",
         "columns": [{"header": h, "header_format": header_format(fmts)} for h, _ in layout],
@@ -295,7 +299,7 @@ _BY_VALUE = {"movement", "due"}
 
 
 def _write_rows(ws, fmts: Formats, table: ActionsTable) -> None:
-    """The data rows, in order, each with its height (the sheet may be streamed).
+    """The data rows, in order, each with its height.
 
     A blank cell is not written: the column's format covers it. A cell's format depends on
     its column and on whether the row is carried forward, has an error or is overdue (and, in

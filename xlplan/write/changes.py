@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..consolidated import CHANGES, TABLE_CHANGES
 from ..merging import CARRIED, IMPROVED, NEW, SAME, WORSENED
 from ..schema.rag import COMPLETE
-from .formats import ERROR_FONT, GOOD_FONT, GREY, NAVY, Formats, add_streaming_worksheet, \
+from .formats import ERROR_FONT, GOOD_FONT, GREY, NAVY, Formats, \
     is_blank, put_text, remember_page
 from .tables import write_table
 
@@ -100,7 +100,7 @@ def change_rows(merged, fmts: Formats) -> tuple[list[list], ChangeCounts]:
 
 def write_changes(wb, merged, fmts: Formats):
     remember_page(fmts, merged)
-    ws = add_streaming_worksheet(wb, CHANGES)
+    ws = wb.add_worksheet(CHANGES)
     rows, counts = change_rows(merged, fmts)
     wrap = fmts.text()
     centred = fmts.text(align="center")
@@ -120,7 +120,7 @@ def write_changes(wb, merged, fmts: Formats):
         return by_col[c]
 
     note = counts.note()
-    # The counts beside the table, on its header row (the sheet is streamed: row 1 first).
+    # The counts beside the table, on its header row.
     put_text(ws, fmts, 0, len(COLUMNS) + 1, note,
              fmts.get(italic=True, bold=True, font_color=NAVY, valign="top"))
     ws.set_column(len(COLUMNS) + 1, len(COLUMNS) + 1, 60)

@@ -43,15 +43,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..consolidated import DASHBOARD, HISTORY, NOT_REPORTED, TABLE_ISSUES, TOTAL, action_col
+from ..consolidated import DASHBOARD, HISTORY, ISSUES, NOT_REPORTED, TABLE_ISSUES, TOTAL, \
+    action_col
 from ..issues import ERROR, WARNING, col_letter
 from ..merging import WORSENED
 from ..schema.rag import AMBER_RED, COMPLETE, RED
 from ..text import person_name
 from .actions import ActionsTable, actions_table, excel_key, structured_ref
 from .formats import BLUE, ERROR_FONT, GREY, LIGHT_BLUE, LIGHT_GREY, MID_GREY, NAVY, \
-    NOT_REPORTED_FILL, Formats, cell_ref, excel_string, formula, page_footer, put_text, \
-    remember_page, row_height
+    NOT_REPORTED_FILL, Formats, cell_ref, excel_string, fits_a_table, formula, page_footer, \
+    put_text, range_ref, remember_page, row_height
 
 NAME_WIDTH = 40
 NUMBER_WIDTH = 10.5
@@ -155,6 +156,17 @@ _key = excel_key
 def count_equal(values: list, text: str) -> int:
     k = text.lower()
     return sum(1 for v in values if _key(v) == k)
+
+
+def severity_ref(merged, fmts: Formats) -> str:
+    """The Issues sheet's Severity column: ``Issues[Severity]``, or a fixed range when the sheet
+    is too big for a table (see :func:`~xlplan.write.formats.fits_a_table`)."""
+    from .issues_sheet import HEADERS
+
+    rows = len(merged.issues) + len(fmts.extra_issues)
+    if fits_a_table(max(1, rows) + 1, len(HEADERS)):
+        return structured_ref("Severity", TABLE_ISSUES)
+    return range_ref(ISSUES, 1, HEADERS.index("Severity"), max(1, rows))
 
 
 def countif_criteria(text: str) -> str:
@@ -305,7 +317,7 @@ def _headline(ws, merged, fmts: Formats, table: ActionsTable, layout: DashboardL
     tiles.append(("not_reported", NOT_REPORTED, f"={cell_ref(nr_row, 1)}", total - n_levels,
                   {"font_color": GREY}))
     tiles.append(("errors", "Errors",
-                  f"=COUNTIF({structured_ref('Severity', TABLE_ISSUES)},\"=error\")", n_errors,
+                  f"=COUNTIF({severity_ref(merged, fmts)},\"=error\")", n_errors,
                   {"font_color": ERROR_FONT}))
     tiles = tiles[:NUMBER_COLUMNS]
 
@@ -335,7 +347,7 @@ def _headline(ws, merged, fmts: Formats, table: ActionsTable, layout: DashboardL
             n_warn = sum(1 for i in merged.issues if i.severity == WARNING) + \
                 len(fmts.extra_issues)
             formula(ws, HEADLINE_VALUE_ROW + 1, c,
-                    f"=COUNTIF({structured_ref('Severity', TABLE_ISSUES)},\"=warning\")",
+                    f"=COUNTIF({severity_ref(merged, fmts)},\"=warning\")",
                     n_warn, fmts.get(num_format='"and "0" warnings";;"no warnings"',
                                      font_size=9, italic=True, align="center",
                                      font_color="#9C5700" if n_warn else GREY))
@@ -456,13 +468,13 @@ def risk_tiles(merged, fmts: Formats) -> list[tuple[str, str, int, str]]:
     """(label, formula, value, colour) of the risk tiles: all risks, the top two bands by name
     (e.g. Extreme, High), above the appetite, worsened (score up) since last month."""
     from .heatmap import band_rows
-    from .risks import TABLE_RISKS, risks_table, total_risks
+    from .risks import risks_table, total_risks
 
     table = risks_table(merged, fmts)
     label = merged.programme.rag.label
 
     def ref(tidy: str) -> str:
-        return structured_ref(table.layout[table.col(tidy)][0], TABLE_RISKS)
+        return table.column_ref(tidy)
 
     rags = [str(v).lower() for v in table.values("rag")]
     total, count = total_risks(table, ref)  # a RAID log's issues and assumptions are no risks

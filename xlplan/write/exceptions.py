@@ -15,7 +15,7 @@ from ..consolidated import EXCEPTIONS, TABLE_EXCEPTIONS, action_col
 from ..merging import WORSENED
 from ..schema.rag import AMBER_RED, RED
 from .actions import actions_table
-from .formats import ERROR_FONT, Formats, add_streaming_worksheet, remember_page
+from .formats import ERROR_FONT, Formats, remember_page
 from .tables import write_table
 
 #: (header, tidy column, width); the first :data:`PRINTED` are printed, 154 wide: one A4
@@ -60,7 +60,7 @@ def exception_rows(merged, fmts: Formats) -> list[tuple[int, str, list]]:
 def write_exceptions(wb, merged, fmts: Formats):
     remember_page(fmts, merged)
     found = exception_rows(merged, fmts)
-    ws = add_streaming_worksheet(wb, EXCEPTIONS)
+    ws = wb.add_worksheet(EXCEPTIONS)
     picks = [action_col(t) for _, t, _ in COLUMNS[1:]]
     rows = [[reason, *(arow[c] for c in picks)] for _, reason, arow in found]
     wrap = fmts.text()

@@ -8,25 +8,18 @@ cells whose text had to be cut to Excel's limit.
 :func:`put` writes any value: text always with ``write_string`` (an SRO's ``=HYPERLINK(...)``
 stays text), numbers, booleans and dates as themselves, blanks as blanks.
 
-Big sheets (Actions, Exceptions, Changes, Issues, Submissions) are *streamed*: made with
-:func:`add_streaming_worksheet`, each row goes to disk when the next row is started, so memory
-stays flat whatever the number of rows. Such a sheet must be written strictly top to bottom:
-its table first (header row 0), then each row with :func:`put_row` (cells and height together)
--- a cell or height given for a row already passed is lost. Sheets that charts draw on
-(Dashboard, History) stay ordinary: a chart caches the values of an ordinary sheet only.
+Sheets of a row per action, risk or issue write each row with :func:`put_row` (cells and
+height together). Everything goes through xlsxwriter's public API, so any xlsxwriter 3.x writes
+the same workbook.
 """
 from __future__ import annotations
 
 import datetime as dt
 import math
 import re
-import tempfile
-import zipfile
 from dataclasses import dataclass
 from operator import itemgetter
 
-from xlsxwriter.utility import xl_range
-from xlsxwriter.worksheet import Worksheet
 
 from ..issues import col_letter
 from ..schema.rag import CANONICAL_LEVELS, LEVEL_FILL, LEVEL_FONT, RagScale
@@ -233,6 +226,8 @@ def range_ref(sheet: str, first_row: int, col: int, last_row: int, last_col: int
 
 
 # ---------------------------------------------------------------------------------- writing cells
+
+
 #: Excel's escape for a character in text (``_x0041_`` is "A"); xlsxwriter escapes text that
 #: holds one (``_x005F_x0041_``).
 _ESCAPE_LIKE = re.compile(r"_x[0-9a-fA-F]{4}_")
@@ -264,12 +259,10 @@ def _write_text(ws, row: int, col: int, text: str, fmt=None) -> None:
         # (a corrupt or injected workbook): write it as a rich string of plain runs, which it
         # escapes; every reader joins the runs back into the same text.
         cuts.update((1, len(text) - 1))
-    if getattr(ws, "constant_memory", False) and _ESCAPE_LIKE.search(text):
-        # Text written inline (on a streamed sheet: its header row, and text put_row leaves
-        # to this function) holding '_x0041_' is written '_x005F_x0041_': Excel, LibreOffice
-        # and calamine read back '_x0041_', openpyxl does not (it decodes the escape in
-        # shared strings only). Cut the runs inside every '_x' so that no run holds such an
-        # escape: every reader reads the text as typed.
+    if cuts and _ESCAPE_LIKE.search(text):
+        # A run of a rich string holding '_x0041_' is written '_x005F_x0041_', which calamine
+        # reads back as '_x005FA': cut the runs inside every '_x' so that no run holds such an
+        # escape, and every reader reads the text as typed.
         at = text.find("_x")
         while at >= 0:
             cuts.update((at + 1, at + 2))
@@ -426,325 +419,75 @@ class RowHeights:
         return [None if n <= 1 else min(n, cap) * pt for n in lines]
 
 
-# ------------------------------------------------------------------------------ streamed sheets
-class _NoCells(dict):
-    """Stands in for xlsxwriter's record of every cell of a table (its overlap check stores
-    one entry per cell: about 200 MB for a 60,000-row table) while a streamed sheet's one
-    table is added. Nothing else is on a streamed sheet for a table to overlap; see also
-    :meth:`StreamingWorksheet._add_table_widened`."""
-
-    def __setitem__(self, key, value) -> None:
-        pass
-
-
-class _NoStrings:
-    """Stands in for the shared-strings table while a streamed sheet's table is added: the
-    header cells it stores are replaced by inline text at once, so nothing is shared."""
-
-    def _get_shared_string_index(self, string) -> int:
-        return 0
+# ------------------------------------------------------------------------------ tables
+#: The most cells (rows x columns, header row included) a sheet holds as an Excel table. A
+#: bigger sheet is a filtered range instead (autofilter, frozen header, the same formats and
+#: colours), and formulas name its columns as fixed ranges, not ``Table[Column]``: xlsxwriter
+#: (3.3 on) keeps a record of every cell of a table's range, about 110 bytes a cell, and Excel
+#: itself filters and recalculates a table of that size slowly. 500,000 cells is an Actions
+#: sheet of about 18,500 rows.
+TABLE_MAX_CELLS = 500_000
 
 
-#: Integers written as they are (beyond, xlsxwriter's way: a double's precision).
-_EXACT_INT = 2 ** 53
+def fits_a_table(rows: int, cols: int) -> bool:
+    """Whether a sheet of ``rows`` rows (header included) and ``cols`` columns is a table."""
+    return rows * cols <= TABLE_MAX_CELLS
 
 
-#: The functions xlsxwriter's ``_prepare_formula`` rewrites in every formula (dynamic-array
-#: functions, ``_xlfn.`` prefixed); a formula naming none of them comes out only trimmed.
-#: "INGLE(" stands for SINGLE, which xlsxwriter matches without a word boundary.
-_DYNAMIC_FUNCTIONS = re.compile(
-    r"(?:ANCHORARRAY|BYCOL|BYROW|CHOOSECOLS|CHOOSEROWS|DROP|EXPAND|FILTER|HSTACK|LAMBDA|"
-    r"MAKEARRAY|MAP|RANDARRAY|REDUCE|SCAN|INGLE|SEQUENCE|SORT|SORTBY|SWITCH|TAKE|TEXTSPLIT|"
-    r"TOCOL|TOROW|UNIQUE|VSTACK|WRAPCOLS|WRAPROWS|XLOOKUP)\(")
-
-
-class Sheet(Worksheet):
-    """An xlsxwriter worksheet whose formulas are prepared at a fraction of the cost.
-
-    xlsxwriter runs 29 regular-expression substitutions over every formula, one per
-    dynamic-array function, to add its ``_xlfn.`` prefix; the score, rating and count
-    formulas written here name none of them. One search tells, and the formula then gets only
-    the trimming xlsxwriter would give it (the tests compare the two over every function)."""
-
-    def _prepare_formula(self, formula, expand_future_functions=False):
-        if self.use_future_functions or expand_future_functions or "_xlfn." in formula \
-                or _DYNAMIC_FUNCTIONS.search(formula):
-            return super()._prepare_formula(formula, expand_future_functions)
-        if formula.startswith("{"):
-            formula = formula[1:]
-        if formula.startswith("="):
-            formula = formula[1:]
-        if formula.endswith("}"):
-            formula = formula[:-1]
-        return formula
-
-
-class StreamingWorksheet(Sheet):
-    """An xlsxwriter worksheet in ``constant_memory`` mode whatever the workbook's mode: each
-    row is written out to a temporary file (in the workbook's ``tmpdir``) when a later row is
-    started. Write it top to bottom, each row complete (cells and ``set_row``) before the
-    next; a cell or height for a row already written out is refused (dropped), as xlsxwriter
-    does in this mode.
-
-    ``add_table`` works (xlsxwriter refuses it in this mode because a table can write cells
-    below its header): call it before any row under the header is written; only the header
-    row is written by it, as text.
-
-    Rows go in with :func:`put_row`, at a fraction of xlsxwriter's cost per cell: the row's
-    XML is made in one go, as xlsxwriter makes it for an ordinary sheet (the tests compare the
-    XML), for the cells that are most of a sheet -- text as a shared string (as on an ordinary
-    sheet: a text is held once, however many cells repeat it), whole numbers, dates, formatted
-    blanks. Every other cell (decimals, booleans, text over half Excel's limit or shaped like
-    rich-text XML), and any cell written with xlsxwriter's own methods (the header row), goes
-    xlsxwriter's way in this mode: text inline, which every reader reads alike."""
-
-    def _initialize(self, init_data: dict) -> None:
-        super()._initialize({**init_data, "constant_memory": True})
-        self._xf_attrs: dict = {}  # Format -> ' s="n"'
-        self._row_attrs: dict = {}  # (height, ...) -> the <row> tag's attributes after r
-        self._letters: list[str] = []
-        #: The workbook's shared strings: text -> its number (None: xlsxwriter has changed).
-        self._shared = getattr(getattr(self, "str_table", None), "_get_shared_string_index",
-                               None)
-
-    def _stream_row(self, row: int, values, formats, blanks: bool, height, other,
-                    date_cols=(), plain_date=None) -> bool:
-        """The row's cells (left to right) and height; False when this row must be written
-        the ordinary way (cells of it already written, or beyond Excel's grid). ``other(c,
-        value, fmt)`` writes a cell the ordinary way; a date (from 1900) takes its cell's
-        format in ``date_cols``, else ``plain_date``, as :func:`put` gives it."""
-        shared = self._shared
-        if shared is None or not self.constant_memory or row < self.previous_row \
-                or row >= self.xls_rowmax or len(values) > self.xls_colmax \
-                or not (_ROWS_OK if _ROWS_OK is not None else _check_rows(self.tmpdir)):
-            return False
-        if row > self.previous_row:
-            self._write_single_row(row)  # the row before, written the ordinary way, goes out
-        elif self.table.get(row):
-            return False
-        letters = self._letters
-        while len(letters) < len(values):
-            letters.append(col_letter(len(letters)))
-        xf_attrs = self._xf_attrs
-        number = str(row + 1)
-        if height:
-            pixels = int(height * 4.0 / 3.0 + 0.5)  # as set_row stores it
-            self.row_sizes[row] = [pixels, 0]
-        else:
-            pixels = None
-        parts: list[str] = [self._row_tag(row, pixels)]  # written out as cells need it
-        first = last = -1
-        for c, value in enumerate(values):
-            cls = value.__class__
-            fmt = formats[c]
-            if fmt is None:  # unformatted: xlsxwriter may give it the row's or column's format
-                if cls is str and not value:
-                    continue  # a blank without a format is not written
-                cell = None
-            elif cls is str:
-                if not value:
-                    if not blanks:
-                        continue
-                    cell = f'<c r="{letters[c]}{number}"{xf_attrs.get(fmt) or self._xf(fmt)}/>'
-                elif len(value) <= SAFE_TEXT_LEN and not value.startswith("<r>"):
-                    cell = f'<c r="{letters[c]}{number}"{xf_attrs.get(fmt) or self._xf(fmt)}' \
-                           f' t="s"><v>{shared(value)}</v></c>'
-                else:
-                    cell = None
-            elif cls is int and -_EXACT_INT < value < _EXACT_INT:
-                cell = f'<c r="{letters[c]}{number}"{xf_attrs.get(fmt) or self._xf(fmt)}>' \
-                       f'<v>{value:.16G}</v></c>'
-            elif cls is dt.date and value.year >= 1900 and \
-                    (c in date_cols or plain_date is not None):
-                fmt = fmt if c in date_cols else plain_date
-                cell = f'<c r="{letters[c]}{number}"{xf_attrs.get(fmt) or self._xf(fmt)}>' \
-                       f'<v>{self._convert_date_time(value):.16G}</v></c>'
-            else:
-                cell = None
-            if cell is None:  # xlsxwriter's way, in place
-                other(c, value, fmt)
-                pending = self.table.get(row)
-                if not pending:
-                    continue
-                self.fh.write("".join(parts))
-                parts.clear()
-                for col in sorted(pending):
-                    self._write_cell(row, col, pending[col])
-                    if first < 0:
-                        first = col
-                    last = col
-                pending.clear()
-                continue
-            parts.append(cell)
-            if first < 0:
-                first = c
-            last = c
-        if first >= 0:
-            parts.append("</row>")
-            self.fh.write("".join(parts))
-            self._check_dimensions(row, first)
-            self._check_dimensions(row, last)
-        elif pixels is not None:  # a height and no cell: an empty row, as set_row leaves
-            self.fh.write(parts[0][:-1] + "/>")
-            self._check_dimensions(row, self.dim_colmin if self.dim_colmin is not None else 0)
-        # The row is out: anything else for it would come after it (a second <row> element),
-        # so the sheet now refuses it, as it refuses any row before the current one.
-        self.previous_row = row + 1
+def add_table_or_filter(ws, first_row: int, first_col: int, last_row: int, last_col: int,
+                        options: dict) -> bool:
+    """The range as an Excel table (``options`` as xlsxwriter's ``add_table`` takes them) when
+    :func:`fits_a_table`, else as a filtered range; True for a table. Either way the caller
+    writes the header cells itself."""
+    if fits_a_table(last_row - first_row + 1, last_col - first_col + 1):
+        ws.add_table(first_row, first_col, last_row, last_col, options)
         return True
-
-    def _xf(self, fmt) -> str:
-        attr = self._xf_attrs[fmt] = f' s="{fmt._get_xf_index()}"'
-        return attr
-
-    def _row_tag(self, row: int, pixels: int | None) -> str:
-        """The <row> start tag xlsxwriter writes for a row with this height in pixels."""
-        key = (pixels, self.default_row_height, self.original_row_height, self.excel_version)
-        rest = self._row_attrs.get(key)
-        if rest is None:
-            height = self.default_row_height if pixels is None else pixels
-            rest = ""
-            if height != self.original_row_height or height != self.default_row_height:
-                rest += f' ht="{height * 0.75:.16g}" customHeight="1"'
-            if self.excel_version == 2010:
-                rest += ' x14ac:dyDescent="0.25"'
-            rest = self._row_attrs[key] = rest + ">"
-        return f'<row r="{row + 1}"{rest}'
-
-    def add_table(self, first_row, first_col, last_row, last_col, options=None):
-        if not getattr(self, "constant_memory", False):
-            return super().add_table(first_row, first_col, last_row, last_col, options)
-        options = dict(options or {})
-        if self.previous_row > first_row or options.get("data") or options.get("total_row") \
-                or any((c or {}).get("formula") for c in options.get("columns", [])):
-            raise ValueError("a streamed sheet takes its table before any row under the "
-                             "table's header is written, and without data, formulas or totals")
-        saved = {name: getattr(self, name) for name in ("table_cells", "str_table")
-                 if hasattr(self, name)}
-        self.constant_memory = False  # the table as on an ordinary sheet ...
-        if "table_cells" in saved:
-            self.table_cells = _NoCells()
-        if "str_table" in saved:
-            self.str_table = _NoStrings()  # (its header cells are written again below)
-        try:
-            rc = self._add_table_widened(first_row, first_col, last_row, last_col, options)
-        finally:
-            self.constant_memory = True
-            for name, value in saved.items():
-                setattr(self, name, value)
-        if rc == 0 and options.get("header_row", True):
-            # ... whose header cells went in as shared-string numbers: write them again as
-            # text, as a streamed sheet writes text.
-            columns = options.get("columns", [])
-            for i, col in enumerate(range(first_col, last_col + 1)):
-                spec = columns[i] if i < len(columns) and columns[i] else {}
-                _write_text(self, first_row, col, spec.get("header") or f"Column{i + 1}",
-                            spec.get("header_format"))
-        return rc
-
-    def _add_table_widened(self, first_row, first_col, last_row, last_col, options):
-        """``add_table`` over the header and one row, then stretched to ``last_row``: the
-        same table, without xlsxwriter visiting every cell of the range (it checks each for
-        overlaps, half a second for 60,000 rows). Done the long way if the stretch cannot be
-        checked (another xlsxwriter keeping its tables otherwise)."""
-        short = min(last_row, first_row + 1)
-        count = len(self.tables)
-        rc = super().add_table(first_row, first_col, short, last_col, options)
-        if rc != 0 or short == last_row:
-            return rc
-        table = self.tables[-1] if len(self.tables) == count + 1 else {}
-        before, after = xl_range(first_row, first_col, short, last_col), \
-            xl_range(first_row, first_col, last_row, last_col)
-        keys = ("range", "a_range", "autofilter")
-        if table.get("range") == before and table.get("a_range") == before and \
-                table.get("autofilter", before) == before:
-            for key in keys:
-                if key in table:
-                    table[key] = after
-            return rc
-        if len(self.tables) == count + 1:
-            self.tables.pop()
-        return super().add_table(first_row, first_col, last_row, last_col, options)
+    ws.autofilter(first_row, first_col, last_row, last_col)
+    return False
 
 
-#: Whether :meth:`StreamingWorksheet._stream_row` makes the XML the xlsxwriter installed
-#: makes (None: not checked yet; see :func:`_check_rows`).
-_ROWS_OK: bool | None = None
-
-
-def _check_rows(tmpdir: str | None = None) -> bool:
-    """Check, once, that the row XML :meth:`StreamingWorksheet._stream_row` makes is the XML
-    this xlsxwriter makes for the same cells on an ordinary sheet (it leans on xlsxwriter's
-    internals: a release may change them). When it is not, ``_stream_row`` stands aside for
-    good and every cell is written through xlsxwriter: slower, never wrong."""
-    global _ROWS_OK
-    import io
-
-    import xlsxwriter
-
-    _ROWS_OK = True  # (for the probe below, which streams rows itself)
-    try:
-        with tempfile.TemporaryDirectory(prefix=".xlplan-check-", dir=tmpdir) as scratch:
-            out = io.BytesIO()
-            wb = xlsxwriter.Workbook(out, {"tmpdir": scratch})
-            fmt = wb.add_format({"bold": True, "num_format": "dd mmm yyyy"})
-            fast = wb.add_worksheet("fast", worksheet_class=StreamingWorksheet)
-            plain = wb.add_worksheet("plain")
-            rows = [(["a & <b>", 42, "", dt.date(2018, 6, 30), " x "], 45.0),
-                    ([-7, "", "", "", "z"], None)]
-
-            def refuse(*_):
-                raise ValueError("not a cell the fast path writes")
-
-            for r, (values, height) in enumerate(rows):
-                if not fast._stream_row(r, values, [fmt] * len(values), True, height, refuse,
-                                        {3}, fmt):
-                    raise ValueError("the fast path stood aside")
-                for c, value in enumerate(values):
-                    if isinstance(value, str):
-                        (plain.write_string(r, c, value, fmt) if value else
-                         plain.write_blank(r, c, None, fmt))
-                    elif isinstance(value, dt.date):
-                        plain.write_datetime(r, c, value, fmt)
-                    else:
-                        plain.write_number(r, c, value, fmt)
-                if height:
-                    plain.set_row(r, height)
-            wb.close()
-            with zipfile.ZipFile(out) as zf:
-                xml = [re.search(rb"<sheetData>.*</sheetData>", zf.read(
-                    f"xl/worksheets/sheet{i}.xml"), re.S).group(0) for i in (1, 2)]
-        ok = xml[0] == re.sub(rb' spans="[0-9:]+"', b"", xml[1])
-    except Exception:  # noqa: BLE001 - any surprise: stand aside
-        ok = False
-    _ROWS_OK = ok
-    return ok
+# ------------------------------------------------------------------------------ rows
+#: Integers written as numbers (beyond, as text would lose nothing but a double would: put).
+_EXACT_INT = 2 ** 53
 
 
 def put_row(ws, fmts: Formats, row: int, values, formats, *, blanks: bool = True,
             height: float | None = None, date_cols=()) -> None:
     """Write a row's ``values`` with ``formats`` (one per value), left to right, then its
-    height: each cell as :func:`put` writes it (``date_fmt`` the cell's format in
-    ``date_cols``), except that with ``blanks=False`` a blank cell is not written at all.
-    On a :class:`StreamingWorksheet` the row is written in one go."""
+    height: each cell as :func:`put` writes it (a date in ``date_cols`` takes its cell's
+    format, any other date the workbook's date format), except that with ``blanks=False`` a
+    blank cell is not written at all (the column's format covers it).
 
-    def other(c, value, fmt):
-        if not blanks and value == "" and not isinstance(value, bool):
-            return
-        put(ws, fmts, row, c, value, fmt, date_fmt=fmt if c in date_cols else None)
-
-    stream = getattr(ws, "_stream_row", None)
-    if stream is not None and stream(row, values, formats, blanks, height, other, date_cols,
-                                     fmts.date()):
-        return
+    The cells most of a sheet holds (short text, whole and finite numbers, blanks) go straight
+    to xlsxwriter's typed ``write_*`` methods; every other value goes through :func:`put`."""
+    write_string, write_number = ws.write_string, ws.write_number
     for c, value in enumerate(values):
-        other(c, value, formats[c])
+        fmt = formats[c]
+        cls = value.__class__
+        if cls is str:
+            if not value:
+                if blanks and fmt is not None:
+                    ws.write_blank(row, c, None, fmt)
+                continue
+            if len(value) <= SAFE_TEXT_LEN and "_x" not in value and \
+                    not value.startswith("<r>"):
+                write_string(row, c, value, fmt)
+                continue
+        elif cls is int and -_EXACT_INT < value < _EXACT_INT:
+            write_number(row, c, value, fmt)
+            continue
+        elif cls is float and math.isfinite(value):
+            write_number(row, c, value, fmt)
+            continue
+        elif cls is dt.date and value.year >= 1900:
+            ws.write_datetime(row, c, value,
+                              fmt if fmt is not None and c in date_cols else fmts.date())
+            continue
+        elif not blanks and is_blank(value):
+            continue
+        put(ws, fmts, row, c, value, fmt, date_fmt=fmt if c in date_cols else None)
     if height:
         ws.set_row(row, height)
-
-
-def add_streaming_worksheet(wb, name: str):
-    """A new :class:`StreamingWorksheet` named ``name`` in ``wb``."""
-    return wb.add_worksheet(name, worksheet_class=StreamingWorksheet)
 
 
 def set_widths(ws, widths: list[float]) -> None:

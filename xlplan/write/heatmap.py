@@ -43,10 +43,7 @@ def grid_cell(table: RisksTable, likelihood: int, impact: int) -> tuple[int, int
 def _ref(table: RisksTable, tidy: str) -> str:
     """The Risks column as a structured reference (``Risks[Likelihood]``): it follows the
     table when rows are added to it in Excel."""
-    from .actions import structured_ref
-    from .risks import TABLE_RISKS
-
-    return structured_ref(table.layout[table.col(tidy)][0], TABLE_RISKS)
+    return table.column_ref(tidy)
 
 
 def _count_grid(table: RisksTable, likelihood: int, impact: int) -> int:

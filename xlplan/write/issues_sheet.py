@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..consolidated import ISSUES, TABLE_ISSUES
 from ..issues import ERROR, INFO, WARNING, Issue
 from .formats import ERROR_FILL, ERROR_FONT, INFO_FILL, INFO_FONT, WARNING_FILL, WARNING_FONT, \
-    Formats, add_streaming_worksheet
+    Formats
 from .tables import write_table
 
 HEADERS = ("Severity", "Code", "File", "Sheet", "Cell", "Message", "Value")
@@ -25,7 +25,7 @@ def issue_rows(issues: list[Issue]) -> list[list]:
 
 
 def write_issues(wb, merged, fmts: Formats):
-    ws = add_streaming_worksheet(wb, ISSUES)
+    ws = wb.add_worksheet(ISSUES)
     rows = issue_rows([*merged.issues, *fmts.extra_issues])
     wrap = fmts.text()
     sev_fmt = {s: fmts.text(bold=True, bg_color=bg, font_color=fg, align="center")

@@ -36,8 +36,8 @@ from dataclasses import dataclass, field
 from ..consolidated import RISKS, unique_headers
 from ..issues import col_letter
 from ..schema.risk import Band, RiskMatrix
-from .formats import ERROR_FILL, ERROR_FONT, GREY, Formats, excel_string, formula, is_blank, \
-    print_setup, put, put_text, row_height
+from .formats import ERROR_FILL, ERROR_FONT, GREY, Formats, add_table_or_filter, excel_string, \
+    fits_a_table, formula, is_blank, print_setup, put, put_text, row_height
 
 __all__ = ["RISK_FIELDS", "RISK_HEADERS", "TABLE_RISKS", "FORMULA_FIELDS", "MERGE_COLUMNS",
            "STATUS_CARRIED", "RisksTable", "risk_layout", "risks_table", "band_formula",
@@ -239,6 +239,20 @@ class RisksTable:
     def letter(self, tidy: str) -> str:
         return col_letter(self.col(tidy))
 
+    @property
+    def is_table(self) -> bool:
+        """An Excel table, or (too big for one) a filtered range."""
+        return fits_a_table(self.last_row + 1, len(self.layout))
+
+    def column_ref(self, tidy: str) -> str:
+        """The column as a structured reference (``Risks[Likelihood]``), which follows the table
+        when rows are added to it in Excel; :meth:`ref` on a sheet too big for a table."""
+        if not self.is_table:
+            return self.ref(tidy)
+        from .actions import structured_ref
+
+        return structured_ref(self.layout[self.col(tidy)][0], TABLE_RISKS)
+
     def ref(self, tidy: str) -> str:
         """Risks!$E$2:$E$n for a column."""
         letter = self.letter(tidy)
@@ -419,7 +433,7 @@ def write_risks(wb, merged, fmts: Formats):
     label = merged.programme.rag.label
     last = table.last_row
     header_fmt = fmts.get(bold=True, text_wrap=True, valign="top")
-    ws.add_table(0, 0, last, len(layout) - 1, {
+    add_table_or_filter(ws, 0, 0, last, len(layout) - 1, {
         "name": TABLE_RISKS, "style": "Table Style Medium 2",
         "columns": [{"header": h, "header_format": header_fmt} for h, _, _ in layout]})
     for c, (h, _, _) in enumerate(layout):

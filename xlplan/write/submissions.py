@@ -12,8 +12,7 @@ import datetime as dt
 
 from ..consolidated import SUBMISSIONS, TABLE_SUBMISSIONS
 from ..issues import ERROR, WARNING
-from .formats import ERROR_FILL, ERROR_FONT, GOOD_FONT, GREY, Formats, \
-    add_streaming_worksheet
+from .formats import ERROR_FILL, ERROR_FONT, GOOD_FONT, GREY, Formats
 from .tables import write_table
 
 HEADERS = ("SRO", "File", "SHA-256", "Modified", "Size", "Sheets read", "Rows", "Errors",
@@ -72,7 +71,7 @@ def submission_rows(merged) -> list[list]:
 
 
 def write_submissions(wb, merged, fmts: Formats):
-    ws = add_streaming_worksheet(wb, SUBMISSIONS)
+    ws = wb.add_worksheet(SUBMISSIONS)
     rows = submission_rows(merged)
     wrap = fmts.text()
     status_fmt = {

@@ -1,13 +1,11 @@
 """One way to write a report sheet as an Excel table: header at A1, autofilter, frozen header,
-widths, print setup, RAG colouring on the RAG columns. Used by every sheet but the Dashboard.
-
-Rows are written strictly top to bottom, each with its height before the next, so the sheet can
-be a streamed one (:func:`xlplan.write.formats.add_streaming_worksheet`)."""
+widths, print setup, RAG colouring on the RAG columns. Used by every sheet but the Dashboard."""
 from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from .formats import Formats, RowHeights, header_format, print_setup, put_row, put_text
+from .formats import Formats, RowHeights, add_table_or_filter, header_format, print_setup, \
+    put_row, put_text
 
 
 def write_table(ws, fmts: Formats, *, name: str, headers: Sequence[str], rows: Sequence[Sequence],
@@ -16,7 +14,9 @@ def write_table(ws, fmts: Formats, *, name: str, headers: Sequence[str], rows: S
                 rag_columns: Sequence[int] = (), style: str = "Table Style Medium 2",
                 height_columns: Sequence[int] | None = None,
                 printed: int | None = None) -> int:
-    """Write ``rows`` under ``headers`` as the table ``name``; returns the last 0-based row.
+    """Write ``rows`` under ``headers`` as the table ``name`` (a filtered range when the sheet
+    is too big for a table: see :data:`~xlplan.write.formats.TABLE_MAX_CELLS`); returns the
+    last 0-based row.
 
     ``cell_format(i, c, value)`` gives the format of data row ``i`` (0-based), column ``c``.
     Row heights follow the wrapped text of ``height_columns`` (default: every column).
@@ -25,7 +25,7 @@ def write_table(ws, fmts: Formats, *, name: str, headers: Sequence[str], rows: S
     provenance) stay in the workbook, off the printed page.
     """
     last = max(1, len(rows))
-    ws.add_table(0, 0, last, len(headers) - 1, {
+    add_table_or_filter(ws, 0, 0, last, len(headers) - 1, {
         "name": name,
         "style": style,
         "columns": [{"header": h, "header_format": header_format(fmts)} for h in headers],
@@ -37,7 +37,7 @@ def write_table(ws, fmts: Formats, *, name: str, headers: Sequence[str], rows: S
     cols = range(len(widths)) if height_columns is None else height_columns
     heights = RowHeights([(c, widths[c]) for c in cols if c < len(widths)])
     row_heights = heights.heights(rows)
-    for i, row in enumerate(rows):  # top to bottom, each row with its height: it may stream
+    for i, row in enumerate(rows):
         formats = [cell_format(i, c, value) for c, value in enumerate(row)] if cell_format \
             else [default] * len(row)
         put_row(ws, fmts, i + 1, row, formats, height=row_heights[i])

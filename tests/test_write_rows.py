@@ -1,10 +1,10 @@
-"""The streamed sheets of the consolidated workbook (Actions, Exceptions, Changes, Submissions,
-Issues): written row by row in flat memory, holding what an ordinary xlsxwriter sheet holds.
+"""The row sheets of the consolidated workbook (Actions, Exceptions, Changes, Submissions,
+Issues), written a row at a time with xlplan.write.formats.put_row.
 
-The row XML of a streamed sheet is made by xlplan itself (xlplan.write.formats.put_row); these
-tests hold it to the XML xlsxwriter writes for the same cells on an ordinary sheet -- the only
-differences allowed are the numbering of the cell formats (given in first-use order), text
-written inline instead of as a shared string (the same text), and the optional row spans.
+put_row takes xlsxwriter's typed methods straight for the common cells and leaves every other
+value to ``put``; these tests hold it to ``put`` cell by cell (the reference path), compare the
+workbook parts by meaning (cell formats named by what they are, shared strings in place, row
+spans left out), and check that the writer keeps to xlsxwriter's public API.
 """
 from __future__ import annotations
 
@@ -22,11 +22,8 @@ from lxml import etree
 from openpyxl import load_workbook
 
 import test_write as tw
-from xlplan.write import actions, changes, exceptions, issues_sheet, submissions, \
-    write_consolidated
-from xlplan.write.formats import Formats, StreamingWorksheet, add_streaming_worksheet, put_row
-
-STREAMED = (actions, changes, exceptions, issues_sheet, submissions)
+from xlplan.write import write_consolidated
+from xlplan.write.formats import Formats, is_blank, put, put_row
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 
 
@@ -100,42 +97,28 @@ def hostile_month():
                           previous="Consolidated 2018-02.xlsx", changes=ch)
 
 
-@pytest.mark.parametrize("month", [tw.make_merged, hostile_month])
-def test_streamed_sheets_hold_what_ordinary_sheets_hold(tmp_path, monkeypatch, month):
-    streamed = write_consolidated(month(), tmp_path / "streamed.xlsx")
-    for mod in STREAMED:
-        monkeypatch.setattr(mod, "add_streaming_worksheet",
-                            lambda wb, name: wb.add_worksheet(name))
-    ordinary = write_consolidated(month(), tmp_path / "ordinary.xlsx")
-    a, b = meaning(streamed), meaning(ordinary)
-    assert a.keys() == b.keys()
-    for name in a:
-        assert a[name] == b[name], name
-
-
-def test_a_streamed_sheet_writes_each_row_once_in_order(tmp_path):
-    path = tmp_path / "s.xlsx"
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})
-    fmts = Formats(wb)
-    ws = add_streaming_worksheet(wb, "S")
-    assert isinstance(ws, StreamingWorksheet) and ws.constant_memory
-    ws.add_table(0, 0, 3, 1, {"name": "S", "columns": [{"header": "A"}, {"header": "B"}]})
-    wrap = fmts.text()
-    put_row(ws, fmts, 1, ["one", 1], [wrap, wrap], height=30)
-    put_row(ws, fmts, 2, ["=HYPERLINK(\"x\")", dt.date(2018, 6, 30)], [wrap, wrap])
-    # too late for row 1 (already written out): refused, never a second <row r="2">
-    ws.set_row(1, 60)
-    ws.write_string(1, 1, "late")
-    put_row(ws, fmts, 3, ["", 2.5], [wrap, wrap])
-    wb.close()
-    xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
-    assert [int(r) for r in re.findall(r'<row r="(\d+)"', xml)] == [1, 2, 3, 4]
-    assert 'ht="30"' in xml and 'ht="60"' not in xml
-    assert zipfile.ZipFile(path).read("xl/tables/table1.xml").decode().count('ref="A1:B4"') == 2
-    got = load_workbook(path)["S"]
-    assert [[c.value for c in r] for r in got.iter_rows()] == [
-        ["A", "B"], ["one", 1], ["=HYPERLINK(\"x\")", dt.datetime(2018, 6, 30)], [None, 2.5]]
-    assert got["A3"].data_type == "s"
+def test_a_month_with_hostile_cells_reads_back_as_written(tmp_path):
+    """Text that looks like formulas, rich-text XML, control characters, long text, and
+    decimals, booleans, big integers and date-times in an extra column: every cell reads back
+    as the merge holds it (text as text), with openpyxl and calamine alike."""
+    month = hostile_month()
+    out = write_consolidated(month, tmp_path / "c.xlsx")
+    ws = load_workbook(out)["Actions"]
+    header = [c.value for c in ws[1]]
+    col = {h: header.index(h) + 1 for h in ("Updates", "=SUM(A1:A2)", "<r>Notes</r>",
+                                            "Budget code")}
+    assert ws.cell(2, col["=SUM(A1:A2)"]).value == "=1+1"
+    assert ws.cell(2, col["=SUM(A1:A2)"]).data_type == "s"
+    assert ws.cell(2, col["<r>Notes</r>"]).value == "<r>note</r>"
+    assert ws.cell(3, col["Updates"]).value == " lead & trail <b> \n"
+    assert ws.cell(5, col["Updates"]).value == "tab\tnewline\nend "
+    assert ws.cell(6, col["Updates"]).value == "emoji \U0001F600 and _x0041_ and _X0041_"
+    assert "cut here" in ws.cell(2, col["Updates"]).value
+    budget = [ws.cell(r, col["Budget code"]).value for r in (8, 9, 10, 11)]
+    assert budget[:3] == [12.5, True, 2 ** 60]
+    assert budget[3] == dt.datetime(2018, 3, 1, 9, 30)
+    cal = pc.CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Actions").to_python()
+    assert cal[2][col["Updates"] - 1] == " lead & trail <b> \n"
 
 
 def test_escape_like_text_reads_back_as_typed_everywhere(tmp_path):
@@ -181,18 +164,27 @@ _VALUE = st.one_of(
 )
 
 
-def _sheet(path, rows, formats_of, heights, streamed: bool, blanks: bool):
+def _sheet(path, rows, formats_of, heights, by_row: bool, blanks: bool):
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                                          "strings_to_numbers": False})
     fmts = Formats(wb)
     # (no date format: calamine panics on a huge number shown as a date, either way)
     choices = [None, fmts.text(), fmts.text(bold=True), fmts.integer(), fmts.text(italic=True)]
-    ws = add_streaming_worksheet(wb, "S") if streamed else wb.add_worksheet("S")
+    ws = wb.add_worksheet("S")
     ws.add_table(0, 0, max(1, len(rows)), 3, {"name": "S", "columns": [
         {"header": h} for h in ("A", "B", "C", "D")]})
     for i, row in enumerate(rows):
-        put_row(ws, fmts, i + 1, row, [choices[k] for k in formats_of[i]], blanks=blanks,
-                height=heights[i], date_cols={3})
+        formats = [choices[k] for k in formats_of[i]]
+        if by_row:
+            put_row(ws, fmts, i + 1, row, formats, blanks=blanks, height=heights[i],
+                    date_cols={3})
+            continue
+        for c, value in enumerate(row):  # the reference: put, cell by cell
+            if blanks or not is_blank(value):
+                put(ws, fmts, i + 1, c, value, formats[c],
+                    date_fmt=formats[c] if c == 3 else None)
+        if heights[i]:
+            ws.set_row(i + 1, heights[i])
     ws.set_column(0, 3, 20)
     wb.close()
     return path
@@ -200,7 +192,7 @@ def _sheet(path, rows, formats_of, heights, streamed: bool, blanks: bool):
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
-def test_put_row_streamed_is_put_row_ordinary(tmp_path_factory, data):
+def test_put_row_writes_what_put_writes_cell_by_cell(tmp_path_factory, data):
     n = data.draw(st.integers(min_value=0, max_value=6))
     rows = [data.draw(st.lists(_VALUE, min_size=4, max_size=4)) for _ in range(n)]
     formats_of = [data.draw(st.lists(st.integers(0, 4), min_size=4, max_size=4))
@@ -208,71 +200,96 @@ def test_put_row_streamed_is_put_row_ordinary(tmp_path_factory, data):
     heights = [data.draw(st.sampled_from([None, 15.0, 30.0, 45.0, 405.0])) for _ in range(n)]
     blanks = data.draw(st.booleans())
     folder = tmp_path_factory.mktemp("rows")
-    a = _sheet(folder / "streamed.xlsx", rows, formats_of, heights, True, blanks)
-    b = _sheet(folder / "ordinary.xlsx", rows, formats_of, heights, False, blanks)
+    a = _sheet(folder / "by_row.xlsx", rows, formats_of, heights, True, blanks)
+    b = _sheet(folder / "by_cell.xlsx", rows, formats_of, heights, False, blanks)
     ma, mb = meaning(a), meaning(b)
     ma.pop("docProps/core.xml"), mb.pop("docProps/core.xml")  # written when, to the second
-    sheet = "xl/worksheets/sheet1.xml"
-    # Text put_row leaves to xlsxwriter on a streamed sheet (without a format, long, or shaped
-    # like rich-text XML) goes inline, where text holding an escape-like '_x0041_' is cut into
-    # runs (see put_text): for those, compare what readers read instead.
-    if any(isinstance(v, str) and re.search("_x[0-9a-fA-F]{4}_", v) and (
-            k == 0 or len(v) > 16_383 or v.startswith("<r>"))
-           for row, ks in zip(rows, formats_of) for v, k in zip(row, ks)):
-        ma.pop(sheet), mb.pop(sheet)
     assert ma == mb
     read = [pc.CalamineWorkbook.from_path(str(p)).get_sheet_by_name("S").to_python()
             for p in (a, b)]
     assert read[0] == read[1]
 
 
-def test_rows_go_through_xlsxwriter_when_the_check_fails(tmp_path, monkeypatch):
-    """put_row's own row XML is checked once against the xlsxwriter installed; should a
-    release write rows otherwise, every cell goes through xlsxwriter instead, as correct."""
+#: What the writer must not reach into: xlsxwriter's modules behind its public classes, its
+#: worksheet hooks and private state (any of these ties the output to one release).
+_PRIVATE = re.compile(r"xlsxwriter\.(worksheet|workbook|sharedstrings|xmlwriter)\b|"
+                      r"worksheet_class|constant_memory|\b(ws|wb|sheet|self)\._(?!_)[a-z]\w*\(|"
+                      r"\b(ws|wb)\.(table|str_table|previous_row|fileclosed|row_data_fh)\b")
+
+
+def test_the_writer_keeps_to_xlsxwriters_public_api():
+    from pathlib import Path
+
+    import xlplan
+
+    root = Path(xlplan.__file__).parent
+    found = []
+    for path in [*root.glob("write/*.py"), root / "template.py", *root.glob("pack/*.py")]:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("#", 1)[0]
+            if _PRIVATE.search(code) and "self._" not in code:
+                found.append(f"{path.name}:{n}: {line.strip()}")
+            elif re.search(r"\b(ws|wb)\._\w", code):
+                found.append(f"{path.name}:{n}: {line.strip()}")
+    assert not found, "\n".join(found)
+
+
+def test_the_same_workbook_whatever_the_cell_order(tmp_path):
+    """put_row and put give the same parts for a whole month (the Actions sheet written by
+    rows, and again with every cell put one by one)."""
+    by_row = write_consolidated(hostile_month(), tmp_path / "rows.xlsx")
+
+    def by_cell(ws, fmts, row, values, cell_formats, *, blanks=True, height=None,
+                date_cols=()):
+        for c, value in enumerate(values):
+            if blanks or not is_blank(value):
+                put(ws, fmts, row, c, value, cell_formats[c],
+                    date_fmt=cell_formats[c] if c in date_cols else None)
+        if height:
+            ws.set_row(row, height)
+
+    with pytest.MonkeyPatch.context() as mp:
+        for mod in ("actions", "tables"):
+            mp.setattr(f"xlplan.write.{mod}.put_row", by_cell)
+        one_by_one = write_consolidated(hostile_month(), tmp_path / "cells.xlsx")
+    a, b = meaning(by_row), meaning(one_by_one)
+    assert a.keys() == b.keys()
+    for name in a:
+        assert a[name] == b[name], name
+
+
+def test_a_sheet_too_big_for_a_table_is_a_filtered_range(tmp_path, monkeypatch):
+    """Beyond TABLE_MAX_CELLS a row sheet is written as a filtered range (xlsxwriter keeps a
+    record of every cell of a table), and the Dashboard's formulas name fixed ranges instead
+    of ``Actions[...]`` / ``Issues[...]``, with the same cached values."""
     from xlplan.write import formats
 
-    def wrong_tag(self, row, pixels):
-        return f'<row r="{row + 1}" ht="1">'
-
-    monkeypatch.setattr(formats.StreamingWorksheet, "_row_tag", wrong_tag)
-    monkeypatch.setattr(formats, "_ROWS_OK", None)
-    fallback = write_consolidated(hostile_month(), tmp_path / "fallback.xlsx")
-    assert formats._ROWS_OK is False
-    monkeypatch.undo()
-    assert formats._ROWS_OK is not False
-    streamed = write_consolidated(hostile_month(), tmp_path / "streamed.xlsx")
-    # The text of the streamed sheets is inline then (and '_x0041_' cut into runs): the same
-    # cells and formats for every reader.
-    a, b = load_workbook(fallback), load_workbook(streamed)
-    assert a.sheetnames == b.sheetnames
-    for name in a.sheetnames:
-        cells = [[(c.value, c.font.b, c.font.i, c.fill.fgColor.rgb, c.number_format)
-                  for c in row] for row in a[name].iter_rows()]
-        assert cells == [[(c.value, c.font.b, c.font.i, c.fill.fgColor.rgb, c.number_format)
-                          for c in row] for row in b[name].iter_rows()], name
-        assert a[name].row_dimensions.keys() == b[name].row_dimensions.keys()
-
-
-def test_formulas_are_prepared_as_xlsxwriter_prepares_them():
-    """``Sheet._prepare_formula`` skips xlsxwriter's 29 substitutions only where none applies:
-    checked against xlsxwriter itself for every function name its source rewrites."""
-    import inspect
-    import re
-
-    from xlsxwriter.worksheet import Worksheet
-
-    from xlplan.write.formats import Sheet
-
-    names = re.findall(r're\.sub\(r"\\[bS]([A-Z0-9._]+)\\\(',
-                       inspect.getsource(Worksheet._prepare_formula))
-    assert len(names) > 100  # the dynamic functions and the future ones
-    formulas = ["=A1*B1", "{=SUM(A1:A3)}", "=IF(C2>=15,\"Red\",\"Amber\")", "=_xlfn.XLOOKUP(1,A:A,B:B)",
-                "=COUNTIFS(Actions!R:R,\"Red\")", "=MAP(A1:A3,LAMBDA(x,x+1))", "=single(A1)",
-                "=XMAP(A1)", "=SINGLE(A1)", "=ISINGLE(1)"]
-    formulas += [f"=1+{n}(A1:B2)" for n in names] + [f"={n.lower()}(A1)" for n in names]
-    fast, plain = Sheet(), Worksheet()
-    for future in (False, True):
-        fast.use_future_functions = plain.use_future_functions = future
-        for f in formulas:
-            for expand in (False, True):
-                assert fast._prepare_formula(f, expand) == plain._prepare_formula(f, expand), f
+    month = tw.make_merged()
+    small = write_consolidated(month, tmp_path / "tables.xlsx")
+    monkeypatch.setattr(formats, "TABLE_MAX_CELLS", 40)  # any sheet of this month is "big"
+    big = write_consolidated(tw.make_merged(), tmp_path / "ranges.xlsx")
+    a, b = load_workbook(small), load_workbook(big)
+    n = a["Actions"].max_row
+    assert "Actions" in a["Actions"].tables and not b["Actions"].tables
+    assert b["Actions"].auto_filter.ref == a["Actions"].tables["Actions"].ref == \
+        f"A1:{b['Actions'].auto_filter.ref.split(':')[1]}"
+    assert not b["Issues"].tables and b["Issues"].auto_filter.ref.startswith("A1:G")
+    assert b["Actions"].freeze_panes == "A2"
+    # the same cells, the same formats
+    for name in ("Actions", "Issues"):
+        for ra, rb in zip(a[name].iter_rows(), b[name].iter_rows()):
+            assert [(c.value, c.fill.fgColor.rgb, c.font.b) for c in ra] == \
+                [(c.value, c.fill.fgColor.rgb, c.font.b) for c in rb]
+    # formulas: fixed ranges on the Dashboard, same cached values
+    fa = [c.value for row in a["Dashboard"].iter_rows() for c in row
+          if isinstance(c.value, str) and "COUNT" in c.value]
+    fb = [c.value for row in b["Dashboard"].iter_rows() for c in row
+          if isinstance(c.value, str) and "COUNT" in c.value]
+    assert any("Actions[" in f for f in fa) and any("Issues[Severity]" in f for f in fa)
+    assert fb and not any("[" in f for f in fb), fb
+    assert any(f"'Actions'!$" in f and f"${n}" in f for f in fb)
+    va = [c.value for row in load_workbook(small, data_only=True)["Dashboard"].iter_rows()
+          for c in row]
+    vb = [c.value for row in load_workbook(big, data_only=True)["Dashboard"].iter_rows()
+          for c in row]
+    assert va == vb
