@@ -62,6 +62,9 @@ from lxml import etree
 
 from . import atomic
 from .config import Limits
+from .ooxml import xml as ox
+from .ooxml.package import (MAIN_NS, PKG_REL_NS, REL_NS, STRICT_MAIN_NS, STRICT_REL_NS,
+                            relationships, rels_part, workbook_part, workbook_sheets)
 from .issues import ERROR, INFO, SEVERITY_ORDER, WARNING, Issue, col_index, col_letter
 
 __all__ = ["AnnotateError", "Annotated", "annotate_all", "annotate_file", "COMMENT_AUTHOR"]
@@ -80,12 +83,6 @@ MAX_COMMENTS = 1000  # per sheet, see _cap
 MAX_CF_AREAS = 500  # cell ranges per highlight rule: keeps each sqref list short  # parts larger than this are not re-parsed after editing
 
 # Namespaces, transitional and strict.
-MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-STRICT_MAIN_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-STRICT_REL_NS = "http://purl.oclc.org/ooxml/officeDocument/relationships"
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
 CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 
@@ -123,20 +120,15 @@ class Annotated(list):
 
 
 # ---------------------------------------------------------------------------------- XML helpers
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           huge_tree=False, remove_pis=False)
-
-
 def _parse(data: bytes, what: str):
+    """A part parsed whole (comments and processing instructions kept: it is written back)."""
     try:
-        return etree.fromstring(data, _parser())
-    except etree.XMLSyntaxError as exc:
+        return ox.parse(data)
+    except ox.XMLSyntaxError as exc:
         raise AnnotateError(f"{what} is not well-formed XML ({exc})") from None
 
 
-def _local(tag) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+_local = ox.local
 
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -334,33 +326,15 @@ class _Package:
         self.zf.close()
 
 
-def _rels_name(part: str) -> str:
-    d, name = posixpath.split(part)
-    return posixpath.join(d, "_rels", name + ".rels")
+_rels_name = rels_part
 
 
-def _resolve(base_part: str, target: str) -> str:
-    target = target.replace("\\", "/").strip()
-    if target.startswith("/"):
-        return posixpath.normpath(target.lstrip("/"))
-    return posixpath.normpath(posixpath.join(posixpath.dirname(base_part), target))
-
-
-def _relationships(pkg: _Package, part: str) -> list[tuple[str, str, str, str]]:
+def _relationships(pkg: _Package, part: str) -> list:
     """(Id, Type, resolved target, TargetMode) of a part's relationships."""
-    name = pkg.find(_rels_name(part))
+    name = pkg.find(rels_part(part))
     if name is None:
         return []
-    root = _parse(pkg.read(name), name)
-    out = []
-    for rel in root:
-        if _local(rel.tag) != "Relationship":
-            continue
-        mode = rel.get("TargetMode") or ""
-        target = rel.get("Target") or ""
-        out.append((rel.get("Id") or "", rel.get("Type") or "",
-                    target if mode.lower() == "external" else _resolve(part, target), mode))
-    return out
+    return relationships(_parse(pkg.read(name), name), part)
 
 
 @dataclass
@@ -373,29 +347,15 @@ class _Sheet:
 
 def _sheets(pkg: _Package) -> list[_Sheet]:
     """The workbook's sheets in tab order, with their parts and visibility."""
-    wb_part = None
-    for _id, typ, target, _m in _relationships(pkg, ""):
-        if typ.endswith("/officeDocument") and pkg.find(target):
-            wb_part = pkg.find(target)
-    wb_part = wb_part or pkg.find("xl/workbook.xml")
+    wb_part = workbook_part(_relationships(pkg, ""), pkg.find)
     if wb_part is None:
         raise AnnotateError("it has no workbook part (xl/workbook.xml)")
-    rels = {rid: (typ, target) for rid, typ, target, _m in _relationships(pkg, wb_part)}
-    root = _parse(pkg.read(wb_part), wb_part)
+    rels = _relationships(pkg, wb_part)
     out = []
-    for el in root.iter():
-        if _local(el.tag) != "sheet":
-            continue
-        rid = el.get(f"{{{REL_NS}}}id") or el.get(f"{{{STRICT_REL_NS}}}id")
-        if not rid or rid not in rels:
-            continue
-        typ, target = rels[rid]
-        part = pkg.find(target)
-        if part is None:
-            continue
-        out.append(_Sheet(el.get("name") or "", part,
-                          (el.get("state") or "visible") == "visible",
-                          typ.endswith("/worksheet")))
+    for ref in workbook_sheets(_parse(pkg.read(wb_part), wb_part), rels):
+        part = pkg.find(ref.target)
+        if part is not None:
+            out.append(_Sheet(ref.name or "", part, ref.visible, ref.is_worksheet))
     return out
 
 
@@ -782,8 +742,7 @@ def _merge_comments(data: bytes, targets: list[_Target], what: str) -> tuple[byt
                 for child in list(text_el):
                     text_el.remove(child)
             lead = "" if mine or not len(text_el) else "\n\n"
-            runs = etree.fromstring(wrapper.format(_runs_xml(comment_text(t), lead=lead)),
-                                    _parser())
+            runs = ox.parse(wrapper.format(_runs_xml(comment_text(t), lead=lead)))
             # after any runs, before phonetic runs/properties (CT_Rst order: t, r*, rPh*, pPr)
             at = len(text_el)
             for k, child in enumerate(text_el):
@@ -795,7 +754,7 @@ def _merge_comments(data: bytes, targets: list[_Target], what: str) -> tuple[byt
         else:
             el = etree.fromstring(wrapper.format(
                 f'<comment ref="{t.ref}" authorId="{author_id}"><text>'
-                f'{_runs_xml(comment_text(t))}</text></comment>'), _parser())[0]
+                f'{_runs_xml(comment_text(t))}</text></comment>'))[0]
             clist.append(el)
     out = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     return out, had

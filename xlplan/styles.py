@@ -67,7 +67,6 @@ An unknown sheet name raises :class:`KeyError`; a path that is not a zip raises
 from __future__ import annotations
 
 import codecs
-import posixpath
 import queue
 import re
 import threading
@@ -82,6 +81,10 @@ from typing import IO
 import numpy as np
 from lxml import etree
 
+from .ooxml import xml as ox
+from .ooxml.package import (MAIN_NAMESPACES, Members, Relationship,
+                            relationships, rels_part, workbook_part, workbook_sheets)
+
 __all__ = [
     "SheetStyles",
     "sheet_members",
@@ -92,13 +95,7 @@ __all__ = [
     "THEME_ORDER",
 ]
 
-MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-STRICT_MAIN_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
-_MAIN_NAMESPACES = (MAIN_NS, STRICT_MAIN_NS)
-_REL_NS = (
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "http://purl.oclc.org/ooxml/officeDocument/relationships",
-)
+_MAIN_NAMESPACES = MAIN_NAMESPACES
 
 #: Styles or theme parts bigger than this (uncompressed) are not parsed: no legitimate
 #: styles.xml comes near it, and parsing it whole would cost that much memory.
@@ -125,13 +122,6 @@ INDEXED_COLORS = (
     "000000", "FFFFFF",
 )
 
-_SAFE_PARSER_KW = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-
-
-def _safe_parser() -> etree.XMLParser:
-    return etree.XMLParser(remove_comments=True, remove_pis=True, **_SAFE_PARSER_KW)
-
-
 @dataclass
 class SheetStyles:
     """What :func:`read_sheet_styles` found in one sheet."""
@@ -146,101 +136,36 @@ class SheetStyles:
 
 
 # --------------------------------------------------------------------------------------------
-# Package navigation
+# Package navigation (the package layer's, with this module's lenient reading: a part that is
+# missing, too large or malformed reads as absent)
+
+_local = ox.local
+_Members = Members
 
 
-def _local(tag: object) -> str:
-    if not isinstance(tag, str):
-        return ""
-    return tag.rsplit("}", 1)[-1]
-
-
-class _Members:
-    """Case-insensitive lookup of zip member names (targets may use odd casing/backslashes)."""
-
-    def __init__(self, zf: zipfile.ZipFile):
-        self.zf = zf
-        self.exact = set()
-        self.folded: dict[str, str] = {}
-        for name in zf.namelist():
-            self.exact.add(name)
-            self.folded.setdefault(name.replace("\\", "/").lower(), name)
-
-    def find(self, name: str) -> str | None:
-        if name in self.exact:
-            return name
-        return self.folded.get(name.replace("\\", "/").lstrip("/").lower())
-
-
-def _resolve_target(base_dir: str, target: str) -> str:
-    target = target.replace("\\", "/").strip()
-    if target.startswith("/"):
-        path = target.lstrip("/")
-    else:
-        path = posixpath.join(base_dir, target)
-    path = posixpath.normpath(path)
-    while path.startswith("../"):
-        path = path[3:]
-    return "" if path == "." else path
-
-
-def _rels_path(part: str) -> str:
-    d, name = posixpath.split(part)
-    return posixpath.join(d, "_rels", name + ".rels")
-
-
-def _read_xml(members: _Members, name: str | None, *, limit: int | None = None):
+def _read_xml(members: Members, name: str | None, *, limit: int | None = None):
     """Parse a package part safely; None if absent, too big or malformed."""
     return _parse_part(_part_bytes(members, name, limit))
 
 
-def _relationships(members: _Members, part: str) -> list[tuple[str, str, str]]:
-    """(Id, Type, resolved target) of a part's relationships."""
-    root = _read_xml(members, _rels_path(part), limit=MAX_STYLE_PART_BYTES)
-    if root is None:
-        return []
-    base = posixpath.dirname(part)
-    out = []
-    for rel in root:
-        if _local(rel.tag) != "Relationship":
-            continue
-        if (rel.get("TargetMode") or "").lower() == "external":
-            continue
-        target = rel.get("Target")
-        if not target:
-            continue
-        out.append((rel.get("Id") or "", rel.get("Type") or "", _resolve_target(base, target)))
-    return out
+def _relationships(members: Members, part: str) -> list[Relationship]:
+    """The internal relationships (with a target) of a part."""
+    root = _read_xml(members, rels_part(part), limit=MAX_STYLE_PART_BYTES)
+    return [rel for rel in relationships(root, part) if not rel.external and rel.target]
 
 
-def _workbook_part(members: _Members) -> str:
-    for _id, typ, target in _relationships(members, ""):
-        if typ.endswith("/officeDocument") and members.find(target):
-            return members.find(target) or target
-    return members.find("xl/workbook.xml") or "xl/workbook.xml"
+def _workbook_part(members: Members) -> str:
+    return workbook_part(_relationships(members, ""), members.find) or "xl/workbook.xml"
 
 
-def _sheet_members(members: _Members) -> tuple[dict[str, str], list[tuple[str, str, str]], str]:
+def _sheet_members(members: Members) -> tuple[dict[str, str], list[Relationship], str]:
     wb_part = _workbook_part(members)
     rels = _relationships(members, wb_part)
-    by_id = {rid: target for rid, _typ, target in rels}
     root = _read_xml(members, wb_part, limit=MAX_STYLE_PART_BYTES)
     result: dict[str, str] = {}
-    if root is None:
-        return result, rels, wb_part
-    for el in root.iter():
-        if _local(el.tag) != "sheet":
-            continue
-        name = el.get("name")
-        rid = None
-        for ns in _REL_NS:
-            rid = el.get(f"{{{ns}}}id")
-            if rid:
-                break
-        if name is None or not rid or rid not in by_id:
-            continue
-        target = by_id[rid]
-        result[name] = members.find(target) or target
+    for ref in workbook_sheets(root, rels):
+        if ref.name is not None:
+            result[ref.name] = members.find(ref.target) or ref.target
     return result, rels, wb_part
 
 
@@ -253,7 +178,7 @@ def sheet_members(zf: zipfile.ZipFile) -> dict[str, str]:
     member: the returned path is the member name actually present in the zip when one matches
     case-insensitively. Chartsheets and dialog sheets are included (they have no cells).
     """
-    return _sheet_members(_Members(zf))[0]
+    return _sheet_members(Members(zf))[0]
 
 
 # --------------------------------------------------------------------------------------------
@@ -598,8 +523,10 @@ def _read_sheet_styles(
 
         xf_fill: list[str | None] = []
         if want_fills:
-            styles_part = next((t for _i, typ, t in wb_rels if typ.endswith("/styles")), "xl/styles.xml")
-            theme_part = next((t for _i, typ, t in wb_rels if typ.endswith("/theme")), "xl/theme/theme1.xml")
+            styles_part = next((r.target for r in wb_rels if r.type.endswith("/styles")),
+                               "xl/styles.xml")
+            theme_part = next((r.target for r in wb_rels if r.type.endswith("/theme")),
+                              "xl/theme/theme1.xml")
             xf_fill = _xf_fill_cached(members, styles_part, theme_part, result.problems)
             if not any(xf_fill):
                 want_fills = False  # nothing can have a fill; keep scanning only for formulas
@@ -653,7 +580,7 @@ def _parse_part(data: bytes | None):
     if data is None:
         return None
     try:
-        return etree.fromstring(data, _safe_parser())
+        return ox.parse(data, strip=True)
     except Exception:  # malformed XML
         return None
 
@@ -776,9 +703,7 @@ def _scan(
     tags = sorted(_ROW_TAGS | (_F_TAGS if want_formulas and not dense else frozenset()))
     row_fs: list = []  # <f> elements of the current row
     n_rows = 0
-    it = etree.iterparse(
-        stream, events=("end",), tag=tags, remove_comments=True, remove_pis=True, **_SAFE_PARSER_KW
-    )
+    it = ox.iterparse(stream, events=("end",), tag=tags, strip=True)
     try:
         for _ev, el in it:
             if el.tag in _F_TAGS:

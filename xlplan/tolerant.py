@@ -29,9 +29,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lxml import etree
-
 from .issues import Issue, at, col_letter
+from .ooxml import xml as ox
+from .ooxml.package import Members
 
 #: Excel's error values; anything else written as an error is kept as its text too.
 ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
@@ -56,13 +56,7 @@ def unescape(text: str) -> str:
     return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
-def _local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _parser_args() -> dict:
-    return dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True,
-                recover=False)
+_local = ox.local
 
 
 @dataclass
@@ -154,22 +148,23 @@ def _error_cells_parsed(path: Path, member: str) -> dict[tuple[int, int], str]:
 def read_book(path: Path, display: str, *, max_rows: int, max_columns: int) -> Book:
     """Every visible worksheet of ``path``; raises only when the package itself is unusable
     (then the fast reader's message is the one to give)."""
-    from .styles import _Members, _read_xml, _sheet_members
+    from .styles import _read_xml, _sheet_members
 
     issues: list[Issue] = []
     with zipfile.ZipFile(path) as zf:
-        members = _Members(zf)
+        members = Members(zf)
         by_name, rels, wb_part = _sheet_members(members)
         root = _read_xml(members, wb_part)
         if root is None:
             raise ValueError("the workbook part cannot be read")
         date1904 = any(_local(el.tag) == "workbookPr" and
                        (el.get("date1904") or "").lower() in ("1", "true") for el in root)
-        kinds = {target: typ.rsplit("/", 1)[-1] for _rid, typ, target in rels}
-        strings_part = next((members.find(t) for _r, typ, t in rels
-                             if typ.endswith("/sharedStrings") and members.find(t)), None)
-        styles_part = next((members.find(t) for _r, typ, t in rels
-                            if typ.endswith("/styles") and members.find(t)), None)
+        kinds = {rel.target: rel.type.rsplit("/", 1)[-1] for rel in rels}
+        strings_part = next((members.find(rel.target) for rel in rels
+                             if rel.type.endswith("/sharedStrings") and members.find(rel.target)),
+                            None)
+        styles_part = next((members.find(rel.target) for rel in rels
+                            if rel.type.endswith("/styles") and members.find(rel.target)), None)
         strings = _shared_strings(zf, strings_part) if strings_part else []
         date_styles = _date_styles(_read_xml(members, styles_part)) if styles_part else set()
         sheets: list[Sheet] = []
@@ -200,7 +195,7 @@ def _cells(fh, merges: list | None = None):
     the row before: python-calamine's rules, which :class:`xlplan.safety._ExactScanner` also
     follows. Merged ranges are appended to ``merges`` as (r0, c0, r1, c1)."""
     row_index, col_index = 0, 0
-    for event, el in etree.iterparse(fh, events=("start", "end"), **_parser_args()):
+    for event, el in ox.iterparse(fh, events=("start", "end"), huge_tree=True):
         tag = _local(el.tag)
         if event == "start":
             if tag == "row":
@@ -265,7 +260,7 @@ def _rich_text(si) -> str:
 def _shared_strings(zf: zipfile.ZipFile, part: str) -> list[str]:
     out: list[str] = []
     with zf.open(part) as fh:
-        for _event, el in etree.iterparse(fh, events=("end",), **_parser_args()):
+        for _event, el in ox.iterparse(fh, events=("end",), huge_tree=True):
             if _local(el.tag) == "si":
                 out.append(_rich_text(el))
                 el.clear(keep_tail=False)

@@ -417,18 +417,16 @@ def _cell_formats(ctx: SheetContext, columns: set[int], bold_column: int | None 
     one-cell row is how many scorecards head a section ("Operating Metrics")."""
     if ctx.path is None or (not columns and bold_column is None):
         return {}, set()
-    from lxml import etree
-
+    from ..ooxml import xml as ox
     from ..styles import sheet_members
 
-    parser = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     with zipfile.ZipFile(ctx.path) as zf:
         member = sheet_members(zf).get(ctx.sheet)
         names = {n.lower(): n for n in zf.namelist()}
         styles_name = names.get("xl/styles.xml")
         if not member or not styles_name:
             return {}, set()
-        root = etree.fromstring(zf.read(styles_name), etree.XMLParser(**parser))
+        root = ox.parse(zf.read(styles_name))
         ns = {"m": root.nsmap.get(None, "")}
         codes = {9: "0%", 10: "0.00%"}
         for fmt in root.findall("m:numFmts/m:numFmt", ns):
@@ -456,7 +454,7 @@ def _cell_formats(ctx: SheetContext, columns: set[int], bold_column: int | None 
         bold: set[int] = set()
         ref = re.compile(r"([A-Z]+)(\d+)")
         with zf.open(member) as fh:
-            for _, el in etree.iterparse(fh, events=("end",), tag="{*}c", **parser):
+            for _, el in ox.iterparse(fh, events=("end",), tag="{*}c"):
                 s, r = el.get("s"), el.get("r")
                 if s is not None and s.isdigit() and r:
                     m = ref.match(r)

@@ -1,0 +1,148 @@
+"""The package: zip members, relationships and the workbook's sheets.
+
+An .xlsx is a zip whose parts point at each other through relationship parts
+(``_rels/.rels`` -> the workbook, ``xl/_rels/workbook.xml.rels`` -> sheets, styles, shared
+strings, theme; a sheet's rels -> its comments and drawings). Writers differ in how they spell
+the targets: relative to the part's folder (``worksheets/sheet1.xml``), absolute
+(``/xl/worksheets/sheet1.xml``), with ``..`` or backslashes, or in another case than the zip
+member. Excel accepts all of them, and so does everything here.
+"""
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from typing import Callable, Iterator, NamedTuple
+
+from .xml import local
+
+__all__ = [
+    "MAIN_NS", "STRICT_MAIN_NS", "MAIN_NAMESPACES", "REL_NS", "STRICT_REL_NS", "REL_NAMESPACES",
+    "PKG_REL_NS", "CT_NS", "Members", "rels_part", "resolve_target", "Relationship",
+    "relationships", "workbook_part", "SheetRef", "workbook_sheets",
+]
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+STRICT_MAIN_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+MAIN_NAMESPACES = (MAIN_NS, STRICT_MAIN_NS)
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+STRICT_REL_NS = "http://purl.oclc.org/ooxml/officeDocument/relationships"
+REL_NAMESPACES = (REL_NS, STRICT_REL_NS)
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+
+
+class Members:
+    """Case-insensitive lookup of zip member names (targets may use odd casing/backslashes)."""
+
+    def __init__(self, zf: zipfile.ZipFile):
+        self.zf = zf
+        self.exact = set()
+        self.folded: dict[str, str] = {}
+        for name in zf.namelist():
+            self.exact.add(name)
+            self.folded.setdefault(name.replace("\\", "/").lower(), name)
+
+    def find(self, name: str) -> str | None:
+        """The member actually in the zip for a part name, or None."""
+        if name in self.exact:
+            return name
+        return self.folded.get(name.replace("\\", "/").lstrip("/").lower())
+
+
+def rels_part(part: str) -> str:
+    """The relationships part of ``part`` ('' is the package: ``_rels/.rels``)."""
+    d, name = posixpath.split(part)
+    return posixpath.join(d, "_rels", name + ".rels")
+
+
+def resolve_target(base_part: str, target: str) -> str:
+    """A relationship target of ``base_part`` as a part name (no leading slash): relative to
+    the part's folder unless absolute; backslashes and ``..`` past the root are forgiven."""
+    target = target.replace("\\", "/").strip()
+    if target.startswith("/"):
+        path = target.lstrip("/")
+    else:
+        path = posixpath.join(posixpath.dirname(base_part), target)
+    path = posixpath.normpath(path)
+    while path.startswith("../"):
+        path = path[3:]
+    return "" if path == "." else path
+
+
+class Relationship(NamedTuple):
+    """One ``<Relationship>``: ``target`` is the resolved part name, or the target as written
+    when ``mode`` is External (a URL, another workbook)."""
+
+    id: str
+    type: str
+    target: str
+    mode: str
+
+    @property
+    def external(self) -> bool:
+        return self.mode.lower() == "external"
+
+
+def relationships(root, part: str) -> list[Relationship]:
+    """The relationships in a parsed rels part (``root``) of ``part``, in document order.
+    A relationship without a target is kept with target ''."""
+    out = []
+    if root is None:
+        return out
+    for rel in root:
+        if local(rel.tag) != "Relationship":
+            continue
+        mode = rel.get("TargetMode") or ""
+        raw = rel.get("Target") or ""
+        if mode.lower() == "external" or not raw:
+            target = raw
+        else:
+            target = resolve_target(part, raw)
+        out.append(Relationship(rel.get("Id") or "", rel.get("Type") or "", target, mode))
+    return out
+
+
+def workbook_part(package_rels: list[Relationship], find: Callable[[str], str | None]
+                  ) -> str | None:
+    """The workbook part the package relationships point at (the first that exists), else
+    ``xl/workbook.xml`` when present."""
+    for rel in package_rels:
+        if rel.type.endswith("/officeDocument") and not rel.external and find(rel.target):
+            return find(rel.target)
+    return find("xl/workbook.xml")
+
+
+class SheetRef(NamedTuple):
+    """A ``<sheet>`` of workbook.xml joined to its relationship (tab order)."""
+
+    name: str | None
+    target: str          # the resolved part name (not yet looked up in the zip)
+    type: str            # the relationship type (worksheet, chartsheet, dialogsheet...)
+    state: str           # visible / hidden / veryHidden
+
+    @property
+    def visible(self) -> bool:
+        return self.state == "visible"
+
+    @property
+    def is_worksheet(self) -> bool:
+        return self.type.endswith("/worksheet")
+
+
+def workbook_sheets(wb_root, wb_rels: list[Relationship]) -> Iterator[SheetRef]:
+    """Each sheet of a parsed workbook.xml whose ``r:id`` names an internal relationship."""
+    by_id = {rel.id: rel for rel in wb_rels if not rel.external and rel.target}
+    if wb_root is None:
+        return
+    for el in wb_root.iter():
+        if local(el.tag) != "sheet":
+            continue
+        rid = None
+        for ns in REL_NAMESPACES:
+            rid = el.get(f"{{{ns}}}id")
+            if rid:
+                break
+        rel = by_id.get(rid) if rid else None
+        if rel is None:
+            continue
+        yield SheetRef(el.get("name"), rel.target, rel.type, el.get("state") or "visible")
