@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 import hostile
 from xlplan import safety
+from xlplan.ooxml import scan
 from xlplan.issues import CODES, ERROR
 from xlplan.safety import Limits, PackageCheck, check_package, sha256_file
 
@@ -127,7 +128,7 @@ def test_helper_thread_paths(corpus, monkeypatch, name):
     """Errors raised while inflating in the helper thread, and the restart of a sheet in the
     exact scanner, behave as without the thread, and leave no thread behind."""
     monkeypatch.setattr(safety, "THREAD_MIN", 0)
-    monkeypatch.setattr(safety, "THREADS_HELP", True)
+    monkeypatch.setattr(scan, "THREADS_HELP", True)
     folder, expected = corpus
     before = threading.active_count()
     check = check_package(folder / name, name)

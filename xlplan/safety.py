@@ -44,10 +44,8 @@ import hashlib
 import html
 import os
 import posixpath
-import queue
 import re
 import struct
-import threading
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -58,6 +56,8 @@ import numpy as np
 
 from .config import Limits  # the programme's [limits]: one class for every check
 from .issues import ERROR, Issue, at, col_letter
+from .ooxml.scan import (HIGH, ONES, QUOTES, U64, ReadAhead, aligned_views, scratch,
+                         words_at_every_byte)
 
 __all__ = ["Limits", "PackageCheck", "check_package", "sha256_file"]
 
@@ -105,8 +105,6 @@ ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 RAW_READ = 64 << 10          # compressed bytes inflated at a time (small: see _member_chunks)
 OUT_CHUNK = 512 << 10        # decompressed bytes handed to a scanner at a time (cache-sized)
 THREAD_MIN = 1 << 20         # members with more compressed bytes than this inflate in a thread
-#: The helper thread only pays off when a second CPU is free to run it (one CPU: ~10% slower).
-THREADS_HELP = (os.cpu_count() or 1) > 1
 HEAD_BYTES = 64 << 10        # how much of each XML part is checked for a DOCTYPE
 SMALL_XML = 1 << 20          # XML parts up to this size are searched whole for <!ENTITY
 META_CAP = 8 << 20           # workbook.xml, its rels and [Content_Types].xml read whole up to this
@@ -571,64 +569,7 @@ def _too_large_member(info: zipfile.ZipInfo, produced: int) -> _MemberProblem:
                           "xlplan does not read it", value=info.filename)
 
 
-class _Prefetch:
-    """Iterate a chunk generator, optionally inflating ahead in a helper thread.
-
-    zlib releases the GIL while it inflates, so a helper thread unpacks chunk n+1 while the
-    caller scans chunk n: the check of a large sheet costs about the time of the inflation
-    alone. At most two chunks wait in the queue (bounded memory). Exceptions raised by the
-    generator are re-raised in the caller; leaving the ``with`` block early stops the helper.
-    """
-
-    def __init__(self, gen: Iterator[bytes], threaded: bool):
-        self.gen, self.threaded = gen, threaded and THREADS_HELP
-        self.stop = threading.Event()
-        self.queue: queue.Queue = queue.Queue(maxsize=2)
-        self.thread: threading.Thread | None = None
-
-    def __enter__(self) -> Iterator[bytes]:
-        if not self.threaded:
-            return iter(self.gen)
-        self.thread = threading.Thread(target=self._produce, daemon=True)
-        self.thread.start()
-        return self._consume()
-
-    def _produce(self) -> None:
-        try:
-            for chunk in self.gen:
-                if not self._put(("chunk", chunk)):
-                    return
-            self._put(("done", None))
-        except BaseException as exc:  # noqa: BLE001 -- handed to the consumer
-            self._put(("error", exc))
-        finally:
-            self.gen.close()
-
-    def _put(self, item) -> bool:
-        while not self.stop.is_set():
-            try:
-                self.queue.put(item, timeout=0.05)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def _consume(self) -> Iterator[bytes]:
-        while True:
-            kind, payload = self.queue.get()
-            if kind == "chunk":
-                yield payload
-            elif kind == "error":
-                raise payload
-            else:
-                return
-
-    def __exit__(self, *exc) -> None:
-        if self.thread is not None:
-            self.stop.set()
-            self.thread.join()
-        else:
-            self.gen.close()
+_Prefetch = ReadAhead  # the package layer's inflate-ahead helper
 
 
 # ----------------------------------------------------------------------------------------------
@@ -773,13 +714,11 @@ class _DimensionFinder:
 
 
 # Constants for the SWAR scan of 8-byte words (little-endian: byte 0 is the first character).
-_U = np.uint64
+_U = U64
 _U16_SIX = np.uint16(0x0006)
 _K_ANY_C = np.uint16(int.from_bytes(b">c", "little"))
 _K_CELL = _U(int.from_bytes(b'<c r="', "little"))
-_Q = _U(0x2222222222222222)
-_ONES = _U(0x0101010101010101)
-_HIGH = _U(0x8080808080808080)
+_Q, _ONES, _HIGH = QUOTES, ONES, HIGH
 _BIT6 = _U(0x4040404040404040)
 _BIT5 = _U(0x2020202020202020)
 _UPPER = _U(0xDFDFDFDFDFDFDFDF)
@@ -796,23 +735,7 @@ _PAD = 48        # bytes of overlap kept between chunks (a reference never strad
 _LONG_REF = 64   # a reference longer than this is hostile: leave it to the exact scanner
 
 
-_SCRATCH = threading.local()
-
-
-def _scratch(n: int, dtype=bool) -> np.ndarray:
-    """A reusable buffer of at least n elements of ``dtype`` (one per thread and type).
-
-    Fresh multi-megabyte temporaries are mapped and unmapped by malloc on every chunk, and the
-    page faults cost as much as the comparisons themselves; reusing one buffer avoids them.
-    """
-    key = np.dtype(dtype).str
-    bufs = getattr(_SCRATCH, "bufs", None)
-    if bufs is None:
-        bufs = _SCRATCH.bufs = {}
-    buf = bufs.get(key)
-    if buf is None or len(buf) < n:
-        buf = bufs[key] = np.empty(max(n, 1 << 20), dtype=dtype)
-    return buf[:n]
+_scratch = scratch
 
 
 def _tag_hits(buf: bytes, lo: int, hi: int) -> np.ndarray:
@@ -829,18 +752,7 @@ def _tag_hits(buf: bytes, lo: int, hi: int) -> np.ndarray:
     return np.concatenate(out) if out else np.empty(0, np.intp)
 
 
-def _aligned_views(buf: bytes, lo: int, hi: int, dtype: str, width: int):
-    """(view, first position) for each byte offset: the aligned words starting in [lo, hi).
-
-    numpy compares aligned arrays several times faster than a byte-strided view, so a
-    pattern of ``width`` bytes is searched as ``width`` aligned comparisons, one per offset.
-    """
-    for off in range(width):
-        i0 = max(0, (lo - off + width - 1) // width)
-        i1 = (hi - off + width - 1) // width
-        if i1 > i0:
-            first = width * i0 + off
-            yield np.frombuffer(buf, dtype, count=i1 - i0, offset=first), first
+_aligned_views = aligned_views
 
 
 def _scan_chunks_fast(chunks: Iterator[bytes], state: _SheetState, limits: Limits) -> None:
@@ -876,7 +788,7 @@ def _scan_buffer(buf: bytes, lo: int, hi: int, state: _SheetState, limits: Limit
     8-byte word per tag (a few numpy operations per chunk, no Python loop per cell).
     """
     a = np.frombuffer(buf, np.uint8)
-    words = np.ndarray((len(buf) - 7,), "<u8", buffer=buf, strides=(1,))
+    words = words_at_every_byte(buf)
     hits = _tag_hits(buf, lo, hi)
     first_byte = a[hits]
     starts = hits[first_byte == 0x3C]                              # every "<c..." tag

@@ -67,9 +67,7 @@ An unknown sheet name raises :class:`KeyError`; a path that is not a zip raises
 from __future__ import annotations
 
 import codecs
-import queue
 import re
-import threading
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -82,6 +80,8 @@ import numpy as np
 from lxml import etree
 
 from .ooxml import xml as ox
+from .ooxml.scan import (HIGH, ONE, QUOTES, U64, ReadAhead, at_least, below, byte_index, lowest,
+                         scratch, stream_chunks, word, words_at_every_byte, zero_bytes)
 from .ooxml.package import (MAIN_NAMESPACES, Members, Relationship,
                             relationships, rels_part, workbook_part, workbook_sheets)
 
@@ -985,16 +985,8 @@ _SMALL_SEGMENT = 1 << 17         # segments up to this size use cheaper per-call
 _FAST_MAX_DEPTH = 200            # libxml2 (no huge_tree) stops at 256 levels
 _PAD = b"\0" * 32                # lets 8-byte words be read just past a segment's end
 
-_U64 = np.uint64
-_ONE = _U64(1)
-_HIGH = _U64(0x8080808080808080)
-_LOW7 = _U64(0x7F7F7F7F7F7F7F7F)
-_QUOTES = _U64(0x2222222222222222)
+_U64, _ONE, _HIGH, _QUOTES, _k = U64, ONE, HIGH, QUOTES, word
 _BYTE = _U64(0xFF)
-
-
-def _k(text: bytes) -> np.uint64:
-    return _U64(int.from_bytes(text, "little"))
 
 
 _K_ROW = _k(b'<row r="')              # 8 bytes: the whole word
@@ -1075,12 +1067,10 @@ def _fast_scan(zf: zipfile.ZipFile, member: str, xf_fill: list[str | None] | Non
     st = _FastState(xf_fill, columns, want_formulas)
     try:
         size = zf.getinfo(member).file_size
-        with zf.open(member) as stream:
-            chunks = _inflated(stream, size)
-            try:
-                _fast_read(chunks, st)
-            finally:
-                chunks.close()
+        with zf.open(member) as stream, ReadAhead(
+                stream_chunks(stream, _FAST_CHUNK if size >= _FAST_CHUNK else -1),
+                threaded=size >= _FAST_THREAD_MIN, depth=3) as chunks:
+            _fast_read(chunks, st)
     except _Decline:
         return None
     except (zipfile.BadZipFile, EOFError, OSError, zlib.error):
@@ -1090,54 +1080,6 @@ def _fast_scan(zf: zipfile.ZipFile, member: str, xf_fill: list[str | None] | Non
             raise
         return None
     return st.fills, st.formulas
-
-
-def _inflated(stream: IO[bytes], size: int):
-    """The member's bytes in chunks; big members are inflated ahead by a helper thread.
-
-    At most three chunks wait in the queue (memory stays flat). Closing the generator stops and
-    joins the helper before the zip is closed.
-    """
-    if size < _FAST_THREAD_MIN:
-        while True:
-            chunk = stream.read(_FAST_CHUNK if size >= _FAST_CHUNK else -1)
-            if not chunk:
-                return
-            yield chunk
-    box: queue.Queue = queue.Queue(maxsize=3)
-    stop = threading.Event()
-
-    def put(item) -> bool:
-        while not stop.is_set():
-            try:
-                box.put(item, timeout=0.05)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce() -> None:
-        try:
-            while not stop.is_set():
-                chunk = stream.read(_FAST_CHUNK)
-                if not put(chunk) or not chunk:
-                    return
-        except BaseException as exc:  # noqa: BLE001 -- handed to the consumer
-            put(exc)
-
-    helper = threading.Thread(target=produce, daemon=True)
-    helper.start()
-    try:
-        while True:
-            item = box.get()
-            if isinstance(item, BaseException):
-                raise item
-            if not item:
-                return
-            yield item
-    finally:
-        stop.set()
-        helper.join()
 
 
 def _fast_read(chunks, st: _FastState) -> None:
@@ -1278,57 +1220,13 @@ def _attr_value(raw: bytes) -> str:
 
 # ---- SWAR helpers: one uint64 holds 8 bytes of the XML, byte 0 lowest (little-endian).
 
-def _zero_bytes(x: np.ndarray) -> np.ndarray:
-    """0x80 in each byte of ``x`` that is 0, nothing elsewhere (exact)."""
-    y = (x & _LOW7) + _LOW7
-    return ~(y | x | _LOW7)
-
-
-def _at_least(x: np.ndarray, c: int) -> np.ndarray:
-    """0x80 in each byte that is ASCII (< 0x80) and >= c."""
-    return ((x | _HIGH) - _U64(c * 0x0101010101010101)) & _HIGH & ~x
-
-
-def _below(x: np.ndarray, c: int) -> np.ndarray:
-    """0x80 in each byte that is ASCII and < c."""
-    return ~((x | _HIGH) - _U64(c * 0x0101010101010101)) & _HIGH & ~x
+_zero_bytes, _at_least, _below = zero_bytes, at_least, below
 
 
 _C30, _C3A, _C41, _C5B = (_U64(c * 0x0101010101010101) for c in (0x30, 0x3A, 0x41, 0x5B))
 
 
-def _lowest(x: np.ndarray) -> np.ndarray:
-    return x & (~x + _ONE)
-
-
-if hasattr(np, "bitwise_count"):  # numpy >= 2.0
-    def _byte_index(low: np.ndarray) -> np.ndarray:
-        """Index (0-7) of the byte holding the single set bit of each word; 8 for a zero word."""
-        return (np.bitwise_count(low - _ONE) >> 3).astype(np.int64)
-else:
-    def _byte_index(low: np.ndarray) -> np.ndarray:
-        """Index (0-7) of the byte holding the single set bit of each word; 8 for a zero word."""
-        exp = np.frexp(low.astype(np.float64))[1]  # 2**(8k+7) -> 8k+8 (exact: a power of two)
-        return np.where(low == 0, 8, (exp >> 3) - 1)
-
-
-_SCRATCH = threading.local()
-
-
-def _scratch(n: int, dtype, slot: int = 0) -> np.ndarray:
-    """A reusable work array of ``n`` elements (fewer fresh pages for chunk-sized temporaries).
-
-    One per thread, dtype and slot (callers may scan sheets from several threads), never kept
-    beyond the numpy call that fills it and the next one that reads it.
-    """
-    arrays = getattr(_SCRATCH, "arrays", None)
-    if arrays is None:
-        arrays = _SCRATCH.arrays = {}
-    key = (np.dtype(dtype).str, slot)
-    buf = arrays.get(key)
-    if buf is None or len(buf) < n:
-        buf = arrays[key] = np.empty(max(n, 1 << 16), dtype)
-    return buf[:n]
+_lowest, _byte_index, _scratch = lowest, byte_index, scratch
 
 
 def _digits(x: np.ndarray) -> np.ndarray:
@@ -1411,7 +1309,7 @@ def _body(seg: bytes, n: int, st: _FastState) -> None:
     if not n:
         return
     a = np.frombuffer(seg, np.uint8)
-    words = np.ndarray((len(seg) - 7,), "<u8", buffer=seg, strides=(1,))
+    words = words_at_every_byte(seg)
     custom = _check_bytes(seg, a, words, n, st.want_fills)
     lt, ends = _tags(seg, a, n)
     if not len(lt):
