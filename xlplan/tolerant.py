@@ -32,6 +32,7 @@ from pathlib import Path
 from .issues import Issue, at, col_letter
 from .ooxml import xml as ox
 from .ooxml.package import Members
+from .ooxml.styles import StylesTable
 
 #: Excel's error values; anything else written as an error is kept as its text too.
 ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
@@ -43,7 +44,6 @@ STRAY_GAP = 10_000
 #: Stray or unreadable cells reported one by one per sheet; the rest are counted in one issue.
 MAX_CELL_ISSUES = 20
 
-_BUILTIN_DATE_FORMATS = set(range(14, 23)) | {27, 30, 36, 45, 46, 47, 50, 57}
 _REF_RE = re.compile(r"([A-Za-z]{1,3})([0-9]+)$")
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
@@ -269,34 +269,7 @@ def _shared_strings(zf: zipfile.ZipFile, part: str) -> list[str]:
 
 def _date_styles(root) -> set[int]:
     """Indexes into ``cellXfs`` whose number format shows a date or time."""
-    if root is None:
-        return set()
-    from openpyxl.styles.numbers import is_date_format
-
-    custom: dict[int, str] = {}
-    xfs: list[int] = []
-    for el in root:
-        tag = _local(el.tag)
-        if tag == "numFmts":
-            for fmt in el:
-                try:
-                    custom[int(fmt.get("numFmtId", ""))] = fmt.get("formatCode") or ""
-                except ValueError:
-                    continue
-        elif tag == "cellXfs":
-            for xf in el:
-                try:
-                    xfs.append(int(xf.get("numFmtId") or 0))
-                except ValueError:
-                    xfs.append(0)
-    out = set()
-    for i, fmt_id in enumerate(xfs):
-        if fmt_id in custom:
-            if is_date_format(custom[fmt_id]):
-                out.add(i)
-        elif fmt_id in _BUILTIN_DATE_FORMATS:
-            out.add(i)
-    return out
+    return set() if root is None else StylesTable(root).date_xfs()
 
 
 def excel_date(value: float, date1904: bool):

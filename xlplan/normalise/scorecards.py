@@ -418,6 +418,7 @@ def _cell_formats(ctx: SheetContext, columns: set[int], bold_column: int | None 
     if ctx.path is None or (not columns and bold_column is None):
         return {}, set()
     from ..ooxml import xml as ox
+    from ..ooxml.styles import StylesTable
     from ..styles import sheet_members
 
     with zipfile.ZipFile(ctx.path) as zf:
@@ -426,28 +427,9 @@ def _cell_formats(ctx: SheetContext, columns: set[int], bold_column: int | None 
         styles_name = names.get("xl/styles.xml")
         if not member or not styles_name:
             return {}, set()
-        root = ox.parse(zf.read(styles_name))
-        ns = {"m": root.nsmap.get(None, "")}
-        codes = {9: "0%", 10: "0.00%"}
-        for fmt in root.findall("m:numFmts/m:numFmt", ns):
-            codes[int(fmt.get("numFmtId", "-1"))] = fmt.get("formatCode", "")
-        bold_fonts = set()
-        for i, font in enumerate(root.findall("m:fonts/m:font", ns)):
-            b = font.find("m:b", ns)
-            if b is not None and b.get("val", "1").lower() not in ("0", "false"):
-                bold_fonts.add(i)
-        xf_decimals: dict[int, int] = {}
-        xf_bold: set[int] = set()
-        for i, xf in enumerate(root.findall("m:cellXfs/m:xf", ns)):
-            code = re.sub(r'"[^"]*"|\\.', "", codes.get(int(xf.get("numFmtId", "0")), ""))
-            if "%" in code:
-                section = code.split(";")[0]
-                decimals = section.split(".", 1)[1] if "." in section else ""
-                xf_decimals[i] = sum(1 for ch in decimals.split("%")[0] if ch in "0#")
-            if int(xf.get("fontId", "0") or 0) in bold_fonts:
-                xf_bold.add(i)
-        if bold_column is None:
-            xf_bold = set()
+        table = StylesTable(ox.parse(zf.read(styles_name)))
+        xf_decimals = table.percent_decimals()
+        xf_bold = table.bold_xfs() if bold_column is not None else set()
         if not xf_decimals and not xf_bold:
             return {}, set()
         out: dict[tuple[int, int], int] = {}
