@@ -193,8 +193,8 @@ def ole_file(streams: dict[str, bytes]) -> bytes:
     mid = names[len(names) // 2]
     entries = [entry("Root Entry", 5, child=ids[mid])]
     for name in names:
-        left = ids[names[0]] if name == mid and len(names) == 3 else NOSTREAM
-        right = ids[names[-1]] if name == mid and len(names) >= 2 else NOSTREAM
+        left = ids[names[0]] if name == mid and len(names) >= 2 else NOSTREAM
+        right = ids[names[-1]] if name == mid and len(names) == 3 else NOSTREAM
         start, _count, size = chains[name]
         entries.append(entry(name, 2, left=left, right=right, start=start, size=size))
     while len(entries) < 4:

@@ -56,6 +56,7 @@ import numpy as np
 
 from .config import Limits  # the programme's [limits]: one class for every check
 from .issues import ERROR, Issue, at, col_letter
+from .ooxml import ole
 from .ooxml.scan import (HIGH, ONES, QUOTES, U64, ReadAhead, aligned_views, scratch,
                          words_at_every_byte)
 
@@ -100,7 +101,7 @@ def sha256_file(path: str | os.PathLike) -> str:
 # Entry point
 # ----------------------------------------------------------------------------------------------
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE_MAGIC = ole.MAGIC
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 RAW_READ = 64 << 10          # compressed bytes inflated at a time (small: see _member_chunks)
 OUT_CHUNK = 512 << 10        # decompressed bytes handed to a scanner at a time (cache-sized)
@@ -202,11 +203,11 @@ class _Context:
     def _check_ole(self, fh) -> None:
         names = _ole_stream_names(fh, self.size)
         lowered = {n.lower() for n in names}
-        if lowered & {"encryptioninfo", "encryptedpackage"}:
+        if lowered & ole.ENCRYPTED_STREAMS:
             self.add("encrypted-file", "the workbook is password protected: remove the password in "
                      "Excel (File > Info > Protect Workbook > Encrypt with Password, clear it), "
                      "save and send it again", stop=True)
-        if lowered & {"workbook", "book"}:
+        if lowered & ole.LEGACY_WORKBOOK_STREAMS:
             self.add("unreadable-file", "this is the old Excel 97-2003 format (.xls): open it in "
                      "Excel and save it as .xlsx (File > Save As > Excel Workbook), then send it "
                      "again", stop=True)
@@ -1113,90 +1114,9 @@ def _xml_hazard(data: bytes, whole: bool) -> str | None:
 # OLE2 containers (encrypted workbooks, .xls)
 # ----------------------------------------------------------------------------------------------
 
-_ENDOFCHAIN, _FREESECT, _NOSTREAM = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFF
-
-
 def _ole_stream_names(fh, size: int) -> list[str]:
-    """Names of the entries in an OLE2 compound file's directory.
-
-    A small reader of the directory only (header, FAT, directory chain), with every loop
-    bounded, so a corrupt or hostile container cannot hang it. When the structure does not
-    hold together it falls back to searching the bytes for the UTF-16 names it cares about.
-    """
-    try:
-        names = _ole_directory(fh, size)
-        if names:
-            return names
-    except (struct.error, ValueError, IndexError, OSError, UnicodeDecodeError):
-        pass
-    found = []
-    wanted = ["EncryptionInfo", "EncryptedPackage", "Workbook", "Book"]
-    patterns = {w: w.encode("utf-16-le") + b"\x00\x00" for w in wanted}
-    fh.seek(0)
-    tail = b""
-    while True:
-        block = fh.read(4 << 20)
-        if not block:
-            break
-        data = tail + block
-        for w, p in patterns.items():
-            if w not in found and p in data:
-                found.append(w)
-        tail = data[-64:]
-    return found
-
-
-def _ole_directory(fh, size: int) -> list[str]:
-    fh.seek(0)
-    header = fh.read(512)
-    if len(header) < 512:
-        raise ValueError("short OLE header")
-    sector_shift = struct.unpack("<H", header[0x1E:0x20])[0]
-    if sector_shift not in (9, 12):
-        raise ValueError("bad sector size")
-    ssize = 1 << sector_shift
-    n_fat = struct.unpack("<I", header[0x2C:0x30])[0]
-    first_dir = struct.unpack("<I", header[0x30:0x34])[0]
-    first_difat = struct.unpack("<I", header[0x44:0x48])[0]
-    n_difat = struct.unpack("<I", header[0x48:0x4C])[0]
-    max_sectors = size // ssize + 1
-    if n_fat > max_sectors:
-        raise ValueError("bad FAT count")
-
-    def read_sector(sid: int) -> bytes:
-        if sid >= max_sectors:
-            raise ValueError("sector out of range")
-        fh.seek((sid + 1) * ssize)
-        data = fh.read(ssize)
-        if len(data) < ssize:
-            raise ValueError("short sector")
-        return data
-
-    fat_sids = list(struct.unpack("<109I", header[0x4C:0x200]))
-    sid, guard = first_difat, 0
-    while sid not in (_ENDOFCHAIN, _FREESECT) and guard < min(n_difat, max_sectors) + 1:
-        block = read_sector(sid)
-        ids = struct.unpack(f"<{ssize // 4}I", block)
-        fat_sids.extend(ids[:-1])
-        sid, guard = ids[-1], guard + 1
-    fat_sids = [s for s in fat_sids if s not in (_ENDOFCHAIN, _FREESECT)][:n_fat]
-    fat: list[int] = []
-    for s in fat_sids:
-        fat.extend(struct.unpack(f"<{ssize // 4}I", read_sector(s)))
-    names, sid, seen = [], first_dir, set()
-    while sid not in (_ENDOFCHAIN, _FREESECT) and sid not in seen and len(seen) < 4096:
-        seen.add(sid)
-        block = read_sector(sid)
-        for off in range(0, ssize, 128):
-            entry = block[off:off + 128]
-            name_len = struct.unpack("<H", entry[64:66])[0]
-            if entry[66] == 0 or not 2 <= name_len <= 64:
-                continue
-            names.append(entry[:name_len - 2].decode("utf-16-le", "replace"))
-        if sid >= len(fat):
-            break
-        sid = fat[sid]
-    return names
+    """Names of the entries in an OLE2 compound file's directory (:mod:`xlplan.ooxml.ole`)."""
+    return ole.stream_names(fh)
 
 
 # ----------------------------------------------------------------------------------------------
