@@ -378,9 +378,9 @@ def test_cli_validate_annotate(plan, tmp_path):
 
 def test_too_many_problems_keep_the_worst_comments_and_highlight_all(plan, tmp_path,
                                                                      monkeypatch):
-    import xlplan.annotate as annotate
+    import xlplan.annotate.sheet as annotate_sheet
 
-    monkeypatch.setattr(annotate, "MAX_COMMENTS", 3)
+    monkeypatch.setattr(annotate_sheet, "MAX_COMMENTS", 3)
     issues = [issue("missing-rag", f"no RAG on row {r}", r, "D") for r in range(5, 10)]
     issues.append(issue("unknown-rag", "RAG value 'Purple' is not on the scale", 3, "D"))
     out = annotate_file(plan, tmp_path / "a.xlsx", issues)
