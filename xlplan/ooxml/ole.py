@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
-import olefile
-
 __all__ = ["MAGIC", "ENCRYPTED_STREAMS", "LEGACY_WORKBOOK_STREAMS", "stream_names"]
 
-MAGIC = olefile.MAGIC  # the 8 bytes every OLE2 compound file starts with
+MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # every OLE2 compound file starts with these
 ENCRYPTED_STREAMS = frozenset({"encryptioninfo", "encryptedpackage"})
 LEGACY_WORKBOOK_STREAMS = frozenset({"workbook", "book"})
 _WANTED = ("EncryptionInfo", "EncryptedPackage", "Workbook", "Book")
@@ -24,6 +22,8 @@ _SEARCH_BLOCK = 4 << 20
 def stream_names(fh: BinaryIO) -> list[str]:
     """Names of the storages and streams in an OLE2 file's directory (leaf names). The file
     object is left open; its position is not kept."""
+    import olefile  # here: a container is rare, and every process imports this module
+
     try:
         fh.seek(0)
         ole = olefile.OleFileIO(fh)
