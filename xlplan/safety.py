@@ -43,7 +43,6 @@ import codecs
 import hashlib
 import html
 import os
-import posixpath
 import re
 import struct
 import zipfile
@@ -57,6 +56,7 @@ import numpy as np
 from .config import Limits  # the programme's [limits]: one class for every check
 from .issues import ERROR, Issue, at, col_letter
 from .ooxml import ole
+from .ooxml.package import resolve_target
 from .ooxml.scan import (HIGH, ONES, QUOTES, U64, ReadAhead, aligned_views, scratch,
                          words_at_every_byte)
 
@@ -358,8 +358,7 @@ class _Context:
             typ, target, rid = attrs.get("type", ""), attrs.get("target", ""), attrs.get("id", "")
             if not target or attrs.get("targetmode", "").lower() == "external":
                 continue
-            member = target[1:] if target.startswith("/") else "xl/" + target
-            member = posixpath.normpath(member).lower()
+            member = resolve_target("xl/workbook.xml", target).lower()
             targets[rid] = member
             if typ.lower().endswith(("/worksheet", "/chartsheet", "/dialogsheet", "/macrosheet",
                                      "/xlmacrosheet", "/xlintlmacrosheet")):
