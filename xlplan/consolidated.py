@@ -46,6 +46,12 @@ ISSUES = "Issues"
 HISTORY = "History"
 META = "xlplan"
 
+#: The META sheet: key/value rows from A2, then the RAG scale as a ``Level | Label | Fill``
+#: table whose header is on this 0-based row; the levels follow on the next rows (a RAG
+#: column's drop-down list points at the labels there when they cannot be listed inline).
+LEVELS_HEADER_ROW = 9
+LEVELS_FIRST_ROW = LEVELS_HEADER_ROW + 1
+
 #: The sheets a consolidated workbook can hold, in the order they are written. Dashboard,
 #: Actions, Submissions, Issues and the hidden META sheet are always there; the others only
 #: when they have something to show.

@@ -50,6 +50,7 @@ from ..merging import WORSENED
 from ..schema.rag import AMBER_RED, COMPLETE, RED
 from ..text import person_name
 from .actions import ActionsTable, actions_table, excel_key, structured_ref
+from .charts import count_axis
 from .formats import BLUE, ERROR_FONT, GREY, LIGHT_BLUE, LIGHT_GREY, MID_GREY, NAVY, \
     NOT_REPORTED_FILL, Formats, cell_ref, excel_string, fits_a_table, formula, page_footer, \
     put_text, range_ref, remember_page, row_height
@@ -467,8 +468,7 @@ def _tile_formats(fmts: Formats):
 def risk_tiles(merged, fmts: Formats) -> list[tuple[str, str, int, str]]:
     """(label, formula, value, colour) of the risk tiles: all risks, the top two bands by name
     (e.g. Extreme, High), above the appetite, worsened (score up) since last month."""
-    from .heatmap import band_rows
-    from .risks import risks_table, total_risks
+    from .risks import band_rows, risks_table, total_risks
 
     table = risks_table(merged, fmts)
     label = merged.programme.rag.label
@@ -574,8 +574,7 @@ def attention_rows(merged, fmts: Formats) -> list[tuple[str, str, str, str, str]
             out.append((what, short_labels([str(row[sro_c] or "")], people=True)[0],
                         str(row[rag_c] or ""), due, reason))
     if merged.risks is not None and not merged.risks.empty:
-        from .heatmap import band_rows
-        from .risks import risks_table
+        from .risks import band_rows, risks_table
 
         table = risks_table(merged, fmts)
         groups = list(reversed(band_rows(table, merged.programme.rag.label)))[:2]
@@ -662,16 +661,6 @@ def text_lines_of(text: str, width: float) -> int:
     from .formats import text_lines
 
     return max(1, text_lines(text, width * 1.2)) if text else 1
-
-
-def count_axis(largest: float) -> dict:
-    """Axis options for counts: from 0, whole-number ticks and labels (never 0.5)."""
-    step = 1
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
-        if largest / step <= 8:
-            break
-    return {"min": 0, "major_unit": step, "num_format": "0", "max": max(step, step * math.ceil(
-        max(largest, 1) / step))}
 
 
 def _px(width_chars: float) -> int:

@@ -194,8 +194,7 @@ class Formats:
                 len(",".join(labels)) <= 250:
             options["source"] = labels
         else:  # the labels on the hidden META sheet
-            from ..consolidated import META
-            from .meta import LEVELS_FIRST_ROW
+            from ..consolidated import LEVELS_FIRST_ROW, META
 
             first = LEVELS_FIRST_ROW + 1
             options["source"] = (f"='{META}'!$B${first}:$B${first + len(labels) - 1}")

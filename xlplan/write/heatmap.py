@@ -19,12 +19,12 @@ import math
 
 from ..consolidated import HEATMAP
 from ..schema.risk import Band
+from .charts import count_axis
 from .formats import GREY, MID_GREY, NAVY, Formats, excel_string, formula, print_setup, put, \
     put_text
-from .risks import RisksTable, band_ranges, font_on, risks_table, total_risks
+from .risks import RisksTable, band_ranges, band_rows, font_on, risks_table, total_risks
 
-__all__ = ["write_heatmap", "dashboard_risk_block", "GRID_TOP", "GRID_LEFT", "grid_cell",
-           "band_rows"]
+__all__ = ["write_heatmap", "dashboard_risk_block", "GRID_TOP", "GRID_LEFT", "grid_cell"]
 
 #: 0-based row of the impact axis values (the grid starts on the row below).
 GRID_TOP = 4
@@ -72,15 +72,6 @@ def _band_format(fmts: Formats, band: Band | None, **extra):
     colour = "#" + band.colour
     return fmts.get(bg_color=colour, font_color=font_on(colour), border=1,
                     border_color="#FFFFFF", **extra)
-
-
-def band_rows(table: RisksTable, label) -> list[tuple[str, list[Band]]]:
-    """The bands grouped by the RAG label they show (in band order), so a count by label never
-    counts a risk twice."""
-    groups: dict[str, list[Band]] = {}
-    for band in table.matrix.bands:
-        groups.setdefault(label(band.rag), []).append(band)
-    return list(groups.items())
 
 
 # ------------------------------------------------------------------------------ the sheet
@@ -266,8 +257,6 @@ def dashboard_risk_block(wb, ws, merged, fmts: Formats, row: int, col: int) -> i
         "data_labels": {"value": True, "num_format": "#,##0;-#,##0;;"},
         "gap": 60,
     })
-    from .dashboard import count_axis
-
     chart.set_title({"name": "Risks by band", "name_font": {"size": 12, "bold": True,
                                                             "color": NAVY}})
     chart.set_legend({"none": True})

@@ -1,7 +1,7 @@
 """The hidden ``xlplan`` sheet: what a reader of the workbook needs to map it back.
 
 Key/value rows from A2 (format, xlplan version, programme, period, files, previous), then from
-row ``LEVELS_FIRST_ROW`` (0-based header row) a ``Level | Label | Fill`` table of the RAG scale:
+row :data:`~xlplan.consolidated.LEVELS_HEADER_ROW` (0-based) a ``Level | Label | Fill`` table of the RAG scale:
 :func:`xlplan.consolidated.read_previous` maps the labels written on Actions and History back to
 canonical levels with it, whatever the programme called them.
 """
@@ -10,12 +10,8 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from .. import __version__
-from ..consolidated import LAYOUT_VERSION, META
+from ..consolidated import LAYOUT_VERSION, LEVELS_FIRST_ROW, LEVELS_HEADER_ROW, META
 from .formats import Formats, put, put_text
-
-#: 0-based row of the ``Level | Label | Fill`` header; levels follow on the next rows.
-LEVELS_HEADER_ROW = 9
-LEVELS_FIRST_ROW = LEVELS_HEADER_ROW + 1
 
 
 def write_meta(wb, merged, fmts: Formats):

@@ -41,7 +41,7 @@ from .formats import ERROR_FILL, ERROR_FONT, GREY, Formats, add_table_or_filter,
 
 __all__ = ["RISK_FIELDS", "RISK_HEADERS", "TABLE_RISKS", "FORMULA_FIELDS", "MERGE_COLUMNS",
            "STATUS_CARRIED", "RisksTable", "risk_layout", "risks_table", "band_formula",
-           "band_ranges", "font_on", "effective_score", "movement_of", "whole_number", "total_risks",
+           "band_ranges", "band_rows", "font_on", "effective_score", "movement_of", "whole_number", "total_risks",
            "write_risks"]
 
 TABLE_RISKS = "Risks"
@@ -140,6 +140,15 @@ def band_ranges(matrix: RiskMatrix) -> list[tuple[Band, int, int]]:
         out.append((band, low, band.high))
         previous_high = band.high
     return out
+
+
+def band_rows(table: RisksTable, label) -> list[tuple[str, list[Band]]]:
+    """The bands grouped by the RAG label they show (in band order), so a count by label never
+    counts a risk twice."""
+    groups: dict[str, list[Band]] = {}
+    for band in table.matrix.bands:
+        groups.setdefault(label(band.rag), []).append(band)
+    return list(groups.items())
 
 
 def font_on(hex6: str) -> str:
