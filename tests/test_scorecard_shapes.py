@@ -21,8 +21,9 @@ from xlplan.api import read_submission
 from xlplan.cli import main
 from xlplan.config import load_config
 from xlplan.locate import locate
-from xlplan.normalise.scorecards import LATEST_VALUE, label_sort_key, parse_period_loose
+from xlplan.normalise.scorecards import LATEST_VALUE, label_sort_key
 from xlplan.reader import read_workbook
+from xlplan.schema.periods import parse_period_loose
 from xlplan.schema.scorecard import trend_rag
 
 

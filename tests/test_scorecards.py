@@ -24,7 +24,8 @@ from xlplan.demo.scorecard import (
     write_scorecard_workbook,
 )
 from xlplan.merging.scorecards import CARRIED, NEW, merge_scorecards
-from xlplan.normalise.scorecards import FIRST_VALUE, LATEST_VALUE, parse_period
+from xlplan.normalise.scorecards import FIRST_VALUE, LATEST_VALUE
+from xlplan.schema.periods import parse_period
 
 SEED = Path(__file__).resolve().parent / "data" / "seeds" / "003_81b3f41a6f14c3ed.txt"
 

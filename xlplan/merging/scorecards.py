@@ -28,8 +28,8 @@ from typing import Any
 import pandas as pd
 
 from ..issues import ERROR, Issue, at
-from ..normalise.scorecards import LATEST_VALUE, SCORECARD_COLUMNS, label_sort_key, \
-    period_of_month
+from ..normalise.scorecards import LATEST_VALUE, SCORECARD_COLUMNS, label_sort_key
+from ..schema.periods import period_of_month
 from ..schema.scorecard import benchmark_rag, parse_measure_value, parse_polarity, trend_rag
 from ..text import cell_text, clean_text
 

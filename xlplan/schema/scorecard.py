@@ -54,7 +54,7 @@ BENCHMARK_RAGS = ("Green", "Amber", "Red")
 # ------------------------------------------------------------------------------ layouts as data
 # How scorecards that do not follow the seed's layout say what is what. KPI trackers, balanced
 # scorecards and performance extracts each have their own words; these tables are what the
-# reader (:mod:`xlplan.normalise.scorecard_shapes`) compares folded header text against.
+# reader (:mod:`xlplan.locate.scorecards`) compares folded header text against.
 
 #: The status a scorecard gives a KPI against its target (a three-colour traffic light, where
 #: "Yellow" is the middle colour, i.e. Amber) -> the RAG it is reported under. Compared folded

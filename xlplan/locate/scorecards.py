@@ -29,11 +29,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..config import Programme
-from ..locate import Located
 from ..reader import RawSheet
 from ..schema.columns import SCORECARD, header_key
+from ..schema.periods import is_summary_banner, parse_period_loose
 from ..schema.scorecard import INDICATOR_WORDS, parse_measure_value, sub_header_role
 from ..text import clean_text
+from .header import Located
 
 __all__ = ["ScorecardLayout", "Band", "find_bands", "indicator_by_words", "locate_scorecard",
            "sideways_rows", "PERIOD_HEADERS", "ROW_LABELS"]
@@ -79,7 +80,7 @@ class Band:
     summary band), ``columns`` maps a role (actual, target, forecast, rag) to a column."""
 
     label: str
-    period: object  # xlplan.normalise.scorecards.Period, or None for a summary band
+    period: object  # xlplan.schema.periods.Period, or None for a summary band
     text: str
     columns: dict[str, int] = field(default_factory=dict)
 
@@ -113,7 +114,6 @@ def find_bands(sheet: RawSheet, header_row: int, fy_start_month: int = 4
     Current") for every other header cell under a banner. ([], {}) when the row is not a row of
     sub-headers under period banners: at least two sub-header cells (Goal, Actual, ...) under
     banners of which at least one names a period."""
-    from .scorecards import is_summary_banner, parse_period_loose
 
     if header_row < 1 or header_row >= len(sheet.rows):
         return [], {}
@@ -271,7 +271,6 @@ def _rows(sheet: RawSheet, r: int, programme: Programme) -> ScorecardLayout | No
 
 
 def _period_cell(v: object, fy: int):
-    from .scorecards import parse_period_loose
 
     if isinstance(v, (dt.date, dt.datetime)):
         return parse_period_loose(v, fy)

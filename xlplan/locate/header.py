@@ -1,4 +1,4 @@
-"""Stage 2: which kind each sheet is, where its header row is, which column is which.
+"""Where a sheet's header row is, which kind of table it heads, which column is which.
 
 A header row can sit anywhere in the first rows (title blocks above it), and its cells are
 renamed, abbreviated, re-cased and padded from one organisation to the next. Every candidate
@@ -43,10 +43,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .config import Programme
-from .reader import RawSheet
-from .schema.columns import ACTION_PLAN, OTHER, RISK_REGISTER, SCHEMAS, AliasTable, header_key
-from .text import clean_text
+from ..config import Programme
+from ..reader import RawSheet
+from ..schema.columns import ACTION_PLAN, RISK_REGISTER, SCHEMAS, AliasTable, header_key
+from ..text import clean_text
 
 #: How far down a sheet the header row is looked for.
 HEADER_SEARCH_ROWS = 40
@@ -323,7 +323,7 @@ def _candidates(sheet: RawSheet, programme: Programme, floor=lambda: 0):
                 yield kind, Reading(r, group_row, labels, found, guessed, score)
 
 
-def locate(sheet: RawSheet, programme: Programme) -> Located | None:
+def locate_by_header(sheet: RawSheet, programme: Programme) -> Located | None:
     """The best header row and kind for a sheet, or None when no row looks like a header."""
     best: tuple[tuple, str, Reading] | None = None
     shapes: dict[int, int] = {}
@@ -344,10 +344,8 @@ def locate(sheet: RawSheet, programme: Programme) -> Located | None:
                 rank == best[0] and reading.row == best[2].row
                 and reading.group_row is not None and best[2].group_row is None):
             best = (rank, kind, reading)
-    if best is None:  # a scorecard laid out otherwise: period banners, sideways, KPI words
-        from .normalise.scorecard_shapes import locate_scorecard
-
-        return locate_scorecard(sheet, programme)
+    if best is None:
+        return None
     _, kind, reading = best
     headers = {c: clean_text(v) for c, v in reading.labels.items()}
     found = dict(reading.found)
@@ -383,7 +381,7 @@ def status_or_rag(sheet: RawSheet, header_row: int, kind: str, found: dict[str, 
             return  # numbers or dates: not RAG words
         found["rag"] = found.pop("status")
         return
-    from .schema.status import normalise_status
+    from ..schema.status import normalise_status
 
     scale = programme.rag
     # Words a status and a RAG share ("Done", "On track", "At risk") decide nothing; a
@@ -443,7 +441,7 @@ class Unmapped:
 
 
 def unmapped_table(sheet: RawSheet, programme: Programme) -> Unmapped | None:
-    """For a sheet :func:`locate` found no kind in: the row that looks most like a table's
+    """For a sheet :func:`xlplan.locate.locate` found no kind in: the row that looks most like a table's
     header (three or more short texts over a run of filled rows), the kind it came nearest
     to, and what that kind lacks. None when nothing on the sheet looks like a table."""
     best: tuple[tuple, Reading, str] | None = None
@@ -479,8 +477,3 @@ def unmapped_table(sheet: RawSheet, programme: Programme) -> Unmapped | None:
     return Unmapped(reading.row, headers, kind if reading.score else None,
                     found if reading.score else {}, missing,
                     {c: clean_text(v) for c, v in reading.labels.items()}, reading.score)
-
-
-def classify(sheet: RawSheet, programme: Programme) -> str:
-    loc = locate(sheet, programme)
-    return loc.kind if loc else OTHER
