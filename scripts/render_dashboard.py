@@ -35,7 +35,7 @@ def example_month(work: Path):
 
     from xlplan.config import load_config
     from xlplan.demo.plan import write_examples
-    from xlplan.merging import merge
+    from xlplan.api import merge
     from xlplan.write import write_consolidated
 
     paths = write_examples(work / "examples")

@@ -91,7 +91,7 @@ def test_status_column_of_rag_values_is_the_rag(tmp_path):
 
 def test_status_words_are_no_rag_errors_and_reach_the_consolidated_workbook(tmp_path):
     from builders import write_plan
-    from xlplan.merging import merge
+    from xlplan.api import merge
     from xlplan.write import write_consolidated
 
     header = ["Action", "Owner", "Status", "RAG"]

@@ -10,9 +10,9 @@ import pytest
 from openpyxl import load_workbook
 
 from builders import write_plan
+from xlplan.api import merge
 from xlplan.config import load_config
 from xlplan.demo.plan import PREVIOUS_CHANGES, write_submissions
-from xlplan.merging import merge
 from xlplan.write import write_consolidated
 
 DEMO = load_config(Path(__file__).resolve().parents[1] / "xlplan" / "data" / "demo.toml")

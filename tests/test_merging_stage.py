@@ -19,11 +19,12 @@ from openpyxl import load_workbook
 
 from builders import write_plan
 from xlplan.config import Programme, load_config
+from xlplan.api import merge
 from xlplan.consolidated import Previous
 from xlplan.issues import FileInfo, Issue
 from xlplan.merging.actions import (
     CARRIED, IMPROVED, NEW, SAME, WORSENED, compare_with_previous, conflicting_refs, mark_issue_codes,
-    mark_overdue, merge, missing_submissions, plan_financial_years, rag_history, reporting_period)
+    mark_overdue, missing_submissions, plan_financial_years, rag_history, reporting_period)
 from xlplan.schema.rag import CANONICAL_LEVELS
 from xlplan.write import write_consolidated
 

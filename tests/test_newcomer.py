@@ -11,11 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from builders import write_plan
-from xlplan.api import read_submission
+from xlplan.api import merge, read_submission
 from xlplan.cli import main
 from xlplan.config import load_config
 from xlplan.demo.plan import write_examples
-from xlplan.merging import merge
 from xlplan.schema.markers import financial_year_in, financial_year_of_sheet
 
 

@@ -16,11 +16,10 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from builders import write_plan
-from xlplan.api import read_submission, validate
+from xlplan.api import merge, read_submission, validate
 from xlplan.cli import main
 from xlplan.config import load_config
 from xlplan.demo.plan import write_submissions
-from xlplan.merging import merge
 from xlplan.write import write_consolidated
 
 
@@ -132,12 +131,12 @@ def test_an_unwritable_report_is_found_before_reading(tmp_path):
 
 
 def test_a_report_in_a_missing_folder_is_found_before_reading(tmp_path, monkeypatch):
-    import xlplan.merging as merging
+    import xlplan.api as api
 
     folder = tmp_path / "in"
     write_plan(folder / "a.xlsx", [["Develop", "1. a", "Jo Beer", "X", "", "", "", "", "",
                                     "Green"]])
-    monkeypatch.setattr(merging, "merge", lambda *a, **k: pytest.fail("read before checking"))
+    monkeypatch.setattr(api, "merge", lambda *a, **k: pytest.fail("read before checking"))
     result = CliRunner().invoke(main, ["merge", str(folder), "-o", str(tmp_path / "o.xlsx"),
                                        "--report-json", str(tmp_path / "nope" / "r.json")])
     assert result.exit_code == 2 and "does not exist" in result.output

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from xlplan.api import merge
 from xlplan.config import load_config
 from xlplan.demo import write_examples
-from xlplan.merging import merge
 from xlplan.write import write_consolidated
 
 pypdf = pytest.importorskip("pypdf")

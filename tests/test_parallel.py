@@ -11,10 +11,9 @@ import pytest
 
 from builders import write_plan
 from xlplan import api
-from xlplan.api import read_combined
+from xlplan.api import merge, read_combined
 from xlplan.config import load_config
 from xlplan.demo.plan import write_examples
-from xlplan.merging import merge
 from xlplan import procs
 from xlplan.procs import chunks, map_chunks, worker_count
 from xlplan.write import write_consolidated

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from xlplan.merging import merge
+from xlplan.api import merge
 from xlplan.text import clean_text
 from xlplan.write import write_consolidated
 

@@ -12,11 +12,10 @@ import pytest
 from openpyxl import Workbook
 
 from builders import write_plan
-from xlplan.api import read_submission, validate
+from xlplan.api import merge, read_submission, validate
 from xlplan.config import load_config
 from xlplan.demo.risks import SEED_HEADER, SEED_RISKS, SPLIT_HEADER, write_risk_register
 from xlplan.issues import ERROR, WARNING
-from xlplan.merging import merge
 from xlplan.normalise.risks import RISK_COLUMNS, parse_review_date, risk_key
 
 SEED_003 = Path(__file__).resolve().parent / "data" / "seeds" / "003_81b3f41a6f14c3ed.txt"

@@ -14,11 +14,10 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
-from xlplan.api import read_submission
+from xlplan.api import merge, read_submission
 from xlplan.cli import main
 from xlplan.config import ConfigError, load_config
 from xlplan.issues import ERROR
-from xlplan.merging import merge
 from xlplan.text import person_name
 from xlplan.write import write_consolidated
 

@@ -18,9 +18,9 @@ from openpyxl import load_workbook
 
 from builders import write_plan
 from test_risks import OCC2, consolidated_book, write_register
+from xlplan.api import merge
 from xlplan.config import load_config
 from xlplan.demo.risks import write_risk_register
-from xlplan.merging import merge
 from libreoffice import soffice_or_skip
 
 CONTRACT = ["Ref", "Owner", "Category", "Description", "Likelihood", "Impact", "Score", "RAG",

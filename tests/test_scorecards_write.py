@@ -22,11 +22,12 @@ from openpyxl.utils import get_column_letter
 
 from builders import write_plan
 from xlplan.api import read_submission, validate
+from xlplan.consolidated import SCORECARD as SHEET, SCORECARD_GRAPH_HEADER as GRAPH_HEADER, \
+    SCORECARD_LEAD as LEAD, SCORECARD_TAIL as TAIL
 from xlplan.demo.scorecard import write_scorecard_periods
 from xlplan.merging.scorecards import merge_scorecards, previous_indicators
 from xlplan.styles import sheet_members
-from xlplan.write.scorecard import GRAPH_HEADER, LEAD, SHEET, TAIL, TREND_COLOURS, \
-    write_scorecard
+from xlplan.write.scorecard import TREND_COLOURS, write_scorecard
 
 HEADERS = [h for _, h, _ in LEAD] + ["First value", "Dec-17", "2017/18 Q3", "Mar-18",
                                      "2017/18 Q4", GRAPH_HEADER] + [h for _, h, _ in TAIL]
@@ -278,7 +279,7 @@ def test_through_write_consolidated_when_registered(tmp_path):
 
     if "write_scorecard" not in inspect.getsource(write_pkg):
         pytest.skip("the consolidated writer does not register the Scorecard sheet yet")
-    from xlplan.merging import merge
+    from xlplan.api import merge
 
     folder = tmp_path / "in"
     write_scorecard_periods(folder, ("2017-12",))

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from xlplan.api import read_submission
+from xlplan.api import merge, read_submission
 from xlplan.config import load_config
 from xlplan.consolidated import read_previous
 from xlplan.demo.plan import write_submissions
 from xlplan.issues import ERROR, WARNING
-from xlplan.merging import IMPROVED, NEW, WORSENED, merge
+from xlplan.merging import IMPROVED, NEW, WORSENED
 from xlplan.schema.rag import LEVEL_FILL
 from xlplan.template import (LAST_RAG_HEADER, LAST_UPDATE_HEADER, REFERENCE_HEADERS,
                              TemplateError, make_blank_template, make_templates, next_period,

@@ -409,7 +409,7 @@ def test_a_long_output_path_keeps_its_temporary_paths_under_260(tmp_path, monkey
     deep.mkdir(parents=True)
     out = deep / "Consolidated.xlsx"
     from xlplan.api import validate
-    from xlplan.merging import merge
+    from xlplan.api import merge
     from xlplan.write import write_consolidated
 
     assert validate  # noqa: the import above is the API a user calls

@@ -676,7 +676,7 @@ def test_a_month_closes_the_loop_through_merge(tmp_path):
     """The bundled example months: February written, read back as March's --previous."""
     try:
         from xlplan.demo.plan import write_examples
-        from xlplan.merging import merge
+        from xlplan.api import merge
         merge_ok = callable(merge)
     except ImportError as exc:  # pragma: no cover - while the pipeline is being built
         pytest.skip(f"merge pipeline not importable: {exc}")

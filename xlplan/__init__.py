@@ -21,7 +21,7 @@ _LAZY = {
     "read": ("xlplan.api", "read"),
     "validate": ("xlplan.api", "validate"),
     "read_submission": ("xlplan.api", "read_submission"),
-    "merge": ("xlplan.merging", "merge"),
+    "merge": ("xlplan.api", "merge"),
     "write_consolidated": ("xlplan.write", "write_consolidated"),
     "load_config": ("xlplan.config", "load_config"),
     "make_templates": ("xlplan.template", "make_templates"),

@@ -1,4 +1,5 @@
-"""The pipeline, end to end: read -> locate -> normalise -> validate, per file and per folder.
+"""The pipeline, end to end: read -> locate -> normalise -> validate, per file and per folder,
+and the merge of what was read.
 
 These are the functions the library exposes (see :mod:`xlplan`); the command line calls them
 and only renders what they return.
@@ -15,6 +16,7 @@ import pandas as pd
 from .config import Programme, load_config
 from .issues import ERROR, FileInfo, Issue, SheetInfo, at, count_by_severity, report_dict
 from .locate import locate, unmapped_table
+from .merging import Merged, merge_read, reporting_period
 from .normalise.actions import ACTION_COLUMNS, normalise_actions
 from .normalise.common import SheetContext
 from .reader import RawWorkbook, display_name, read_workbook, sheet_has_formulas
@@ -514,6 +516,25 @@ def validate(paths: Iterable[str | Path] | str | Path, config: str | Path | Prog
     programme = config if isinstance(config, Programme) else load_config(config)
     result, _ = read_combined(paths, programme, progress=progress, jobs=jobs)
     return result
+
+
+def merge(paths: Iterable[str | Path] | str | Path, *, previous: str | Path | None = None,
+          period: str | None = None, config: str | Path | Programme | None = None,
+          progress: Callable[[str], None] | None = None, jobs: int | None = None) -> Merged:
+    """Read, validate and merge submissions (files or folders) into one :class:`Merged`.
+
+    ``previous`` is last month's consolidated workbook written by xlplan; ``period`` the
+    reporting month 'YYYY-MM' (default: this month); ``jobs`` the worker processes that read
+    a folder of many files (default: one per core; 1 reads them in this process). A file that
+    fails to read is listed with its issues and the rest is merged.
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    programme = config if isinstance(config, Programme) else load_config(config)
+    reporting_period(period)  # a period written wrongly is said before the folder is read
+    result, extra_columns = read_combined(paths, programme, progress=progress, jobs=jobs)
+    return merge_read(result, programme, extra_columns=extra_columns, previous=previous,
+                      period=period)
 
 
 def read(path: str | Path, config: str | Path | Programme | None = None) -> Submission:

@@ -288,7 +288,7 @@ def run_merge(paths, out: Path | None, *, previous, period, report_json, strict,
               quiet: bool = False, jobs: int | None = None):
     """The merge command's work, shared with ``demo``; returns the exit code."""
     from .api import collect_paths
-    from .merging import merge as run
+    from .api import merge as run
     from .write import OutputError, write_consolidated
 
     files = collect_paths(paths)

@@ -29,6 +29,7 @@ import pandas as pd
 
 from .config import Limits
 from .issues import col_letter
+from .schema.movement import CARRIED
 from .schema.rag import CANONICAL_LEVELS, RagScale, rag_key
 
 #: Version of this layout, written on the hidden ``xlplan`` sheet.
@@ -111,10 +112,87 @@ INTERNAL_ACTION_COLUMNS = frozenset({
     "overdue", "issue_codes", "has_error",
 })
 
-STATUS_CARRIED = "Carried forward"
+STATUS_CARRIED = CARRIED
 STATUS_OVERDUE = "Overdue"
 NOT_REPORTED = "Not reported"
 TOTAL = "Total"
+
+# ------------------------------------------------------------------------------ the Risks sheet
+#: The Excel table of the Risks sheet (part of the public contract, like ``Actions``).
+TABLE_RISKS = "Risks"
+#: (header, tidy column, width) in column order from A1. ``above_appetite`` is left out when
+#: the programme sets no appetite. The extra columns follow.
+RISK_FIELDS: tuple[tuple[str, str, float], ...] = (
+    ("Ref", "ref", 9),
+    ("Owner", "owner", 18),
+    ("Category", "category", 14),
+    ("Description", "description", 50),
+    ("Likelihood", "likelihood", 11),
+    ("Impact", "impact", 9),
+    ("Score", "score", 8),
+    ("RAG", "rag", 12),
+    ("Previous score", "previous_score", 10),
+    ("Movement", "movement", 11),
+    ("Worst score", "worst_score", 9),
+    ("Target score", "target_score", 9),
+    ("Inherent score", "inherent_score", 10),
+    ("Above appetite", "above_appetite", 10),
+    ("Review date", "review_date", 12),
+    ("Controls", "controls", 40),
+    ("Action plan", "action_plan", 40),
+    ("Assurances", "assurances", 30),
+    ("Link to plan", "link", 26),
+    ("Status", "status", 16),
+    ("RAID type", "raid_type", 11),
+    ("Rating as written", "rating_text", 16),
+    ("RAG as written", "rag_text", 11),
+    ("Issues", "issue_codes", 20),
+    ("Key", "key", 14),
+    ("Source file", "file", 28),
+    ("Source sheet", "sheet", 14),
+    ("Source row", "source_row", 8),
+)
+RISK_HEADERS = tuple(h for h, _, _ in RISK_FIELDS)
+#: Columns :func:`xlplan.merging.risks.merge_risks` adds to the tidy risk rows.
+#: (``status`` is a tidy column: the register's workflow status, "Carried forward" for a risk
+#: no file sent this month.)
+RISK_MERGE_COLUMNS = ("register_previous_score", "previous_source", "effective_score",
+                      "worst_score", "shared_ref", "submissions", "band",
+                      "above_appetite", "issue_codes", "has_error")
+
+# --------------------------------------------------------------------------- the Scorecard sheet
+#: (field, header, width) of the columns before the period columns.
+SCORECARD_LEAD: tuple[tuple[str, str, float], ...] = (
+    ("indicator", "Indicator", 58),
+    ("measure", "Measure", 13),
+    ("period", "Most recent period", 13),
+    ("benchmark", "Benchmark", 11),
+)
+#: Header of the sparkline column, which closes the period columns.
+SCORECARD_GRAPH_HEADER = "Graph (latest 6)"
+#: (field, header, width) of the columns after the sparkline.
+SCORECARD_TAIL: tuple[tuple[str, str, float], ...] = (
+    ("trend_rag", "Trend", 12),
+    ("previous_trend_rag", "Previous trend", 12),
+    ("benchmark_rag", "Benchmark RAG", 12),
+    ("target", "Target", 10),
+    ("rag", "Status RAG", 12),
+    ("polarity", "Polarity", 12),
+    ("comments", "Comments", 28),
+    ("status", "Status", 14),
+    ("reported", "Reported", 10),
+    ("strategy", "Strategy", 22),
+    ("objective", "Objective", 40),
+    ("key", "Key", 14),
+    ("file", "Source file", 28),
+    ("sheet", "Source sheet", 14),
+    ("source_row", "Source row", 10),
+    ("issue_codes", "Issues", 16),
+)
+#: Columns :func:`xlplan.merging.scorecards.merge_scorecards` adds to the tidy rows.
+SCORECARD_MERGE_COLUMNS = ("status", "reported", "previous_trend_rag", "issue_codes")
+#: How the Scorecard sheet writes a polarity (read back to "high" / "low").
+POLARITY_TEXT = {"high": "High is good", "low": "Low is good"}
 
 #: Excel's limits that shape what is written.
 MAX_HEADER = 255

@@ -441,9 +441,9 @@ class Unmapped:
 
 
 def unmapped_table(sheet: RawSheet, programme: Programme) -> Unmapped | None:
-    """For a sheet :func:`xlplan.locate.locate` found no kind in: the row that looks most like a table's
-    header (three or more short texts over a run of filled rows), the kind it came nearest
-    to, and what that kind lacks. None when nothing on the sheet looks like a table."""
+    """For a sheet :func:`xlplan.locate.locate` found no kind in: the row that looks most like a
+    table's header (three or more short texts over a run of filled rows), the kind it came
+    nearest to, and what that kind lacks. None when nothing on the sheet looks like a table."""
     best: tuple[tuple, Reading, str] | None = None
     header_like: dict[tuple[int, int | None], tuple] = {}
     for kind, reading in _candidates(sheet, programme):

@@ -11,14 +11,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable, Protocol
 
 import pandas as pd
 
 from ..config import Programme
 from ..issues import FileInfo, Issue
-
-IMPROVED, WORSENED, SAME, NEW, CARRIED = "Improved", "Worsened", "Same", "New", "Carried forward"
+from ..schema.movement import CARRIED, IMPROVED, NEW, SAME, WORSENED
 
 
 @dataclass
@@ -78,24 +77,26 @@ def reporting_period(period: str | None, today: dt.date | None = None) -> tuple[
     return first.strftime("%Y-%m"), first
 
 
-def merge(paths: Iterable[str | Path] | str | Path, *, previous: str | Path | None = None,
-          period: str | None = None, config: str | Path | Programme | None = None,
-          progress: Callable[[str], None] | None = None, jobs: int | None = None) -> Merged:
-    """Read, validate and merge submissions (files or folders) into one :class:`Merged`.
+class Read(Protocol):
+    """What the merge takes from the files read and validated (:class:`xlplan.api.Result`)."""
+
+    files: list[FileInfo]
+    actions: pd.DataFrame
+    risks: pd.DataFrame
+    scorecards: pd.DataFrame
+    issues: list[Issue]
+
+
+def merge_read(result: Read, programme: Programme, *, extra_columns: Iterable[str] = (),
+               previous: str | Path | None = None, period: str | None = None) -> Merged:
+    """Submissions already read and validated (``result``) merged into one :class:`Merged`.
 
     ``previous`` is last month's consolidated workbook written by xlplan; ``period`` the
-    reporting month 'YYYY-MM' (default: this month); ``jobs`` the worker processes that read
-    a folder of many files (default: one per core; 1 reads them in this process). A file that
-    fails to read is listed with its issues and the rest is merged.
+    reporting month 'YYYY-MM' (default: this month); ``extra_columns`` the action plans' own
+    columns, in order of appearance. :func:`xlplan.merge` reads the files and calls this.
     """
-    from ..api import read_combined
-    from ..config import load_config
-
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    programme = config if isinstance(config, Programme) else load_config(config)
     period_label, period_start = reporting_period(period)
-    result, extra_columns = read_combined(paths, programme, progress=progress, jobs=jobs)
+    extra_columns = list(extra_columns)
     issues = list(result.issues)
     actions = result.actions.copy()
 

@@ -9,13 +9,14 @@
   consolidated workbook's Risks sheet (read back by header text, :func:`previous_risks`); a
   risk not on last month's sheet keeps the previous rating its own register gives (kept as
   ``register_previous_score`` in every case). ``movement`` is recomputed from it the way the
-  Risks sheet's Movement formula does: Up / Down / Same, New where there is no previous score.
+  Risks sheet's Movement formula does (:func:`xlplan.schema.risk.movement`): Up / Down / Same,
+  New where there is no previous score.
 * **Nothing is lost.** A risk on last month's sheet that no file sent this month is carried
   forward with its last known values, ``status`` 'Carried forward', and a ``carried-forward``
   warning (one per risk when some register came in, one in all when none did: registers are
   often quarterly).
 
-Scores here are the Risks sheet's (:func:`xlplan.write.risks.effective_score`: likelihood x
+Scores here are the Risks sheet's (:func:`xlplan.schema.risk.effective_score`: likelihood x
 impact where both are known), so the cached values of its formulas and these columns agree.
 """
 from __future__ import annotations
@@ -26,12 +27,14 @@ from typing import Any, Callable
 import pandas as pd
 
 from ..config import Programme
+from ..consolidated import RISK_MERGE_COLUMNS
 from ..issues import ERROR, Issue, at
+from ..normalise.risks import RISK_COLUMNS
+from ..schema.movement import CARRIED
+from ..schema.risk import effective_score, movement, whole_number
 from ..text import cell_text, clean_text, match_key
 
-__all__ = ["merge_risks", "previous_risks", "CARRIED", "READ_BACK"]
-
-CARRIED = "Carried forward"
+__all__ = ["merge_risks", "previous_risks", "READ_BACK"]
 
 #: Risks sheet header (case-insensitive) -> tidy column, for reading last month's sheet back.
 READ_BACK: dict[str, str] = {
@@ -51,12 +54,6 @@ DERIVED = frozenset({"rag", "movement", "worst score", "above appetite", "issues
 
 def _blank(v: object) -> bool:
     return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
-
-
-def _whole(v: object) -> int | None:
-    from ..write.risks import whole_number
-
-    return whole_number(v)
 
 
 # ------------------------------------------------------------------------------ read back
@@ -99,7 +96,7 @@ def previous_risks(prev: Any) -> dict[str, dict] | None:
             continue
         for name in ("likelihood", "impact", "score", "previous_score", "target_score",
                      "inherent_score", "source_row"):
-            n = _whole(rec.get(name))
+            n = whole_number(rec.get(name))
             rec[name] = n if n is not None else (rec.get(name) if name == "source_row" else None)
         if isinstance(rec.get("review_date"), dt.datetime):
             rec["review_date"] = rec["review_date"].date()
@@ -110,13 +107,11 @@ def previous_risks(prev: Any) -> dict[str, dict] | None:
 # ------------------------------------------------------------------------------ merge
 def _previous(rec: dict, before: dict[str, dict] | None) -> tuple[int | None, str]:
     """Last month's score when the risk was on last month's sheet, else its register's own."""
-    from ..write.risks import effective_score
-
     if before is not None and rec["key"] in before:
         old = before[rec["key"]]
         return effective_score(old.get("likelihood"), old.get("impact"), old.get("score")), \
             "last month"
-    own = _whole(rec.get("register_previous_score"))
+    own = whole_number(rec.get("register_previous_score"))
     if own is not None and not rec.get("previous_new"):
         return own, "register"
     return None, ""
@@ -204,8 +199,6 @@ def _shared(rows: list[dict], issues: list[Issue], programme_wide: bool = False)
 
 
 def _carried(old: dict, columns: list[str]) -> dict:
-    from ..write.risks import effective_score
-
     rec = {c: "" for c in columns}
     rec.update({k: v for k, v in old.items() if k != "_extras"})
     rec.update(old.get("_extras", {}))
@@ -268,11 +261,8 @@ def merge_risks(risks: pd.DataFrame, prev: Any, programme: Programme,
     month's first day (kept for rules judged by the period). Issues found
     (``conflicting-ref``, ``carried-forward``) are appended to ``issues``. Returns one row per
     submitted risk, then the carried-forward ones, with the columns of
-    :data:`xlplan.write.risks.MERGE_COLUMNS` added.
+    :data:`xlplan.consolidated.RISK_MERGE_COLUMNS` added.
     """
-    from ..normalise.risks import RISK_COLUMNS
-    from ..write.risks import MERGE_COLUMNS, effective_score, movement_of
-
     matrix = programme.risk_matrix
     words = programme.rating_words
     before = previous_risks(prev)
@@ -286,10 +276,12 @@ def merge_risks(risks: pd.DataFrame, prev: Any, programme: Programme,
     _raid_labels(rows)
     for rec in rows:
         rec["previous_score"], rec["previous_source"] = _previous(rec, before)
-        rec["movement"] = movement_of(rec["previous_score"], rec["effective_score"])
+        # A blank previous score here: the risk was on no earlier sheet, so it is New.
+        rec["movement"] = movement(rec["previous_score"], rec["effective_score"],
+                                   previous_is_new=rec["previous_score"] is None)
     extras = [c for c in (risks.columns if risks is not None else [])
-              if c not in RISK_COLUMNS and c not in MERGE_COLUMNS]
-    columns = [*RISK_COLUMNS, *MERGE_COLUMNS, *extras]
+              if c not in RISK_COLUMNS and c not in RISK_MERGE_COLUMNS]
+    columns = [*RISK_COLUMNS, *RISK_MERGE_COLUMNS, *extras]
     present = {str(r["key"]) for r in rows}
     carried = [_carried(old, columns) for key, old in (before or {}).items() if key not in present]
     issues.extend(_carried_issues(carried, bool(rows)))
@@ -297,7 +289,7 @@ def merge_risks(risks: pd.DataFrame, prev: Any, programme: Programme,
         rec["worst_score"] = rec["effective_score"]
         extras.extend(k for k in rec if k not in columns and k not in extras)
     rows.extend(carried)
-    columns = [*RISK_COLUMNS, *MERGE_COLUMNS, *extras]
+    columns = [*RISK_COLUMNS, *RISK_MERGE_COLUMNS, *extras]
     for rec in rows:
         score = rec["effective_score"]
         band = matrix.band_for(score)

@@ -27,15 +27,17 @@ from typing import Any
 
 import pandas as pd
 
+from ..consolidated import (POLARITY_TEXT, SCORECARD as SHEET,
+                            SCORECARD_GRAPH_HEADER as GRAPH_HEADER, SCORECARD_LEAD as LEAD,
+                            SCORECARD_MERGE_COLUMNS as MERGE_COLUMNS, SCORECARD_TAIL as TAIL)
 from ..issues import ERROR, Issue, at
 from ..normalise.scorecards import LATEST_VALUE, SCORECARD_COLUMNS, label_sort_key
+from ..schema.movement import CARRIED, NEW
 from ..schema.periods import period_of_month
 from ..schema.scorecard import benchmark_rag, parse_measure_value, parse_polarity, trend_rag
 from ..text import cell_text, clean_text
 
-__all__ = ["NEW", "CARRIED", "merge_scorecards", "previous_indicators"]
-
-NEW, CARRIED = "New", "Carried forward"
+__all__ = ["merge_scorecards", "previous_indicators"]
 
 
 def _missing(v: object) -> bool:
@@ -54,8 +56,6 @@ def _number(v: object) -> float | None:
 def previous_indicators(prev: Any, fy_start_month: int = 4) -> dict[str, dict] | None:
     """Last month's indicators by Key, from the Scorecard sheet xlplan wrote; None when the
     previous workbook has no such sheet."""
-    from ..write.scorecard import GRAPH_HEADER, LEAD, POLARITY_TEXT, SHEET, TAIL
-
     sheets = getattr(prev, "sheets", None) or {}
     rows = sheets.get(SHEET)
     if not rows:
@@ -179,10 +179,8 @@ def merge_scorecards(scorecards: pd.DataFrame, prev: Any, period_label: str,
     :func:`xlplan.consolidated.read_previous` (anything with ``.sheets``), or None;
     ``period_label``: the reporting month 'YYYY-MM'. Issues found (``carried-forward``,
     ``conflicting-ref``) are appended to ``issues``. Returns one row per indicator with the
-    merged series and the columns of :data:`xlplan.write.scorecard.MERGE_COLUMNS`.
+    merged series and the columns of :data:`xlplan.consolidated.SCORECARD_MERGE_COLUMNS`.
     """
-    from ..write.scorecard import MERGE_COLUMNS
-
     before = previous_indicators(prev, fy_start_month)
     reporting = _reporting_label(period_label)
     rows: list[dict] = []

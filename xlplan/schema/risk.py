@@ -17,8 +17,9 @@ functions, and *reading* is kept apart from *checking*:
 * :func:`check_rating` judges a parsed rating against a :class:`RiskMatrix` and returns the
   issue codes of the public contract (``out-of-range``, ``score-mismatch``,
   ``impossible-score``) with a message a non-programmer understands.
-* :func:`movement` and :func:`parse_movement` compute and read the "movement in risk score"
-  column.
+* :func:`effective_score` is the one score of a rating (likelihood x impact, else the score
+  written alone); :func:`movement` and :func:`parse_movement` compute and read the "movement in
+  risk score" column.
 
 Nothing here touches Excel; the readers and the validator call these functions.
 """
@@ -42,6 +43,8 @@ __all__ = [
     "RatingError",
     "parse_rating",
     "check_rating",
+    "whole_number",
+    "effective_score",
     "movement",
     "parse_movement",
     "MOVEMENTS",
@@ -510,6 +513,40 @@ def check_rating(r: Rating | None, m: RiskMatrix) -> list[tuple[str, str]]:
 
 
 # --------------------------------------------------------------------------------------------
+# Scores
+# --------------------------------------------------------------------------------------------
+
+def whole_number(value: object) -> int | None:
+    """A cell value as a whole number (4, 4.0, "4", a numpy integer), or None (blank, NaN,
+    text, a fraction, a boolean)."""
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        try:  # a numpy scalar: its Python value
+            value = value.item()
+        except (TypeError, ValueError):
+            return None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str):
+        text = value.strip()
+        return int(text) if text.isascii() and text.isdigit() else None
+    return None
+
+
+def effective_score(likelihood: object, impact: object, score: object) -> int | None:
+    """The score of a rating: likelihood x impact when both are whole numbers (the product is
+    the rule, whatever score was typed beside them), else the score written alone, else None.
+    The merge compares and carries this score, and the Risks sheet's Score formula computes it."""
+    lik, imp, written = (whole_number(v) for v in (likelihood, impact, score))
+    if lik is not None and imp is not None:
+        return lik * imp
+    return written
+
+
+# --------------------------------------------------------------------------------------------
 # Movement
 # --------------------------------------------------------------------------------------------
 
@@ -525,6 +562,11 @@ def movement(previous: int | None, current: int | None, previous_is_new: bool = 
     when the score rose (the risk got worse), ``"Down"`` when it fell, ``"Same"`` when equal.
     ``""`` when it cannot be told: no current score, or a blank previous score that was not
     marked new (a blank is "not reported", which is not the same as "new").
+
+    The merge knows more than a register: a risk whose previous score is blank after the merge
+    was on no earlier sheet (not on last month's consolidated workbook, no previous rating in
+    its register), so the merge and the Risks sheet pass ``previous_is_new=True`` for it, and
+    the sheet's Movement formula writes "New" for a blank Previous score.
     """
     if current is None:
         return ""

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from ..consolidated import ACTIONS, STATUS_CARRIED, STATUS_OVERDUE, TABLE_ACTIONS, action_col, \
     action_layout
-from ..merging import IMPROVED, NEW, WORSENED
+from ..schema.movement import IMPROVED, NEW, WORSENED
 from ..schema.rag import CANONICAL_LEVELS
 from .formats import ERROR_FILL, ERROR_FONT, GOOD_FONT, GREY, Formats, RowHeights, \
     add_table_or_filter, fits_a_table, header_format, is_blank, print_setup, put_row, put_text, \

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..consolidated import CHANGES, TABLE_CHANGES
-from ..merging import CARRIED, IMPROVED, NEW, SAME, WORSENED
+from ..schema.movement import CARRIED, IMPROVED, NEW, SAME, WORSENED
 from ..schema.rag import COMPLETE
 from .formats import ERROR_FONT, GOOD_FONT, GREY, NAVY, Formats, \
     is_blank, put_text, remember_page

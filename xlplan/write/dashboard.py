@@ -46,7 +46,7 @@ from typing import Callable
 from ..consolidated import DASHBOARD, HISTORY, ISSUES, NOT_REPORTED, TABLE_ISSUES, TOTAL, \
     action_col
 from ..issues import ERROR, WARNING, col_letter
-from ..merging import WORSENED
+from ..schema.movement import WORSENED
 from ..schema.rag import AMBER_RED, COMPLETE, RED
 from ..text import person_name
 from .actions import ActionsTable, actions_table, excel_key, structured_ref

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..consolidated import EXCEPTIONS, TABLE_EXCEPTIONS, action_col
-from ..merging import WORSENED
+from ..schema.movement import WORSENED
 from ..schema.rag import AMBER_RED, RED
 from .actions import actions_table
 from .formats import ERROR_FONT, Formats, remember_page

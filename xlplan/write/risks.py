@@ -2,9 +2,9 @@
 
 Layout (the contract Power Query / Power BI users and next month's merge rely on): one header
 row at A1, an Excel table named ``Risks``, one row per risk of every file (carried-forward
-risks included), columns :data:`RISK_FIELDS` in that order -- Ref, Owner, Category,
-Description, Likelihood (E), Impact (F), Score (G), RAG (H), Previous score, Movement, ... --
-then the extra columns the registers carried, under their own headers (see
+risks included), columns :data:`xlplan.consolidated.RISK_FIELDS` in that order -- Ref, Owner,
+Category, Description, Likelihood (E), Impact (F), Score (G), RAG (H), Previous score,
+Movement, ... -- then the extra columns the registers carried, under their own headers (see
 :func:`risk_layout`). :func:`xlplan.merging.risks.previous_risks` reads it back by header text.
 
 Likelihood and Impact are values (with a dropdown of the matrix's scale). Score, RAG, Movement,
@@ -33,64 +33,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..consolidated import RISKS, unique_headers
+from ..consolidated import RISK_FIELDS, RISK_MERGE_COLUMNS, RISKS, STATUS_CARRIED, TABLE_RISKS, \
+    unique_headers
 from ..issues import col_letter
-from ..schema.risk import Band, RiskMatrix
+from ..schema.risk import Band, RiskMatrix, effective_score, movement, whole_number
 from .formats import ERROR_FILL, ERROR_FONT, GREY, Formats, add_table_or_filter, excel_string, \
     fits_a_table, formula, is_blank, print_setup, put, put_text, row_height
 
-__all__ = ["RISK_FIELDS", "RISK_HEADERS", "TABLE_RISKS", "FORMULA_FIELDS", "MERGE_COLUMNS",
-           "STATUS_CARRIED", "RisksTable", "risk_layout", "risks_table", "band_formula",
-           "band_ranges", "band_rows", "font_on", "effective_score", "movement_of", "whole_number", "total_risks",
-           "write_risks"]
+__all__ = ["FORMULA_FIELDS", "RisksTable", "risk_layout", "risks_table", "band_formula",
+           "band_ranges", "band_rows", "font_on", "total_risks", "write_risks"]
 
-TABLE_RISKS = "Risks"
-STATUS_CARRIED = "Carried forward"
-
-#: (header, tidy column, width) in column order from A1. ``above_appetite`` is left out when
-#: the programme sets no appetite. The extra columns follow.
-RISK_FIELDS: tuple[tuple[str, str, float], ...] = (
-    ("Ref", "ref", 9),
-    ("Owner", "owner", 18),
-    ("Category", "category", 14),
-    ("Description", "description", 50),
-    ("Likelihood", "likelihood", 11),
-    ("Impact", "impact", 9),
-    ("Score", "score", 8),
-    ("RAG", "rag", 12),
-    ("Previous score", "previous_score", 10),
-    ("Movement", "movement", 11),
-    ("Worst score", "worst_score", 9),
-    ("Target score", "target_score", 9),
-    ("Inherent score", "inherent_score", 10),
-    ("Above appetite", "above_appetite", 10),
-    ("Review date", "review_date", 12),
-    ("Controls", "controls", 40),
-    ("Action plan", "action_plan", 40),
-    ("Assurances", "assurances", 30),
-    ("Link to plan", "link", 26),
-    ("Status", "status", 16),
-    ("RAID type", "raid_type", 11),
-    ("Rating as written", "rating_text", 16),
-    ("RAG as written", "rag_text", 11),
-    ("Issues", "issue_codes", 20),
-    ("Key", "key", 14),
-    ("Source file", "file", 28),
-    ("Source sheet", "sheet", 14),
-    ("Source row", "source_row", 8),
-)
-RISK_HEADERS = tuple(h for h, _, _ in RISK_FIELDS)
 #: Columns written only when some row has something to show in them: a RAID log's kinds of
 #: item, ratings written in words, a register's own RAG where it differs from the matrix's.
 OPTIONAL_FIELDS = frozenset({"raid_type", "rating_text", "rag_text"})
 #: Columns written as formulas (with their computed value).
 FORMULA_FIELDS = frozenset({"score", "rag", "movement", "worst_score", "above_appetite"})
-#: Columns :func:`xlplan.merging.risks.merge_risks` adds to the tidy risk rows.
-#: (``status`` is a tidy column: the register's workflow status, "Carried forward" for a risk
-#: no file sent this month.)
-MERGE_COLUMNS = ("register_previous_score", "previous_source", "effective_score",
-                 "worst_score", "shared_ref", "submissions", "band",
-                 "above_appetite", "issue_codes", "has_error")
 EXTRA_WIDTH = 20
 #: The last column printed (the provenance and reference columns after it stay on screen).
 PRINTED_UP_TO = "action_plan"
@@ -102,24 +59,6 @@ _INTERNAL_PREFIX = "_"
 
 
 # ------------------------------------------------------------------------------ the rules
-def effective_score(likelihood: object, impact: object, score: object) -> int | None:
-    """The score the Risks sheet shows: likelihood x impact when both are numbers, else the
-    score the register gave (a score written alone), else none."""
-    lik, imp, s = (whole_number(v) for v in (likelihood, impact, score))
-    if lik is not None and imp is not None:
-        return lik * imp
-    return s
-
-
-def movement_of(previous: int | None, score: int | None) -> str:
-    """The Movement formula's rule: '' without a score, New without a previous score."""
-    if score is None:
-        return ""
-    if previous is None:
-        return "New"
-    return "Up" if score > previous else ("Down" if score < previous else "Same")
-
-
 def band_formula(score_ref: str, matrix: RiskMatrix, label, otherwise: str = '""') -> str:
     """The RAG label of the score in ``score_ref`` as an Excel expression (no leading '=');
     ``otherwise`` (an Excel expression) where the cell holds no number."""
@@ -158,26 +97,11 @@ def font_on(hex6: str) -> str:
     return "#000000" if (0.299 * r + 0.587 * g + 0.114 * b) > 150 else "#FFFFFF"
 
 
-def whole_number(v: object) -> int | None:
-    """A cell value as a whole number (4, 4.0, "4"), or None."""
-    if v is None or isinstance(v, bool) or is_blank(v) or v == "":
-        return None
-    if hasattr(v, "item"):
-        v = v.item()
-    if isinstance(v, int):
-        return v
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    if isinstance(v, str) and v.strip().isdigit():
-        return int(v.strip())
-    return None
-
-
 # ------------------------------------------------------------------------------ the layout
 def _extra_columns(risks) -> list[str]:
     from ..normalise.risks import RISK_COLUMNS
 
-    known = {*RISK_COLUMNS, *MERGE_COLUMNS, *(t for _, t, _ in RISK_FIELDS)}
+    known = {*RISK_COLUMNS, *RISK_MERGE_COLUMNS, *(t for _, t, _ in RISK_FIELDS)}
     return [str(c) for c in risks.columns
             if c not in known and not str(c).startswith(_INTERNAL_PREFIX)]
 
@@ -287,7 +211,9 @@ def _cell_values(rec: dict, matrix: RiskMatrix, label, worst: dict[str, int]) ->
     if score is None and (band := word_band(rec, matrix)) is not None:
         rag = band.rag  # a rating written as a word: its band's RAG
     out["rag"] = label(rag) if rag else ""
-    out["movement"] = movement_of(whole_number(rec.get("previous_score")), score)
+    previous = whole_number(rec.get("previous_score"))
+    # A blank Previous score: the risk was on no earlier sheet (see schema.risk.movement).
+    out["movement"] = movement(previous, score, previous_is_new=previous is None)
     best = worst.get(str(rec.get("key", "")))
     out["worst_score"] = "" if best is None else best
     out["above_appetite"] = "Yes" if matrix.above_appetite(score) else ""

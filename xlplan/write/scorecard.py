@@ -10,9 +10,11 @@ trend RAG as text coloured by conditional formatting (section 4) and the benchma
 corrected in the sheet recolours itself.
 
 The sheet is also next month's input: :mod:`xlplan.merging.scorecards` reads the previous
-workbook's Scorecard sheet back by the header texts defined here (:data:`LEAD`, :data:`TAIL`,
-the period columns between "Benchmark" and :data:`GRAPH_HEADER`) and the Key column, so the
-series grows month by month. Change a header here and the read-back follows.
+workbook's Scorecard sheet back by the header texts :mod:`xlplan.consolidated` defines
+(:data:`~xlplan.consolidated.SCORECARD_LEAD`, :data:`~xlplan.consolidated.SCORECARD_TAIL`, the
+period columns between "Benchmark" and :data:`~xlplan.consolidated.SCORECARD_GRAPH_HEADER`) and
+the Key column, so the series grows month by month. Change a header there and the read-back
+follows.
 
 Text from inputs is written with :func:`xlplan.write.formats.put_text` (``write_string``: a cell
 reading ``=HYPERLINK(..)`` stays text; over-long text is cut and recorded); numbers with
@@ -28,45 +30,15 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from ..consolidated import SCORECARD
+from ..consolidated import (POLARITY_TEXT, SCORECARD as SHEET,
+                            SCORECARD_GRAPH_HEADER as GRAPH_HEADER, SCORECARD_LEAD as LEAD,
+                            SCORECARD_MERGE_COLUMNS as MERGE_COLUMNS, SCORECARD_TAIL as TAIL)
 from ..normalise.scorecards import SCORECARD_COLUMNS, STRATEGIES, label_sort_key
 from ..schema.scorecard import BENCHMARK_RAGS, TREND_RAGS
 from .formats import BLUE, LIGHT_BLUE, Formats, excel_string, print_setup, put, put_text
 
-__all__ = ["SHEET", "LEAD", "TAIL", "GRAPH_HEADER", "MERGE_COLUMNS", "TREND_COLOURS",
-           "BENCHMARK_COLOURS", "POLARITY_TEXT", "write_scorecard"]
+__all__ = ["TREND_COLOURS", "BENCHMARK_COLOURS", "write_scorecard"]
 
-SHEET = SCORECARD
-#: (field, header, width) of the columns before the period columns.
-LEAD: tuple[tuple[str, str, float], ...] = (
-    ("indicator", "Indicator", 58),
-    ("measure", "Measure", 13),
-    ("period", "Most recent period", 13),
-    ("benchmark", "Benchmark", 11),
-)
-#: Header of the sparkline column, which closes the period columns.
-GRAPH_HEADER = "Graph (latest 6)"
-#: (field, header, width) of the columns after the sparkline.
-TAIL: tuple[tuple[str, str, float], ...] = (
-    ("trend_rag", "Trend", 12),
-    ("previous_trend_rag", "Previous trend", 12),
-    ("benchmark_rag", "Benchmark RAG", 12),
-    ("target", "Target", 10),
-    ("rag", "Status RAG", 12),
-    ("polarity", "Polarity", 12),
-    ("comments", "Comments", 28),
-    ("status", "Status", 14),
-    ("reported", "Reported", 10),
-    ("strategy", "Strategy", 22),
-    ("objective", "Objective", 40),
-    ("key", "Key", 14),
-    ("file", "Source file", 28),
-    ("sheet", "Source sheet", 14),
-    ("source_row", "Source row", 10),
-    ("issue_codes", "Issues", 16),
-)
-#: Columns :func:`xlplan.merging.scorecards.merge_scorecards` adds to the tidy rows.
-MERGE_COLUMNS = ("status", "reported", "previous_trend_rag", "issue_codes")
 #: Trend RAG -> (fill, font) of its conditional format.
 TREND_COLOURS: dict[str, tuple[str, str]] = {
     "Dark Green": ("#00703C", "#FFFFFF"),
@@ -81,7 +53,6 @@ BENCHMARK_COLOURS: dict[str, tuple[str, str]] = {
     "Amber": ("#FFC000", "#000000"),
     "Red": ("#FF0000", "#FFFFFF"),
 }
-POLARITY_TEXT = {"high": "High is good", "low": "Low is good"}
 OTHER_GROUP = "Other indicators"
 #: The last column of the printout (the provenance columns after it stay on screen only).
 PRINTED_UP_TO = "comments"
