@@ -27,7 +27,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from ..config import Programme
-from ..consolidated import RISK_MERGE_COLUMNS
+from ..consolidated import RISK_FIELDS, RISK_MERGE_COLUMNS
 from ..issues import ERROR, Issue, at
 from ..normalise.risks import RISK_COLUMNS
 from ..schema.movement import CARRIED
@@ -36,20 +36,12 @@ from ..text import cell_text, clean_text, match_key
 
 __all__ = ["merge_risks", "previous_risks", "READ_BACK"]
 
-#: Risks sheet header (case-insensitive) -> tidy column, for reading last month's sheet back.
-READ_BACK: dict[str, str] = {
-    "ref": "ref", "owner": "owner", "category": "category", "description": "description",
-    "likelihood": "likelihood", "impact": "impact", "score": "score",
-    "previous score": "previous_score", "target score": "target_score",
-    "inherent score": "inherent_score", "review date": "review_date",
-    "action plan": "action_plan", "link to plan": "link", "controls": "controls",
-    "assurances": "assurances", "status": "status", "raid type": "raid_type",
-    "rating as written": "rating_text", "rag as written": "rag_text",
-    "key": "key", "source file": "file",
-    "source sheet": "sheet", "source row": "source_row",
-}
 #: Headers the writer derives each month: read back but never carried as extra columns.
 DERIVED = frozenset({"rag", "movement", "worst score", "above appetite", "issues"})
+#: Risks sheet header (case-insensitive) -> tidy column, for reading last month's sheet back:
+#: the sheet's own columns (:data:`xlplan.consolidated.RISK_FIELDS`) but those it derives.
+READ_BACK: dict[str, str] = {header.casefold(): tidy for header, tidy, _ in RISK_FIELDS
+                             if header.casefold() not in DERIVED}
 
 
 def _blank(v: object) -> bool:
