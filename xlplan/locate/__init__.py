@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from ..config import Programme
 from ..reader import RawSheet
-from .header import Located, Unmapped, group_labels, locate_by_header, status_or_rag, \
-    unmapped_table
+from .header import HEADER_SEARCH_ROWS, Located, Unmapped, group_labels, locate_by_header, \
+    status_or_rag, unmapped_table
 from .scorecards import locate_scorecard
 
-__all__ = ["Located", "Unmapped", "locate", "group_labels", "status_or_rag", "unmapped_table"]
+__all__ = ["HEADER_SEARCH_ROWS", "Located", "Unmapped", "locate", "group_labels", "status_or_rag",
+           "unmapped_table"]
 
 
 def locate(sheet: RawSheet, programme: Programme) -> Located | None:

@@ -34,13 +34,11 @@ from ..schema.columns import SCORECARD, header_key
 from ..schema.periods import is_summary_banner, parse_period_loose
 from ..schema.scorecard import INDICATOR_WORDS, parse_measure_value, sub_header_role
 from ..text import clean_text
-from .header import Located
+from .header import HEADER_SEARCH_ROWS, Located
 
 __all__ = ["ScorecardLayout", "Band", "find_bands", "indicator_by_words", "locate_scorecard",
            "sideways_rows", "PERIOD_HEADERS", "ROW_LABELS"]
 
-#: How far down a sheet a scorecard's header row is looked for (as for any kind).
-SEARCH_ROWS = 40
 #: Header cells over a column of periods in a sideways scorecard.
 PERIOD_HEADERS = frozenset({"period", "month", "quarter", "date", "year", "week",
                             "reporting period", "time period", "reporting month",
@@ -341,7 +339,7 @@ def locate_scorecard(sheet: RawSheet, programme: Programme) -> Located | None:
     kind matched; None when the sheet is not such a scorecard either. Tried in the order:
     period banners, a KPI column named in other words, sideways."""
     for finder in (_banded, _rows, _sideways):
-        for r, row in enumerate(sheet.rows[:SEARCH_ROWS]):
+        for r, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
             if sum(1 for v in row if isinstance(v, str) and v.strip()) < 2:
                 continue
             found = finder(sheet, r, programme)
