@@ -16,6 +16,7 @@ from typing import Iterable, Protocol
 import pandas as pd
 
 from ..config import Programme
+from ..consolidated import RISKS, SCORECARD, read_previous
 from ..issues import FileInfo, Issue
 from ..schema.movement import CARRIED, IMPROVED, NEW, SAME, WORSENED
 
@@ -100,11 +101,7 @@ def merge_read(result: Read, programme: Programme, *, extra_columns: Iterable[st
     issues = list(result.issues)
     actions = result.actions.copy()
 
-    prev = None
-    if previous is not None:
-        from ..consolidated import read_previous
-
-        prev = read_previous(previous, programme.limits)
+    prev = read_previous(previous, programme.limits) if previous is not None else None
 
     issues.extend(conflicting_refs(actions))
     issues.extend(missing_submissions(programme, result.files))
@@ -114,13 +111,13 @@ def merge_read(result: Read, programme: Programme, *, extra_columns: Iterable[st
     actions = mark_issue_codes(actions, issues)
 
     risks = result.risks
-    if not risks.empty or (prev is not None and prev.sheets.get("Risks")):
+    if not risks.empty or (prev is not None and prev.sheets.get(RISKS)):
         from .risks import merge_risks
 
         risks = merge_risks(risks, prev, programme, period_start, issues)
 
     scorecards = result.scorecards
-    if not scorecards.empty or (prev is not None and prev.sheets.get("Scorecard")):
+    if not scorecards.empty or (prev is not None and prev.sheets.get(SCORECARD)):
         from .scorecards import merge_scorecards
 
         scorecards = merge_scorecards(scorecards, prev, period_label, issues,

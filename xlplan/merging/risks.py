@@ -27,7 +27,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from ..config import Programme
-from ..consolidated import RISK_FIELDS, RISK_MERGE_COLUMNS
+from ..consolidated import RISK_FIELDS, RISK_MERGE_COLUMNS, RISKS
 from ..issues import ERROR, Issue, at
 from ..normalise.risks import RISK_COLUMNS
 from ..schema.movement import CARRIED
@@ -61,7 +61,7 @@ def previous_risks(prev: Any) -> dict[str, dict] | None:
     """Last month's risks by Key, from the Risks sheet xlplan wrote (cached formula values);
     None when there is no previous workbook or it has no Risks sheet."""
     sheets = getattr(prev, "sheets", None) or {}
-    rows = sheets.get("Risks")
+    rows = sheets.get(RISKS)
     if not rows:
         return None
     found = _header(rows)
