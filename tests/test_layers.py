@@ -40,7 +40,7 @@ LAYERS: dict[str, int] = {
     # many submissions (and last month's workbook) -> one merged result
     "merging/": 7,
     # outputs: the consolidated workbook, templates, annotated copies, the board pack
-    "write/": 8, "template.py": 8, "annotate.py": 8, "pack/": 8,
+    "write/": 8, "template.py": 8, "annotate/": 8, "pack/": 8,
     # the bundled examples: apart (see APART)
     "demo/": 8,
     # the library API: read, validate, merge
