@@ -62,6 +62,7 @@ import pandas as pd
 from .atomic import HeldFile
 from .config import Programme, load_config
 from .issues import col_letter
+from .layout import print_setup, row_height
 from .schema.rag import CANONICAL_LEVELS, LEVEL_FILL, LEVEL_FONT
 from .text import match_key, person_name
 
@@ -446,19 +447,6 @@ def _put(book: _Book, ws, row: int, col: int, value, fmt) -> None:
     put(ws, book.fmts, row, col, value, fmt)
 
 
-def row_height(cells: list[tuple[object, float]], *, minimum: float = 15.0) -> float:
-    """A row height (points) that shows wrapped text whole: neither Excel nor LibreOffice
-    re-fits rows written by xlsxwriter. ``cells`` are (value, column width) pairs."""
-    lines = 1
-    for value, width in cells:
-        if not isinstance(value, str) or not value:
-            continue
-        per_line = max(int(width * 1.15) - 1, 4)
-        n = sum(max(1, math.ceil(len(part) / per_line)) for part in value.split("\n"))
-        lines = max(lines, n)
-    return min(409.0, max(minimum, 15.0 * lines + 2))
-
-
 def _title_block(book: _Book, ws, title: str, subtitle: str, note: str) -> None:
     from .write.formats import put_text
 
@@ -486,15 +474,10 @@ def _protect(ws) -> None:
     })
 
 
-def _print_setup(ws, title: str, header_row: int) -> None:
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.repeat_rows(header_row)
-    safe = title.replace("&", "&&")[:200]
-    ws.set_header(f"&L&\"Calibri,Bold\"{safe}&R&A")
-    ws.set_footer("&LMade by xlplan&RPage &P of &N")
+def _print_setup(book: _Book, ws, title: str, header_row: int | None) -> None:
+    """xlplan's one print setup, with the programme and the month in the footer."""
+    print_setup(ws, title, repeat_rows=header_row, programme=book.programme.name,
+                period=_period_words(book.period))
 
 
 def _rag_list_source(book: _Book) -> list[str] | str:
@@ -627,7 +610,7 @@ def _write_action_sheet(book: _Book, plan: SroPlan, *, blank: bool = False) -> N
     def banner(r: int, text: str, fmt) -> None:
         ws.merge_range(r, 0, r, ncols - 1, "", fmt)
         ws.write_string(r, 0, text, fmt)
-        ws.set_row(r, row_height([(text, total_width)], minimum=18) + 2)
+        ws.set_row(r, row_height([(text, total_width)], line_pt=16, minimum=20))  # 12 pt
 
     r = hr + 1
     first_data = r
@@ -695,7 +678,7 @@ def _write_action_sheet(book: _Book, plan: SroPlan, *, blank: bool = False) -> N
         if q in idx:
             _marker_validation(ws, first_data, idx[q], last)
     ws.freeze_panes(hr + 1, 0)
-    _print_setup(ws, f"{name} - {plan.person or 'action plan'}"
+    _print_setup(book, ws, f"{name} - {plan.person or 'action plan'}"
                  + (f" - {words}" if words else ""), hr)
     _protect(ws)
     ws.activate()
@@ -819,7 +802,7 @@ def _write_risk_sheet(book: _Book, plan: SroPlan, *, blank: bool = False) -> Non
         })
     book.fmts.rag_conditional_formats(ws, first, idx["rag"], last)
     ws.freeze_panes(hr + 1, 0)
-    _print_setup(ws, f"{name} - risks - {plan.person or 'register'}"
+    _print_setup(book, ws, f"{name} - risks - {plan.person or 'register'}"
                  + (f" - {words}" if words else ""), hr)
     _protect(ws)
 
@@ -952,9 +935,7 @@ def _write_instructions(book: _Book, plan: SroPlan, *, blank: bool = False,
         put_text(ws, book.fmts, r, 0, label, book.get(bold=True, valign="top"))
         put_text(ws, book.fmts, r, 1, text, wrap)
     ws.hide_gridlines(2)
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    _print_setup(book, ws, f"{book.programme.name} - how to fill in this return", None)
 
 
 # ----------------------------------------------------------------------------------- public API

@@ -51,8 +51,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from .common import period_parts, period_stamp, save_stable
+from ..layout import row_height
 from ..text import person_name
+from .common import period_parts, period_stamp, save_stable
 
 __all__ = [
     "COLUMNS",
@@ -369,8 +370,11 @@ def _write_sheet(ws, acts: list[Action], style: Style, *, person: str, month: st
                 cell.alignment = _WRAP_TOP
                 cell.border = _BORDER
             skip = ("action", "sro") if merge else ()
-            ws.row_dimensions[r].height = _row_height(
-                {key: rec[key] for key in FIELDS if key not in skip}, style)
+            # xlplan's one row-height rule: neither Excel nor LibreOffice fits a row to
+            # wrapped text on opening a file, so an unset height would cut the text off.
+            ws.row_dimensions[r].height = row_height(
+                [(str(rec[key]), style.widths.get(key, _WIDTHS[key]))
+                 for key in FIELDS if key not in skip and rec[key]])
             if merge and rec["sro"]:
                 if sro_start is not None and r - 1 > sro_start:
                     ws.merge_cells(start_row=sro_start, start_column=col["sro"],
@@ -394,20 +398,6 @@ def _write_sheet(ws, acts: list[Action], style: Style, *, person: str, month: st
     ws.print_title_rows = f"{header_row}:{header_row}"
 
 
-def _row_height(values: dict, style: Style) -> float:
-    """A row height (points) that shows all the wrapped text: Excel and LibreOffice do not autofit
-    rows on opening a file, so an unset height would cut the text off."""
-    lines = 1
-    for key, text in values.items():
-        if not text:
-            continue
-        width = style.widths.get(key, _WIDTHS[key])
-        chars = max(1.0, width * 1.1 - 2)
-        n = sum(max(1, -(-len(part) // int(chars))) for part in str(text).split("\n"))
-        lines = max(lines, n)
-    return 15.0 * lines + 2
-
-
 def _banner(ws, r: int, text: str, style: Style, ncols: int, *, fill: str, font: Font, total_width: float) -> int:
     cell = ws.cell(r, 1, text)
     cell.font = font
@@ -415,8 +405,7 @@ def _banner(ws, r: int, text: str, style: Style, ncols: int, *, fill: str, font:
     if style.merge_banners:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
-        lines = max(1, -(-len(text) * 1.1 // max(total_width, 1)))
-        ws.row_dimensions[r].height = 15 * lines + 3
+        ws.row_dimensions[r].height = row_height([(text, total_width)], minimum=18)
     else:
         # unmerged: the text simply overflows across the empty cells to its right
         cell.alignment = Alignment(wrap_text=False, vertical="center")

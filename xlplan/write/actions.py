@@ -31,12 +31,12 @@ from ..consolidated import ACTIONS, STATUS_CARRIED, STATUS_OVERDUE, TABLE_ACTION
     action_layout
 from ..schema.movement import IMPROVED, NEW, WORSENED
 from ..schema.rag import CANONICAL_LEVELS
-from .formats import ERROR_FILL, ERROR_FONT, GOOD_FONT, GREY, Formats, RowHeights, \
-    add_table_or_filter, fits_a_table, header_format, is_blank, print_setup, put_row, put_text, \
-    range_ref, remember_page
+from ..layout import RowHeights, print_setup
+from .formats import ERROR_FILL, ERROR_FONT, GOOD_FONT, GREY, Formats, add_table_or_filter, \
+    fits_a_table, header_format, is_blank, put_row, put_text, range_ref, remember_page
 
 #: Column widths (characters). The printed columns (:data:`PRINTED`) add up to 154.5, within
-#: :data:`~xlplan.write.formats.PRINT_BUDGET`: one A4 landscape page wide, 8 pt or more.
+#: :data:`~xlplan.layout.PRINT_BUDGET`: one A4 landscape page wide, 8 pt or more.
 WIDTHS: dict[str, float] = {
     "key": 14, "ref": 5, "theme": 12, "aim": 40, "action": 20, "sub_action": 22, "sro": 12,
     "q1": 10, "q2": 10, "q3": 10, "q4": 10, "later": 10, "timeframe": 12, "due": 11.5,

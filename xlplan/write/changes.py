@@ -24,7 +24,7 @@ from .tables import write_table
 CLOSED = "Closed"
 ORDER = {WORSENED: 0, CLOSED: 1, IMPROVED: 2, NEW: 3, CARRIED: 4, SAME: 5}
 #: (header, tidy column, width). The first :data:`PRINTED` columns are printed (154 wide: one
-#: A4 landscape page at 8 pt or more, see :data:`~xlplan.write.formats.PRINT_BUDGET`).
+#: A4 landscape page at 8 pt or more, see :data:`~xlplan.layout.PRINT_BUDGET`).
 COLUMNS: tuple[tuple[str, str, float], ...] = (
     ("Change", "change", 12), ("Ref", "ref", 5), ("Theme", "theme", 13),
     ("Action", "action", 22), ("Sub action", "sub_action", 25), ("SRO", "sro", 13),

@@ -50,10 +50,11 @@ from ..schema.movement import WORSENED
 from ..schema.rag import AMBER_RED, COMPLETE, RED
 from ..text import person_name
 from .actions import ActionsTable, actions_table, excel_key, structured_ref
+from ..layout import print_setup, row_height, text_lines
 from .charts import count_axis
 from .formats import BLUE, ERROR_FONT, GREY, LIGHT_BLUE, LIGHT_GREY, MID_GREY, NAVY, \
-    NOT_REPORTED_FILL, Formats, cell_ref, excel_string, fits_a_table, formula, page_footer, \
-    put_text, range_ref, remember_page, row_height
+    NOT_REPORTED_FILL, Formats, cell_ref, excel_string, fits_a_table, formula, put_text, \
+    range_ref, remember_page
 
 NAME_WIDTH = 40
 NUMBER_WIDTH = 10.5
@@ -241,14 +242,11 @@ def write_dashboard(wb, merged, fmts: Formats):
     layout.next_row = row
     layout.pager.finish(row)
 
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.3, right=0.3, top=0.45, bottom=0.45)
+    # One page wide, no table header to repeat; tighter top and bottom to fit more of it.
+    print_setup(ws, f"{merged.programme.name[:120]} - Dashboard {merged.period}",
+                repeat_rows=None, programme=merged.programme.name, period=str(merged.period),
+                top_margin=0.45, header_margin=0.12)
     ws.print_area(0, 0, max(row, 1), NUMBER_COLUMNS)
-    ws.set_header(f"&L&\"Calibri,Bold\"{merged.programme.name.replace('&', '&&')[:120]}"
-                  f" - Dashboard {merged.period}&R&A", {"margin": 0.12})
-    ws.set_footer(page_footer(merged.programme.name, str(merged.period)), {"margin": 0.12})
     ws.activate()
     return ws
 
@@ -658,8 +656,6 @@ def _risk_fill(rag: str) -> str:
 
 def text_lines_of(text: str, width: float) -> int:
     """Lines ``text`` takes wrapped in a column ``width`` characters wide (10 pt text)."""
-    from .formats import text_lines
-
     return max(1, text_lines(text, width * 1.2)) if text else 1
 
 

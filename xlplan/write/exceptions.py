@@ -19,7 +19,7 @@ from .formats import ERROR_FONT, Formats, remember_page
 from .tables import write_table
 
 #: (header, tidy column, width); the first :data:`PRINTED` are printed, 154 wide: one A4
-#: landscape page (see :data:`~xlplan.write.formats.PRINT_BUDGET`), 8 pt or larger.
+#: landscape page (see :data:`~xlplan.layout.PRINT_BUDGET`), 8 pt or larger.
 COLUMNS: tuple[tuple[str, str, float], ...] = (
     ("Reason", "", 15), ("Ref", "ref", 5), ("SRO", "sro", 12), ("Theme", "theme", 12),
     ("Action", "action", 19), ("Sub action", "sub_action", 21), ("Due", "due", 11.5),

@@ -18,7 +18,6 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
-from operator import itemgetter
 
 
 from ..issues import col_letter
@@ -355,69 +354,6 @@ def formula(ws, row: int, col: int, text: str, value, fmt=None) -> None:
     ws.write_formula(row, col, text, fmt, value)
 
 
-def text_lines(text: str, width: float) -> int:
-    """Lines a wrapped text takes in a column ``width`` characters wide (an estimate on the
-    generous side: Calibri 11 averages a little under Excel's width unit per character)."""
-    if not text:
-        return 1
-    per_line = max(1.0, width * 1.05)
-    if "\n" not in text:
-        return max(1, math.ceil(len(text) / per_line))
-    lines = 0
-    for para in text.split("\n"):
-        lines += max(1, math.ceil(len(para) / per_line))
-    return lines
-
-
-def row_height(cells: list[tuple[str, float]], *, line_pt: float = 15.0,
-               max_lines: int = 27) -> float | None:
-    """Row height in points fitting the longest of (text, column width) wrapped, or None for
-    a single line. Set explicitly because LibreOffice does not grow rows for wrapped text on
-    load; capped (Excel's maximum is 409 pt) -- the cell still holds the whole text."""
-    lines = 1
-    for t, w in cells:
-        if t and (len(t) > w * 1.05 or "\n" in t):  # else one line: no need to count
-            n = text_lines(t, w)
-            if n > lines:
-                lines = n
-    if lines <= 1:
-        return None
-    return min(lines, max_lines) * line_pt
-
-
-class RowHeights:
-    """:func:`row_height` for the rows of one sheet, its columns fixed: ``height(row)`` reads
-    the texts of ``columns`` (indexes into the row, with their widths) as ``row_height`` would
-    and gives the same answer, without building the (text, width) pairs of every row."""
-
-    __slots__ = ("columns", "line_pt", "max_lines")
-
-    def __init__(self, columns: list[tuple[int, float]], *, line_pt: float = 15.0,
-                 max_lines: int = 27):
-        # (index, width, length under which the text is one line whatever it holds)
-        self.columns = [(c, w, w * 1.05) for c, w in columns]
-        self.line_pt, self.max_lines = line_pt, max_lines
-
-    def height(self, row) -> float | None:
-        return self.heights([row])[0]
-
-    def heights(self, rows) -> list[float | None]:
-        """``height(row)`` of every row, worked out column by column (the texts that fit on
-        one line whatever they hold, most of them, are passed over at speed)."""
-        lines = [1] * len(rows)
-        shortest = min(map(len, rows), default=0)
-        for c, w, one_line in self.columns:
-            texts = list(map(itemgetter(c), rows)) if c < shortest else \
-                [row[c] if c < len(row) else None for row in rows]
-            for i in [i for i, t in enumerate(texts)
-                      if isinstance(t, str) and (len(t) > one_line or "\n" in t)]:
-                n = text_lines(texts[i], w)
-                if n > lines[i]:
-                    lines[i] = n
-        cap, pt = self.max_lines, self.line_pt
-        return [None if n <= 1 else min(n, cap) * pt for n in lines]
-
-
 # ------------------------------------------------------------------------------ tables
 #: The most cells (rows x columns, header row included) a sheet holds as an Excel table. A
 #: bigger sheet is a filtered range instead (autofilter, frozen header, the same formats and
@@ -506,59 +442,7 @@ def header_format(fmts: "Formats", **extra):
                     bg_color=HEADER_FILL, border=1, border_color="#FFFFFF", **extra)
 
 
-def _header_text(text: str) -> str:
-    return text.replace("&", "&&")
-
-
-def page_footer(programme: str, period: str) -> str:
-    """The one footer of every printed sheet: programme and period, then page x of y."""
-    left = _header_text(" - ".join(p for p in (programme[:120], period) if p))
-    return f"&L{left}&RPage &P of &N"
-
-
-#: The widest print area (the sum of its column widths, in characters) that prints one A4
-#: landscape page wide with 11 pt text at 8 pt or more -- also where LibreOffice measures
-#: columns in a wider fallback font than Calibri (8.7 px a character instead of 7).
-PRINT_BUDGET = 155
-#: The print scale of a sheet wider than :data:`PRINT_BUDGET`: it prints on more pages
-#: (across, then down, its first column repeated), never in smaller text.
-WIDE_SCALE = 80
-
-
-def print_setup(ws, title: str, *, repeat_header: bool = True, landscape: bool = True,
-                programme: str = "", period: str = "", printed_width: float | None = None,
-                ) -> None:
-    """A4, landscape, header row on every page; the same page header (the sheet's title,
-    left, and the sheet name, right) and footer (programme and period, page x of y) on every
-    sheet. One page wide when the printed columns (``printed_width`` characters, when known)
-    fit :data:`PRINT_BUDGET`; a wider sheet prints at :data:`WIDE_SCALE` % on as many pages
-    as it needs, so its text stays at 8 pt or more."""
-    if landscape:
-        ws.set_landscape()
-    ws.set_paper(9)
-    if printed_width is not None and printed_width > PRINT_BUDGET:
-        ws.set_print_scale(WIDE_SCALE)
-        ws.print_across()
-        ws.repeat_columns(0, 0)
-    else:
-        ws.fit_to_pages(1, 0)
-    ws.set_margins(left=0.3, right=0.3, top=0.6, bottom=0.6)
-    if repeat_header:
-        ws.repeat_rows(0)
-    safe = _header_text(title)[:200]
-    ws.set_header(f"&L&\"Calibri,Bold\"{safe}&R&A")
-    if programme or period:
-        ws.set_footer(page_footer(programme, period))
-    else:
-        ws.set_footer("&LWritten by xlplan&RPage &P of &N")
-
-
 def remember_page(fmts: "Formats", merged) -> None:
     """Keep the programme and period of ``merged`` for the footers of the sheets to come."""
     fmts.programme = str(merged.programme.name)
     fmts.period = str(merged.period)
-
-
-def merged_print_setup(ws, merged, title: str, **kw) -> None:
-    """:func:`print_setup` with the programme and period of ``merged`` in the footer."""
-    print_setup(ws, title, programme=merged.programme.name, period=str(merged.period), **kw)

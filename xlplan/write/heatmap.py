@@ -19,9 +19,9 @@ import math
 
 from ..consolidated import HEATMAP
 from ..schema.risk import Band
+from ..layout import print_setup
 from .charts import count_axis
-from .formats import GREY, MID_GREY, NAVY, Formats, excel_string, formula, print_setup, put, \
-    put_text
+from .formats import GREY, MID_GREY, NAVY, Formats, excel_string, formula, put, put_text
 from .risks import RisksTable, band_ranges, band_rows, font_on, risks_table, total_risks
 
 __all__ = ["write_heatmap", "dashboard_risk_block", "GRID_TOP", "GRID_LEFT", "grid_cell"]
@@ -188,7 +188,7 @@ def write_heatmap(wb, merged, fmts: Formats):
     _off_grid(ws, fmts, table, last_row + 2, last_col, _a1(last_row, last_col))
     legend_end = _legend(ws, fmts, table, last_row + 4, label)
     print_setup(ws, f"{merged.programme.name} - Risk heat map {merged.period}",
-                repeat_header=False, programme=merged.programme.name,
+                repeat_rows=None, programme=merged.programme.name,
                 period=str(merged.period))
     ws.print_area(0, 0, max(legend_end, last_row + 2), max(last_col, 7))
     return ws

@@ -36,9 +36,10 @@ from dataclasses import dataclass, field
 from ..consolidated import RISK_FIELDS, RISK_MERGE_COLUMNS, RISKS, STATUS_CARRIED, TABLE_RISKS, \
     unique_headers
 from ..issues import col_letter
+from ..layout import print_setup, row_height
 from ..schema.risk import Band, RiskMatrix, effective_score, movement, whole_number
 from .formats import ERROR_FILL, ERROR_FONT, GREY, Formats, add_table_or_filter, excel_string, \
-    fits_a_table, formula, is_blank, print_setup, put, put_text, row_height
+    fits_a_table, formula, is_blank, put, put_text
 
 __all__ = ["FORMULA_FIELDS", "RisksTable", "risk_layout", "risks_table", "band_formula",
            "band_ranges", "band_rows", "font_on", "total_risks", "write_risks"]

@@ -35,7 +35,8 @@ from ..consolidated import (POLARITY_TEXT, SCORECARD as SHEET,
                             SCORECARD_MERGE_COLUMNS as MERGE_COLUMNS, SCORECARD_TAIL as TAIL)
 from ..normalise.scorecards import SCORECARD_COLUMNS, STRATEGIES, label_sort_key
 from ..schema.scorecard import BENCHMARK_RAGS, TREND_RAGS
-from .formats import BLUE, LIGHT_BLUE, Formats, excel_string, print_setup, put, put_text
+from ..layout import print_setup, row_height
+from .formats import BLUE, LIGHT_BLUE, Formats, excel_string, put, put_text
 
 __all__ = ["TREND_COLOURS", "BENCHMARK_COLOURS", "write_scorecard"]
 
@@ -206,9 +207,9 @@ def write_scorecard(wb: Any, merged: Any, fmts: Formats | None = None) -> Any:
 
 def _indicator_row(sheet: _Sheet, r: int, rec: dict) -> None:
     ws, f = sheet.ws, sheet.f
-    lines = -(-len(str(rec.get("indicator") or "")) // int(LEAD[0][2] * 1.05))
-    if lines > 1:  # Excel does not grow a row for wrapped text written by a library
-        ws.set_row(r, 15 * min(lines, 6))
+    height = row_height([(str(rec.get("indicator") or ""), LEAD[0][2])], max_lines=6)
+    if height:
+        ws.set_row(r, height)
     for c, (name, _, _) in enumerate(LEAD):
         _write_cell(ws, sheet.fmts, r, c, rec.get(name, ""), f.text if c == 0 else f.centre)
     filled = _values(sheet, r, rec)

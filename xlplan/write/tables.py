@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from .formats import Formats, RowHeights, add_table_or_filter, header_format, print_setup, \
-    put_row, put_text
+from ..layout import RowHeights, print_setup
+from .formats import Formats, add_table_or_filter, header_format, put_row, put_text
 
 
 def write_table(ws, fmts: Formats, *, name: str, headers: Sequence[str], rows: Sequence[Sequence],

@@ -1,0 +1,123 @@
+"""One row-height rule and one print setup (:mod:`xlplan.layout`) for every workbook xlplan
+writes: the consolidated workbook, the SROs' templates and the example plans. Each is read back
+with openpyxl and its rows and pages checked against the one rule."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from xlplan.config import load_config
+from xlplan.consolidated import ACTION_FIELDS
+from xlplan.demo.plan import write_submissions
+from xlplan.layout import LINE_PT, MAX_LINES, SIDE_MARGIN, WIDE_SCALE, row_height, text_lines
+from xlplan.merging import merge
+from xlplan.template import HEADER_ROW, make_templates
+from xlplan.write import write_consolidated
+from xlplan.write.actions import NO_HEIGHT
+
+DEMO = Path(__file__).resolve().parents[1] / "xlplan" / "data" / "demo.toml"
+
+
+@pytest.fixture(scope="module")
+def month(tmp_path_factory):
+    """The demo's March returns, the consolidated workbook merged from them, the templates."""
+    root = tmp_path_factory.mktemp("layout")
+    files = write_submissions(root / "in", "2018-03")
+    prog = load_config(DEMO)
+    consolidated = write_consolidated(merge([root / "in"], period="2018-03", config=prog),
+                                      root / "Consolidated 2018-03.xlsx")
+    templates = make_templates(consolidated, root / "templates", prog)
+    return files, Path(consolidated), templates, prog
+
+
+def written_width(ws, col: int, padded: bool) -> float:
+    """The width a column was given, read back: xlsxwriter (``padded``) stores a width w as
+    (7w + 5 px) / 7, the cell padding added; openpyxl stores it as given."""
+    for dim in ws.column_dimensions.values():
+        if dim.min and dim.min <= col <= dim.max and dim.width:
+            return (round(dim.width * 7) - 5) / 7 if padded else dim.width
+    return 8.43
+
+
+def heights_checked(ws, columns: list[int], rows, *, padded: bool = True) -> int:
+    """Every row in ``rows`` is as tall as the one rule says for the texts of ``columns``
+    (None: the sheet's default height). Returns how many rows were taller than one line."""
+    widths = {c: written_width(ws, c, padded) for c in columns}
+    taller = 0
+    for r in rows:
+        cells = [(ws.cell(r, c).value, widths[c]) for c in columns]
+        expected = row_height(cells)
+        got = ws.row_dimensions[r].height if ws.row_dimensions[r].customHeight else None
+        assert got == expected, (ws.title, r, cells)
+        taller += expected is not None
+    return taller
+
+
+def test_the_rule_fits_the_longest_text_at_excels_line_height():
+    assert row_height([("short", 10), ("", 50)]) is None  # one line: the default height
+    assert text_lines("x" * 106, 100) == 2 and row_height([("x" * 106, 100)]) == 2 * LINE_PT
+    assert row_height([("a\nb\nc", 100), ("x" * 250, 100)]) == 3 * LINE_PT  # the longest
+    assert row_height([("x" * 100_000, 10)]) == MAX_LINES * LINE_PT <= 409  # Excel's maximum
+    assert row_height([(12345, 1), (None, 1)]) is None  # numbers and blanks: one line
+    assert row_height([("one", 10)], minimum=18) == 18
+
+
+def test_consolidated_rows_follow_the_rule(month):
+    _, consolidated, _, _ = month
+    ws = load_workbook(consolidated)["Actions"]
+    tidy_of = dict(ACTION_FIELDS)
+    columns = [c.column for c in ws[1] if tidy_of.get(c.value) not in NO_HEIGHT]
+    assert heights_checked(ws, columns, range(2, ws.max_row + 1)) > 5
+
+
+def test_template_rows_follow_the_same_rule(month):
+    _, _, templates, _ = month
+    ws = load_workbook(templates[0])["Action plan"]
+    first = HEADER_ROW + 2  # 1-based row under the header
+    data = [r for r in range(first, ws.max_row + 1)
+            if not any(str(rng).startswith(f"A{r}:") for rng in ws.merged_cells.ranges)]
+    columns = list(range(1, ws.max_column + 1))
+    assert heights_checked(ws, columns, data) > 2
+
+
+def test_example_plans_follow_the_same_rule(month):
+    files, _, _, _ = month
+    path = next(p for p in files if "Caroline Paterson" in p.name)  # nothing merged down
+    ws = load_workbook(path)["Sheet1"]
+    header = next(r for r in range(1, 10) if ws.cell(r, 1).value == "Action")
+    rows = [r for r in range(header + 1, ws.max_row + 1)
+            if any(ws.cell(r, c).value for c in range(2, ws.max_column + 1))]
+    assert heights_checked(ws, list(range(1, ws.max_column + 1)), rows, padded=False) > 2
+
+
+def page(ws) -> tuple:
+    """What a printed page of ``ws`` looks like: paper, orientation, side margins, one page
+    wide (or, for a sheet too wide for that, at the scale that keeps text at 8 pt), and the
+    header and footer."""
+    fits = bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)
+    return (ws.page_setup.paperSize, ws.page_setup.orientation, ws.page_margins.left,
+            ws.page_margins.right, fits or ws.page_setup.scale == WIDE_SCALE,
+            ws.oddHeader.right.text, ws.oddFooter.right.text)
+
+
+def test_one_print_setup_for_every_printed_sheet(month):
+    _, consolidated, templates, prog = month
+    expected = (9, "landscape", SIDE_MARGIN, SIDE_MARGIN, True, "&A", "Page &P of &N")
+    book = load_workbook(consolidated)
+    for name in ("Dashboard", "Actions", "Exceptions", "Risks", "Heatmap", "Submissions"):
+        if name in book.sheetnames:
+            ws = book[name]
+            assert page(ws) == expected, name
+            assert ws.oddFooter.left.text.startswith(prog.name), name
+    template = load_workbook(templates[0])
+    for ws in template.worksheets:
+        assert page(ws) == expected, ws.title
+        assert ws.oddFooter.left.text == f"{prog.name} - April 2018", ws.title
+    assert book["Actions"].print_title_rows == "$1:$1"
+    assert template["Action plan"].print_title_rows == f"${HEADER_ROW + 1}:${HEADER_ROW + 1}"
+    assert template["Instructions"].print_title_rows is None
+    # The dashboard, a one-page summary, keeps its tighter top margin.
+    assert book["Dashboard"].page_margins.top < book["Actions"].page_margins.top
