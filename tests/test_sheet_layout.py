@@ -1,6 +1,7 @@
-"""One row-height rule and one print setup (:mod:`xlplan.layout`) for every workbook xlplan
-writes: the consolidated workbook, the SROs' templates and the example plans. Each is read back
-with openpyxl and its rows and pages checked against the one rule."""
+"""One row-height rule and one print setup (:mod:`xlplan.layout`) and one palette
+(:mod:`xlplan.schema.palette`) for every workbook xlplan writes: the consolidated workbook, the
+SROs' templates and the example plans. Each is read back with openpyxl and its rows, pages and
+colours checked against the one rule."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,11 +10,13 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from xlplan.config import load_config
+from xlplan.config import load_config, programme_from_dict
 from xlplan.consolidated import ACTION_FIELDS
 from xlplan.demo.plan import write_submissions
 from xlplan.layout import LINE_PT, MAX_LINES, SIDE_MARGIN, WIDE_SCALE, row_height, text_lines
 from xlplan.merging import merge
+from xlplan.schema.palette import PALETTE, font_on
+from xlplan.schema.rag import LEVEL_FILL, LEVEL_FONT
 from xlplan.template import HEADER_ROW, make_templates
 from xlplan.write import write_consolidated
 from xlplan.write.actions import NO_HEIGHT
@@ -121,3 +124,42 @@ def test_one_print_setup_for_every_printed_sheet(month):
     assert template["Instructions"].print_title_rows is None
     # The dashboard, a one-page summary, keeps its tighter top margin.
     assert book["Dashboard"].page_margins.top < book["Actions"].page_margins.top
+
+
+# ------------------------------------------------------------------------------------ palette
+def fill(cell) -> str:
+    return (cell.fill.fgColor.rgb or "")[-6:]
+
+
+def test_the_palette_is_one_table_of_rrggbb_colours():
+    assert all(len(v) == 6 and int(v, 16) >= 0 and v == v.upper() for v in PALETTE.values())
+    assert font_on(LEVEL_FILL["Red"]) == LEVEL_FONT["Red"] == "FFFFFF"
+    assert font_on("#" + LEVEL_FILL["Amber"]) == LEVEL_FONT["Amber"] == "000000"
+
+
+def test_a_level_has_one_colour_for_actions_and_for_risk_bands():
+    """A band given only its RAG takes the level's own fill, the one RAG cells of the
+    Actions sheet take: Amber/Red and Complete look the same on every sheet."""
+    prog = programme_from_dict({"risk": {"bands": [
+        {"name": "Done", "max": 4, "rag": "Complete"},
+        {"name": "Watch", "max": 12, "rag": "Amber/Red"},
+        {"name": "Act", "max": 25, "rag": "Red"}]}})
+    assert [(b.rag, b.colour) for b in prog.risk_matrix.bands] == [
+        (lv, LEVEL_FILL[lv]) for lv in ("Complete", "Amber/Red", "Red")]
+
+
+def test_written_workbooks_take_their_colours_from_the_palette(month):
+    _, consolidated, templates, _ = month
+    book = load_workbook(consolidated)
+    assert fill(book["Actions"]["A1"]) == PALETTE["header_fill"]
+    ws = load_workbook(templates[0])["Action plan"]
+    header = {c.value: c for c in ws[HEADER_ROW + 1]}
+    assert fill(header["Ref"]) == PALETTE["navy"]
+    assert fill(header["RAG"]) == PALETTE["fill_in_head"]
+    assert fill(header["Last month RAG"]) == PALETTE["grey"]
+    assert ws.cell(1, 1).font.color.rgb[-6:] == PALETTE["navy"]  # the title
+    theme = next(c for c in ws["A"][HEADER_ROW + 1:] if str(c.value or "").startswith("Theme"))
+    assert fill(theme) == PALETTE["navy"]
+    reference = ws.cell(theme.row + 2, header["Last month update"].column)
+    assert fill(reference) == PALETTE["reference_fill"]
+    assert reference.font.color.rgb[-6:] == PALETTE["reference_font"]

@@ -63,6 +63,7 @@ from .atomic import HeldFile
 from .config import Programme, load_config
 from .issues import col_letter
 from .layout import print_setup, row_height
+from .schema.palette import hex_colour
 from .schema.rag import CANONICAL_LEVELS, LEVEL_FILL, LEVEL_FONT
 from .text import match_key, person_name
 
@@ -105,16 +106,16 @@ WORKBOOK_OPTIONS = {
     "in_memory": True,  # no temp files; zip members dated 1980-01-01 (deterministic)
 }
 
-# Colours (the consolidated workbook's palette).
-NAVY = "#1F3864"
-FILL_HEAD = "#375623"      # header of a column to fill in
-REF_HEAD = "#7F7F7F"       # header of a read-only reference column
-KEY_FILL = "#F2F2F2"       # locked key cells
-REF_FILL = "#E7E6E6"       # read-only reference cells
-REF_FONT = "#595959"
-BORDER = "#BFBFBF"
-THEME_FILL = "#1F3864"
-AIM_FILL = "#DDEBF7"
+# Colours: the consolidated workbook's palette (xlplan.schema.palette).
+NAVY = hex_colour("navy")
+FILL_HEAD = hex_colour("fill_in_head")   # header of a column to fill in
+REF_HEAD = hex_colour("grey")            # header of a read-only reference column
+KEY_FILL = hex_colour("light_grey")      # locked key cells
+REF_FILL = hex_colour("reference_fill")  # read-only reference cells
+REF_FONT = hex_colour("reference_font")
+BORDER = hex_colour("border")
+THEME_FILL = hex_colour("navy")
+AIM_FILL = hex_colour("light_blue")
 
 #: What each RAG level means, in plain words (shown on the Instructions sheet).
 RAG_MEANING = {

@@ -11,6 +11,7 @@ from typing import Iterable
 
 from ..ooxml import xml as ox
 from ..issues import ERROR, INFO, WARNING
+from ..schema.palette import PALETTE
 
 
 COMMENT_AUTHOR = "xlplan"
@@ -41,9 +42,9 @@ _AFTER_DXFS = ("tableStyles", "colors", "extLst")
 
 #: Highlight per severity: (fill RRGGBB or None, outline RRGGBB).
 HIGHLIGHT = {
-    ERROR: ("FFC7CE", "C00000"),
-    WARNING: ("FFEB9C", "ED7D31"),
-    INFO: (None, "2F5597"),
+    ERROR: (PALETTE["error_fill"], PALETTE["error_outline"]),
+    WARNING: (PALETTE["warning_fill"], PALETTE["warning_outline"]),
+    INFO: (None, PALETTE["blue"]),
 }
 SEVERITY_WORD = {ERROR: "Error", WARNING: "Warning", INFO: "Note"}
 

@@ -14,6 +14,7 @@ import io
 import os
 from pathlib import Path
 
+from ..schema.palette import PALETTE, font_on
 from .read import Board, Cell, Table
 
 __all__ = ["draw_pack", "MIN_PT"]
@@ -21,14 +22,11 @@ __all__ = ["draw_pack", "MIN_PT"]
 #: The smallest text in the pack (points).
 MIN_PT = 8
 TEXT_PT = 8.5
-NAVY = "1F3864"
-BLUE = "2F5597"
-GREY = "7F7F7F"
-LIGHT_BLUE = "DDEBF7"
-LIGHT_GREY = "F2F2F2"
-HEADER_FILL = "4472C4"
-NOT_REPORTED_FILL = "BFBFBF"
-RED_FONT = "9C0006"
+# The workbook's palette (xlplan.schema.palette), so the pack looks like the workbook.
+NAVY, BLUE, GREY = PALETTE["navy"], PALETTE["blue"], PALETTE["grey"]
+LIGHT_BLUE, LIGHT_GREY = PALETTE["light_blue"], PALETTE["light_grey"]
+HEADER_FILL, NOT_REPORTED_FILL = PALETTE["header_fill"], PALETTE["not_reported"]
+RED_FONT, RED_TILE = PALETTE["error_font"], PALETTE["red_tile"]
 #: Text cut to this many characters per millimetre of column width (about 18 lines at 8.5 pt):
 #: a table row must fit on a page; the workbook holds the whole text.
 CHARS_PER_MM = 9.0
@@ -38,12 +36,6 @@ PAGE_W, PAGE_H, MARGIN = 297.0, 210.0, 10.0
 def rgb(hex6: str) -> tuple[int, int, int]:
     h = (hex6 or "FFFFFF").lstrip("#")
     return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
-
-
-def font_on(fill: str) -> str:
-    """Black or white text, whichever reads on ``fill``."""
-    r, g, b = rgb(fill or "FFFFFF")
-    return "000000" if (0.299 * r + 0.587 * g + 0.114 * b) > 150 else "FFFFFF"
 
 
 def _fonts_dir() -> Path:
@@ -67,7 +59,7 @@ def _new_pdf(board: Board):
             self.set_font("DejaVu", "", 9)
             self.set_text_color(*rgb(GREY))
             self.cell(40, 5, self.section, align="R")
-            self.set_draw_color(*rgb("D9D9D9"))
+            self.set_draw_color(*rgb(PALETTE["mid_grey"]))
             self.line(MARGIN, 10.5, PAGE_W - MARGIN, 10.5)
             self.set_xy(MARGIN, 13)
 
@@ -188,20 +180,20 @@ def _tile(pdf, x: float, y: float, w: float, label: str, value: str, caption: st
     pdf.cell(w, 6, _fit(pdf, label, w - 1), align="C", fill=True)
     pdf.set_fill_color(*rgb(LIGHT_BLUE))
     grey = value in ("0", "0%", "")
-    pdf.set_text_color(*rgb("A6A6A6" if grey and colour != NAVY else colour))
+    pdf.set_text_color(*rgb(PALETTE["muted"] if grey and colour != NAVY else colour))
     pdf.set_font("DejaVu", "B", 17)
     pdf.set_xy(x, y + 6)
     pdf.cell(w, 11, value, align="C", fill=True)
     if caption:
         pdf.set_font("DejaVu", "I", 8)
-        pdf.set_text_color(*rgb("9C5700" if "warning" in caption and not
+        pdf.set_text_color(*rgb(PALETTE["warning_count"] if "warning" in caption and not
                                 caption.startswith("no") else GREY))
         pdf.set_xy(x, y + 17.3)
         pdf.cell(w, 4, _fit(pdf, caption, w), align="C")
 
 
-TILE_COLOUR = {"Red": "C00000", "Amber/Red": "C55A11", "Overdue": RED_FONT,
-               "Worsened": RED_FONT, "Not reported": GREY, "Errors": RED_FONT}
+TILE_COLOUR = {"Red": PALETTE["red_tile"], "Amber/Red": PALETTE["amber_red_tile"],
+               "Overdue": RED_FONT, "Worsened": RED_FONT, "Not reported": GREY, "Errors": RED_FONT}
 
 
 def _page_one(pdf, board: Board) -> set[str]:
@@ -239,8 +231,8 @@ def _page_one(pdf, board: Board) -> set[str]:
         n = len(board.risk_tiles)
         w = (half - gap * (n - 1)) / n
         for i, (label, value) in enumerate(board.risk_tiles):
-            colour = NAVY if i == 0 else ("C00000" if i == 1 else
-                                          ("C55A11" if i == 2 else RED_FONT))
+            colour = NAVY if i == 0 else (PALETTE["red_tile"] if i == 1 else
+                                          (PALETTE["amber_red_tile"] if i == 2 else RED_FONT))
             _tile(pdf, MARGIN + i * (w + gap), y, w, label, value, colour=colour)
     else:
         pdf.set_xy(MARGIN, y)
@@ -252,7 +244,7 @@ def _page_one(pdf, board: Board) -> set[str]:
     w = (half * 0.6 - gap * (n - 1)) / n
     for i, (label, value) in enumerate(board.submission_tiles):
         _tile(pdf, x0 + i * (w + gap), y, w, label, value,
-              colour="006100" if i == 0 else RED_FONT)
+              colour=PALETTE["good_font"] if i == 0 else RED_FONT)
     text = board.submission_text
     pdf.set_xy(x0 + half * 0.6 + 3, y)
     missing = text.startswith(("Missing", "Failed"))
@@ -394,7 +386,7 @@ def _overall_chart(board: Board, width_mm: float, height_mm: float):
     fig = _figure(width_mm, height_mm)
     ax = fig.add_subplot()
     _style_axes(ax, "Actions by RAG this month")
-    bars = ax.barh(names, values, color=fills, edgecolor="#7F7F7F", linewidth=0.3)
+    bars = ax.barh(names, values, color=fills, edgecolor="#" + GREY, linewidth=0.3)
     ax.bar_label(bars, labels=[f"{int(v)}" for v in values], padding=2, fontsize=9,
                  fontweight="bold")
     ax.invert_yaxis()
@@ -428,8 +420,8 @@ def _trend_chart(board: Board, width_mm: float, height_mm: float):
         values = [_number(r[i].text) for r in rows]
         top = max([top, *values])
         xs = [m + (k - (n - 1) / 2) * width for m in range(len(rows))]
-        fill = "#" + (board.level_fill.get(header[i]) or table.header[i].fill or "BFBFBF")
-        bars = ax.bar(xs, values, width=width, color=fill, edgecolor="#7F7F7F",
+        fill = "#" + (board.level_fill.get(header[i]) or table.header[i].fill or NOT_REPORTED_FILL)
+        bars = ax.bar(xs, values, width=width, color=fill, edgecolor="#" + GREY,
                       linewidth=0.3, label=header[i])
         ax.bar_label(bars, labels=[f"{int(v)}" if v else "" for v in values], padding=1,
                      fontsize=8, fontweight="bold")
@@ -454,8 +446,8 @@ def _band_chart(board: Board, width_mm: float, height_mm: float):
     fig = _figure(width_mm, height_mm)
     ax = fig.add_subplot()
     _style_axes(ax, "Risks by band")
-    bars = ax.bar(names, values, color=["#" + (r[0].fill or "BFBFBF") for r in rows],
-                  edgecolor="#7F7F7F", linewidth=0.3)
+    bars = ax.bar(names, values, color=["#" + (r[0].fill or NOT_REPORTED_FILL) for r in rows],
+                  edgecolor="#" + GREY, linewidth=0.3)
     ax.bar_label(bars, labels=[f"{int(v)}" for v in values], padding=2, fontsize=9,
                  fontweight="bold")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -687,7 +679,7 @@ def sparkline_svg(values: list[float | None], points: int = SPARK_POINTS) -> str
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0f}" height="{h:.0f}" '
             f'viewBox="0 0 {w:.0f} {h:.0f}"><polyline points="{pts}" fill="none" '
             f'stroke="#{BLUE}" stroke-width="1.6" stroke-linejoin="round"/>'
-            f'<circle cx="{lx:.1f}" cy="{ly:.1f}" r="2.2" fill="#C00000"/></svg>')
+            f'<circle cx="{lx:.1f}" cy="{ly:.1f}" r="2.2" fill="#{RED_TILE}"/></svg>')
 
 
 def _rag_colours(t: Table, board: Board, *names: str,

@@ -31,6 +31,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from .rag import LEVEL_FILL
+
 __all__ = [
     "Band",
     "RiskMatrix",
@@ -65,16 +67,10 @@ __all__ = [
 # Bands and the matrix
 # --------------------------------------------------------------------------------------------
 
-#: Fill colour (RRGGBB, the form xlsxwriter and openpyxl take) for each canonical RAG value,
-#: so a band configured with only a RAG still gets the colour the Risks sheet and Heatmap use.
-RAG_COLOURS: dict[str, str] = {
-    "Complete": "0070C0",
-    "Green": "00B050",
-    "Amber/Green": "FFFF00",  # the seeds' "Yellow" / NHS "moderate"
-    "Amber": "FFC000",
-    "Amber/Red": "FF6600",
-    "Red": "FF0000",
-}
+#: Fill colour (RRGGBB) for each canonical RAG value, so a band configured with only a RAG
+#: gets a colour: the level's own (:data:`xlplan.schema.rag.LEVEL_FILL`), so that a level looks
+#: the same for a risk as for an action, on the Risks sheet, the Heatmap and the Dashboard.
+RAG_COLOURS: dict[str, str] = dict(LEVEL_FILL)
 
 # Spellings a programme's TOML may use for a band's RAG, mapped to the canonical value. Keys
 # are lower-case with everything but letters removed ("Amber-Green" -> "ambergreen").

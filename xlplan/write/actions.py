@@ -32,8 +32,9 @@ from ..consolidated import ACTIONS, STATUS_CARRIED, STATUS_OVERDUE, TABLE_ACTION
 from ..schema.movement import IMPROVED, NEW, WORSENED
 from ..schema.rag import CANONICAL_LEVELS
 from ..layout import RowHeights, print_setup
-from .formats import ERROR_FILL, ERROR_FONT, GOOD_FONT, GREY, Formats, add_table_or_filter, \
-    fits_a_table, header_format, is_blank, put_row, put_text, range_ref, remember_page
+from .formats import BLUE, ERROR_FILL, ERROR_FONT, GOOD_FONT, GREY, Formats, \
+    add_table_or_filter, fits_a_table, header_format, is_blank, put_row, put_text, range_ref, \
+    remember_page
 
 #: Column widths (characters). The printed columns (:data:`PRINTED`) add up to 154.5, within
 #: :data:`~xlplan.layout.PRINT_BUDGET`: one A4 landscape page wide, 8 pt or more.
@@ -247,7 +248,7 @@ def _cell_format(fmts: Formats, tidy: str, *, carried: bool, error: bool, overdu
     elif tidy == "movement" and value == IMPROVED:
         props.update(font_color=GOOD_FONT, bold=True)
     elif tidy == "movement" and value == NEW:
-        props.update(font_color="#2F5597")
+        props.update(font_color=BLUE)
     if tidy == "due":
         if isinstance(value, dt.date):
             props.update(num_format="dd mmm yyyy", align="left")

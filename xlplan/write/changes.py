@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..consolidated import CHANGES, TABLE_CHANGES
 from ..schema.movement import CARRIED, IMPROVED, NEW, SAME, WORSENED
 from ..schema.rag import COMPLETE
-from .formats import ERROR_FONT, GOOD_FONT, GREY, NAVY, Formats, \
+from .formats import BLUE, ERROR_FONT, GOOD_FONT, GREY, NAVY, Formats, \
     is_blank, put_text, remember_page
 from .tables import write_table
 
@@ -32,7 +32,7 @@ COLUMNS: tuple[tuple[str, str, float], ...] = (
     ("Key", "key", 14), ("Source file", "file", 30),
 )
 PRINTED = 9
-CHANGE_FONT = {WORSENED: ERROR_FONT, IMPROVED: GOOD_FONT, CLOSED: GOOD_FONT, NEW: "#2F5597",
+CHANGE_FONT = {WORSENED: ERROR_FONT, IMPROVED: GOOD_FONT, CLOSED: GOOD_FONT, NEW: BLUE,
                CARRIED: GREY}
 
 

@@ -46,15 +46,20 @@ from typing import Callable
 from ..consolidated import DASHBOARD, HISTORY, ISSUES, NOT_REPORTED, TABLE_ISSUES, TOTAL, \
     action_col
 from ..issues import ERROR, WARNING, col_letter
+from ..layout import print_setup, row_height, text_lines
 from ..schema.movement import WORSENED
-from ..schema.rag import AMBER_RED, COMPLETE, RED
+from ..schema.palette import hex_colour
+from ..schema.rag import AMBER, AMBER_GREEN, AMBER_RED, COMPLETE, GREEN, LEVEL_FILL, RED
 from ..text import person_name
 from .actions import ActionsTable, actions_table, excel_key, structured_ref
-from ..layout import print_setup, row_height, text_lines
 from .charts import count_axis
 from .formats import BLUE, ERROR_FONT, GREY, LIGHT_BLUE, LIGHT_GREY, MID_GREY, NAVY, \
     NOT_REPORTED_FILL, Formats, cell_ref, excel_string, fits_a_table, formula, put_text, \
     range_ref, remember_page
+
+#: Dashboard tiles: the count of Red, then Amber/Red, in a darker shade; zero counts muted.
+RED_TILE, AMBER_RED_TILE = hex_colour("red_tile"), hex_colour("amber_red_tile")
+MUTED = hex_colour("muted")
 
 NAME_WIDTH = 40
 NUMBER_WIDTH = 10.5
@@ -299,7 +304,7 @@ def _headline(ws, merged, fmts: Formats, table: ActionsTable, layout: DashboardL
          f"=IFERROR(COUNTIF({rag_rng},{countif_criteria(complete_label)})/COUNTA({key_rng}),0)",
          (n_complete / total) if total else 0, {"num_format": "0%"}),
     ]
-    for key, level, colour in (("red", RED, "#C00000"), ("amber_red", AMBER_RED, "#C55A11")):
+    for key, level, colour in (("red", RED, RED_TILE), ("amber_red", AMBER_RED, AMBER_RED_TILE)):
         if level in levels:
             label = fmts.label(level)
             tiles.append((key, label, f"=COUNTIF({rag_rng},{countif_criteria(label)})",
@@ -330,7 +335,7 @@ def _headline(ws, merged, fmts: Formats, table: ActionsTable, layout: DashboardL
     label_fmt = fmts.get(bold=True, font_size=9, font_color="#FFFFFF", bg_color=NAVY,
                          align="center", valign="vcenter", text_wrap=True, border=1,
                          border_color="#FFFFFF")
-    zero = fmts.get(font_color="#A6A6A6")
+    zero = fmts.get(font_color=MUTED)
     for i, (key, name, text, value, style) in enumerate(tiles):
         c = 1 + i
         layout.headline[key] = cell_ref(HEADLINE_VALUE_ROW, c, absolute=False)
@@ -349,7 +354,7 @@ def _headline(ws, merged, fmts: Formats, table: ActionsTable, layout: DashboardL
                     f"=COUNTIF({severity_ref(merged, fmts)},\"=warning\")",
                     n_warn, fmts.get(num_format='"and "0" warnings";;"no warnings"',
                                      font_size=9, italic=True, align="center",
-                                     font_color="#9C5700" if n_warn else GREY))
+                                     font_color=hex_colour("warning_count") if n_warn else GREY))
         elif key == "not_reported" and total:
             formula(ws, HEADLINE_VALUE_ROW + 1, c,
                     f"=IFERROR({cell_ref(HEADLINE_VALUE_ROW, c, absolute=False)}"
@@ -480,7 +485,7 @@ def risk_tiles(merged, fmts: Formats) -> list[tuple[str, str, int, str]]:
     for text, bands in list(reversed(band_rows(table, label)))[:2]:
         name = " / ".join(b.name for b in bands)
         tiles.append((name, f"=COUNTIF({ref('rag')},{countif_criteria(text)})",
-                      rags.count(text.lower()), "#C00000" if not tiles[1:] else "#C55A11"))
+                      rags.count(text.lower()), RED_TILE if not tiles[1:] else AMBER_RED_TILE))
     appetite = table.matrix.appetite
     if appetite is not None:
         scores = [v for v in table.values("score") if isinstance(v, int)]
@@ -509,7 +514,7 @@ def _risk_tiles(ws, merged, fmts: Formats, layout: DashboardLayout) -> None:
         if i:
             ws.conditional_format(top + 2, c, top + 2, c, {
                 "type": "cell", "criteria": "equal to", "value": 0,
-                "format": fmts.get(font_color="#A6A6A6")})
+                "format": fmts.get(font_color=MUTED)})
 
 
 def submission_status(merged) -> tuple[list[str], list[str], list[str]]:
@@ -536,7 +541,7 @@ def _submission_status(ws, merged, fmts: Formats, layout: DashboardLayout) -> No
              ("Failed to read", len(failed), ERROR_FONT)]
     for i, (name, n, colour) in enumerate(tiles):
         put_text(ws, fmts, top + 1, SIDE_COL + i, name, label_fmt)
-        ws.write_number(top + 2, SIDE_COL + i, n, value_fmt(colour if n else "#A6A6A6"))
+        ws.write_number(top + 2, SIDE_COL + i, n, value_fmt(colour if n else MUTED))
     lines = []
     if missing:
         lines.append("Missing: " + ", ".join(missing) + ".")
@@ -552,7 +557,7 @@ def _submission_status(ws, merged, fmts: Formats, layout: DashboardLayout) -> No
     put_text(ws, fmts, top + 3, SIDE_COL, text, fmt)
 
 
-GOOD = "#006100"
+GOOD = hex_colour("good_font")
 
 
 def attention_rows(merged, fmts: Formats) -> list[tuple[str, str, str, str, str]]:
@@ -650,8 +655,8 @@ def _attention(ws, merged, fmts: Formats, layout: DashboardLayout, row: int) -> 
 
 def _risk_fill(rag: str) -> str:
     """A risk's RAG fill when its label is not on the action scale."""
-    return {"red": "#FF0000", "amber": "#FFC000", "amber/green": "#FFFF00",
-            "green": "#00B050"}.get(rag.lower(), "#FFFFFF")
+    level = {lv.lower(): lv for lv in (RED, AMBER, AMBER_GREEN, GREEN)}.get(rag.lower())
+    return hex_colour("white") if level is None else "#" + LEVEL_FILL[level]
 
 
 def text_lines_of(text: str, width: float) -> int:

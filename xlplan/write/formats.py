@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 
 from ..issues import col_letter
+from ..schema.palette import hex_colour
 from ..schema.rag import CANONICAL_LEVELS, LEVEL_FILL, LEVEL_FONT, RagScale
 
 #: Excel's limit on the characters in a cell (UTF-16 code units).
@@ -28,18 +29,14 @@ EXCEL_MAX_TEXT = 32_767
 TRUNCATION_MARK = " [... cut here: Excel holds at most 32,767 characters in a cell; the full " \
                   "text is in the source file]"
 
-# Palette (the programme board's pack: dark blue headings, light greys, RAG colours).
-NAVY = "#1F3864"
-BLUE = "#2F5597"
-LIGHT_BLUE = "#DDEBF7"
-GREY = "#7F7F7F"
-LIGHT_GREY = "#F2F2F2"
-MID_GREY = "#D9D9D9"
-NOT_REPORTED_FILL = "#BFBFBF"
-ERROR_FILL, ERROR_FONT = "#FFC7CE", "#9C0006"
-WARNING_FILL, WARNING_FONT = "#FFEB9C", "#7F6000"
-INFO_FILL, INFO_FONT = "#DDEBF7", "#1F3864"
-GOOD_FONT = "#006100"
+# The colours of xlplan's palette (xlplan.schema.palette) by the names the sheets use.
+NAVY, BLUE, LIGHT_BLUE = hex_colour("navy"), hex_colour("blue"), hex_colour("light_blue")
+GREY, LIGHT_GREY, MID_GREY = hex_colour("grey"), hex_colour("light_grey"), hex_colour("mid_grey")
+NOT_REPORTED_FILL = hex_colour("not_reported")
+ERROR_FILL, ERROR_FONT = hex_colour("error_fill"), hex_colour("error_font")
+WARNING_FILL, WARNING_FONT = hex_colour("warning_fill"), hex_colour("warning_font")
+INFO_FILL, INFO_FONT = hex_colour("info_fill"), hex_colour("info_font")
+GOOD_FONT = hex_colour("good_font")
 
 DATE_FORMAT = "dd mmm yyyy"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -432,7 +429,7 @@ def set_widths(ws, widths: list[float]) -> None:
 
 #: The fill and font of every table's header row, written on the cells themselves: a table
 #: style's header colours are not drawn by LibreOffice, so the header must not rely on them.
-HEADER_FILL = "#4472C4"  # the header blue of "Table Style Medium 2"
+HEADER_FILL = hex_colour("header_fill")  # the header blue of "Table Style Medium 2"
 
 
 def header_format(fmts: "Formats", **extra):

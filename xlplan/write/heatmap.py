@@ -18,10 +18,12 @@ from __future__ import annotations
 import math
 
 from ..consolidated import HEATMAP
+from ..schema.palette import hex_colour
 from ..schema.risk import Band
 from ..layout import print_setup
 from .charts import count_axis
-from .formats import GREY, MID_GREY, NAVY, Formats, excel_string, formula, put, put_text
+from .formats import ERROR_FONT, GREY, LIGHT_GREY, MID_GREY, NAVY, Formats, excel_string, \
+    formula, put, put_text
 from .risks import RisksTable, band_ranges, band_rows, font_on, risks_table, total_risks
 
 __all__ = ["write_heatmap", "dashboard_risk_block", "GRID_TOP", "GRID_LEFT", "grid_cell"]
@@ -79,7 +81,7 @@ def _grid(ws, fmts: Formats, table: RisksTable) -> tuple[int, int]:
     """The grid, its axes and totals; returns the 0-based (last row, last column) used."""
     (l_lo, l_hi), (i_lo, i_hi) = table.matrix.likelihood, table.matrix.impact
     lik_rng, imp_rng = _ref(table, "likelihood"), _ref(table, "impact")
-    axis = fmts.get(bold=True, align="center", valign="vcenter", bg_color="#D9E1F2", border=1,
+    axis = fmts.get(bold=True, align="center", valign="vcenter", bg_color=hex_colour("axis_fill"), border=1,
                     border_color=MID_GREY)
     title = fmts.get(bold=True, align="center", valign="vcenter", font_color="#FFFFFF",
                      bg_color=NAVY)
@@ -94,7 +96,7 @@ def _grid(ws, fmts: Formats, table: RisksTable) -> tuple[int, int]:
         put(ws, fmts, GRID_TOP, GRID_LEFT + 1 + impact - i_lo, impact, axis)
     totals_col, totals_row = last_col + 1, last_row + 1
     total_fmt = fmts.get(bold=True, align="center", valign="vcenter", border=1,
-                         border_color=MID_GREY, bg_color="#F2F2F2")
+                         border_color=MID_GREY, bg_color=LIGHT_GREY)
     put_text(ws, fmts, GRID_TOP, totals_col, "Total", axis)
     put_text(ws, fmts, totals_row, GRID_LEFT, "Total", axis)
     for likelihood in range(l_hi, l_lo - 1, -1):
@@ -233,7 +235,7 @@ def dashboard_risk_block(wb, ws, merged, fmts: Formats, row: int, col: int) -> i
     scores = [s for s in table.values("score") if isinstance(s, int)]
     if appetite is not None:
         put_text(ws, fmts, r, col, f"Above appetite (score over {appetite})",
-                 fmts.get(bold=True, border=1, border_color=MID_GREY, font_color="#9C0006"))
+                 fmts.get(bold=True, border=1, border_color=MID_GREY, font_color=ERROR_FONT))
         formula(ws, r, col + 1, f'=COUNTIF({_ref(table, "score")},">{appetite}")',
                 sum(1 for s in scores if s > appetite), num)
     else:

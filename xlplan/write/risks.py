@@ -37,6 +37,7 @@ from ..consolidated import RISK_FIELDS, RISK_MERGE_COLUMNS, RISKS, STATUS_CARRIE
     unique_headers
 from ..issues import col_letter
 from ..layout import print_setup, row_height
+from ..schema import palette
 from ..schema.risk import Band, RiskMatrix, effective_score, movement, whole_number
 from .formats import ERROR_FILL, ERROR_FONT, GREY, Formats, add_table_or_filter, excel_string, \
     fits_a_table, formula, is_blank, put, put_text
@@ -91,11 +92,9 @@ def band_rows(table: RisksTable, label) -> list[tuple[str, list[Band]]]:
     return list(groups.items())
 
 
-def font_on(hex6: str) -> str:
-    """Black or white text, whichever reads better on a fill colour."""
-    h = hex6.lstrip("#")
-    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
-    return "#000000" if (0.299 * r + 0.587 * g + 0.114 * b) > 150 else "#FFFFFF"
+def font_on(fill: str) -> str:
+    """Black or white text (``#RRGGBB``), whichever reads better on a fill colour."""
+    return "#" + palette.font_on(fill)
 
 
 # ------------------------------------------------------------------------------ the layout
