@@ -10,11 +10,11 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from xlplan.api import merge
 from xlplan.config import load_config, programme_from_dict
 from xlplan.consolidated import ACTION_FIELDS
 from xlplan.demo.plan import write_submissions
 from xlplan.layout import LINE_PT, MAX_LINES, SIDE_MARGIN, WIDE_SCALE, row_height, text_lines
-from xlplan.merging import merge
 from xlplan.schema.palette import PALETTE, font_on
 from xlplan.schema.rag import LEVEL_FILL, LEVEL_FONT
 from xlplan.template import HEADER_ROW, make_templates
