@@ -362,25 +362,14 @@ def test_a_three_by_three_matrix_with_an_appetite(tmp_path):
     assert labels["Above appetite (score over 4)"] == 1
 
 
-def test_a_register_too_big_for_a_table_keeps_its_formulas(merged, tmp_path, monkeypatch):
-    """Beyond TABLE_MAX_CELLS the Risks sheet is a filtered range: the Heatmap's and the
-    Dashboard's counts then name fixed ranges of it, with the same cached values."""
+def test_the_risks_sheet_is_a_table_whatever_its_size(merged, tmp_path, monkeypatch):
+    """Report sheets too big for a table become filtered ranges; Risks stays the table named
+    Risks (Power Query and Power BI users point at it), its counts structured references."""
     from xlplan.write import formats, write_consolidated
 
-    table = load_workbook(write_consolidated(merged, tmp_path / "table.xlsx"))
     monkeypatch.setattr(formats, "TABLE_MAX_CELLS", 40)
-    plain = load_workbook(write_consolidated(merged, tmp_path / "range.xlsx"))
-    assert "Risks" in table["Risks"].tables and not plain["Risks"].tables
-    assert plain["Risks"].auto_filter.ref == table["Risks"].tables["Risks"].ref
-    for name in ("Heatmap", "Dashboard"):
-        a = [c.value for row in table[name].iter_rows() for c in row]
-        b = [c.value for row in plain[name].iter_rows() for c in row]
-        risks_a = [v for v in a if isinstance(v, str) and "Risks[" in v]
-        risks_b = [v for v in b if isinstance(v, str) and "Risks!$" in v]
-        assert risks_a and len(risks_b) == len(risks_a), name
-        assert not any(isinstance(v, str) and "[" in v and v.startswith("=") for v in b), name
-    va = [[c.value for c in row] for row in load_workbook(
-        tmp_path / "table.xlsx", data_only=True)["Heatmap"].iter_rows()]
-    vb = [[c.value for c in row] for row in load_workbook(
-        tmp_path / "range.xlsx", data_only=True)["Heatmap"].iter_rows()]
-    assert va == vb
+    wb = load_workbook(write_consolidated(merged, tmp_path / "big.xlsx"))
+    assert "Risks" in wb["Risks"].tables and not wb["Issues"].tables
+    counts = [c.value for row in wb["Heatmap"].iter_rows() for c in row
+              if isinstance(c.value, str) and c.value.startswith("=COUNTIFS")]
+    assert counts and all("Risks[" in f and "Risks!" not in f for f in counts), counts

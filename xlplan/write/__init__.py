@@ -254,6 +254,8 @@ def build_workbook(merged, target: str | os.PathLike) -> Formats:
         for spec in SHEETS:
             if spec.when(merged):
                 spec.write(wb, merged, fmts)
+        # Closing holds every cell of the workbook: what the sheets shared is let go first.
+        fmts.tables.clear()
         wb.close()  # only now is the workbook written: a failed sheet writes nothing
     _date_members(target)
     return fmts

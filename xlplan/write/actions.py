@@ -33,7 +33,7 @@ from ..schema.movement import IMPROVED, NEW, WORSENED
 from ..schema.rag import CANONICAL_LEVELS
 from ..layout import RowHeights, print_setup
 from .formats import BLUE, ERROR_FILL, ERROR_FONT, GOOD_FONT, GREY, Formats, \
-    add_table_or_filter, fits_a_table, header_format, is_blank, put_row, put_text, range_ref, \
+    header_format, is_blank, put_row, put_text, range_ref, \
     remember_page
 
 #: Column widths (characters). The printed columns (:data:`PRINTED`) add up to 154.5, within
@@ -98,7 +98,6 @@ class ActionsTable:
     has_error: list[bool] = field(default_factory=list)
     overdue: list[bool] = field(default_factory=list)
     levels: list[str] = field(default_factory=list)  # canonical level of each row ('' none)
-    is_table: bool = True  # an Excel table, or (too big for one) a filtered range
     _keys: dict = field(default_factory=dict, repr=False, compare=False)
     _counts: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -115,9 +114,7 @@ class ActionsTable:
 
     def ref(self, tidy: str) -> str:
         """The column as a structured reference (``Actions[RAG]``): it follows the table when
-        rows are added to it in Excel. A fixed range on a sheet too big for a table."""
-        if not self.is_table:
-            return self.fixed_ref(tidy)
+        rows are added to it in Excel."""
         return structured_ref(self.layout[action_col(tidy)][0])
 
     def fixed_ref(self, tidy: str) -> str:
@@ -183,7 +180,7 @@ def _source_row(v):
 
 def actions_table(merged, fmts: Formats) -> ActionsTable:
     """The cells of the Actions sheet (computed once per workbook, column by column)."""
-    memo = getattr(fmts, "_actions_table", None)
+    memo = fmts.tables.get("actions")
     if memo is not None:
         return memo
     df = merged.actions
@@ -225,8 +222,7 @@ def actions_table(merged, fmts: Formats) -> ActionsTable:
     table.has_error = _flags(column("has_error"))
     table.overdue = overdue
     table.levels = levels
-    table.is_table = fits_a_table(table.last_row + 1, len(layout))
-    fmts._actions_table = table
+    fmts.tables["actions"] = table
     return table
 
 
@@ -264,7 +260,7 @@ def write_actions(wb, merged, fmts: Formats):
     layout = table.layout
     ncols = len(layout)
     last = table.last_row
-    add_table_or_filter(ws, 0, 0, last, ncols - 1, {
+    ws.add_table(0, 0, last, ncols - 1, {  # always a table, whatever its size: see consolidated
         "name": TABLE_ACTIONS,
         "style": "Table Style Medium 2",
         "columns": [{"header": h, "header_format": header_format(fmts)} for h, _ in layout],

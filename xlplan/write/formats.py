@@ -88,6 +88,9 @@ class Formats:
         #: written from a merged month: see :func:`remember_page`).
         self.programme: str = ""
         self.period: str = ""
+        #: Cells worked out once for several sheets (the Actions and Risks tables), let go
+        #: before the workbook is closed: see :func:`xlplan.write.build_workbook`.
+        self.tables: dict[str, object] = {}
 
     # ------------------------------------------------------------------ generic and named formats
     def get(self, **props):
@@ -352,13 +355,15 @@ def formula(ws, row: int, col: int, text: str, value, fmt=None) -> None:
 
 
 # ------------------------------------------------------------------------------ tables
-#: The most cells (rows x columns, header row included) a sheet holds as an Excel table. A
-#: bigger sheet is a filtered range instead (autofilter, frozen header, the same formats and
-#: colours), and formulas name its columns as fixed ranges, not ``Table[Column]``: xlsxwriter
-#: (3.3 on) keeps a record of every cell of a table's range, about 110 bytes a cell, and Excel
-#: itself filters and recalculates a table of that size slowly. 500,000 cells is an Actions
-#: sheet of about 18,500 rows.
-TABLE_MAX_CELLS = 500_000
+#: The most cells (rows x columns, header row included) a report sheet (Exceptions, Changes,
+#: Submissions, Issues, History) holds as an Excel table. A bigger one is a filtered range
+#: instead (autofilter, frozen header, the same formats and colours), and formulas name its
+#: columns as fixed ranges, not ``Table[Column]``: xlsxwriter (3.3 on) keeps a record of every
+#: cell of a table's range, about 110 bytes a cell, and Excel itself filters and recalculates
+#: a table of that size slowly. 100,000 cells (about 6,500 rows of Exceptions) holds any
+#: programme's report in a table, at most 11 MB of that record. The Actions and Risks sheets
+#: are tables whatever their size: Power Query and Power BI users point at them by name.
+TABLE_MAX_CELLS = 100_000
 
 
 def fits_a_table(rows: int, cols: int) -> bool:

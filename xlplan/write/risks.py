@@ -39,8 +39,8 @@ from ..issues import col_letter
 from ..layout import print_setup, row_height
 from ..schema import palette
 from ..schema.risk import Band, RiskMatrix, effective_score, movement, whole_number
-from .formats import ERROR_FILL, ERROR_FONT, GREY, Formats, add_table_or_filter, excel_string, \
-    fits_a_table, formula, is_blank, put, put_text
+from .formats import ERROR_FILL, ERROR_FONT, GREY, Formats, excel_string, \
+    formula, is_blank, put, put_text
 
 __all__ = ["FORMULA_FIELDS", "RisksTable", "risk_layout", "risks_table", "band_formula",
            "band_ranges", "band_rows", "font_on", "total_risks", "write_risks"]
@@ -172,16 +172,9 @@ class RisksTable:
     def letter(self, tidy: str) -> str:
         return col_letter(self.col(tidy))
 
-    @property
-    def is_table(self) -> bool:
-        """An Excel table, or (too big for one) a filtered range."""
-        return fits_a_table(self.last_row + 1, len(self.layout))
-
     def column_ref(self, tidy: str) -> str:
         """The column as a structured reference (``Risks[Likelihood]``), which follows the table
-        when rows are added to it in Excel; :meth:`ref` on a sheet too big for a table."""
-        if not self.is_table:
-            return self.ref(tidy)
+        when rows are added to it in Excel."""
         from .actions import structured_ref
 
         return structured_ref(self.layout[self.col(tidy)][0], TABLE_RISKS)
@@ -227,7 +220,7 @@ def _cell_values(rec: dict, matrix: RiskMatrix, label, worst: dict[str, int]) ->
 
 def risks_table(merged, fmts: Formats) -> RisksTable:
     """The cells of the Risks sheet (computed once per workbook)."""
-    memo = getattr(fmts, "_risks_table", None)
+    memo = fmts.tables.get("risks")
     if memo is not None:
         return memo
     matrix = merged.programme.risk_matrix
@@ -242,7 +235,7 @@ def risks_table(merged, fmts: Formats) -> RisksTable:
             worst[key] = score
     label = merged.programme.rag.label
     table.rows = [_cell_values(rec, matrix, label, worst) for rec in records]
-    fmts._risks_table = table
+    fmts.tables["risks"] = table
     return table
 
 
@@ -368,7 +361,7 @@ def write_risks(wb, merged, fmts: Formats):
     label = merged.programme.rag.label
     last = table.last_row
     header_fmt = fmts.get(bold=True, text_wrap=True, valign="top")
-    add_table_or_filter(ws, 0, 0, last, len(layout) - 1, {
+    ws.add_table(0, 0, last, len(layout) - 1, {  # always a table: see consolidated
         "name": TABLE_RISKS, "style": "Table Style Medium 2",
         "columns": [{"header": h, "header_format": header_fmt} for h, _, _ in layout]})
     for c, (h, _, _) in enumerate(layout):
