@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import shutil
+import types
 from pathlib import Path
 
 import pandas as pd
@@ -18,13 +19,14 @@ import pytest
 from openpyxl import load_workbook
 
 from builders import write_plan
+from xlplan.api import merge, read_combined
 from xlplan.config import Programme, load_config
-from xlplan.api import merge
 from xlplan.consolidated import Previous
 from xlplan.issues import FileInfo, Issue
 from xlplan.merging.actions import (
     CARRIED, IMPROVED, NEW, SAME, WORSENED, compare_with_previous, conflicting_refs, mark_issue_codes,
-    mark_overdue, missing_submissions, plan_financial_years, rag_history, reporting_period)
+    mark_overdue, merge_read, missing_submissions, plan_financial_years, rag_history,
+    reporting_period)
 from xlplan.schema.rag import CANONICAL_LEVELS
 from xlplan.write import write_consolidated
 
@@ -472,6 +474,22 @@ def test_rows_in_equal_rows_out_in_the_frame_and_the_workbook(loop):
     assert sorted(r["Ref"] for r in rows) == sorted(m1.actions["ref"])
     assert {r["Source file"] for r in rows} == set(MONTH1)
     assert (m1.financial_year, m1.financial_year_source) == (2018, "the workbooks")
+
+
+def test_the_merge_stage_takes_tables_already_read(loop):
+    """merge_read needs no files: tables read once (here by hand, through read_combined) merge
+    to what xlplan.merge gives for the folder."""
+    root, prog, _, c1, m2, _ = loop
+    result, extra = read_combined([root / "m2"], prog, jobs=1)
+    read_once = types.SimpleNamespace(files=result.files, actions=result.actions,
+                                      risks=result.risks, scorecards=result.scorecards,
+                                      issues=result.issues)
+    again = merge_read(read_once, prog, extra_columns=extra, previous=c1, period="2018-05")
+    assert again.actions.equals(m2.actions)
+    assert [(i.code, i.file, i.row) for i in again.issues] == \
+        [(i.code, i.file, i.row) for i in m2.issues]
+    assert again.changes.equals(m2.changes) and again.history.equals(m2.history)
+    assert read_once.actions.equals(result.actions)  # what was read is not changed
 
 
 def test_month_two_movements_against_the_previous_workbook(loop):
