@@ -63,3 +63,146 @@ def test_no_code_is_declared_twice():
             assert len(keys) == len(set(keys)), sorted(k for k in keys if keys.count(k) > 1)
             return
     raise AssertionError("CODES not found in issues.py")
+
+
+# ---------------------------------------------------------------------------------------------
+# Each stage module declares the codes it can raise
+# ---------------------------------------------------------------------------------------------
+
+#: How the package raises a code: ``at("code", ...)``, ``ctx.issue("code", ...)``,
+#: ``self.add("code", ...)``, ``Issue("code", ...)`` (the scan of the test above).
+RAISED = re.compile(r"""(?:\bat|\.issue|\badd|Issue)\(\s*(?:code=)?["']([a-z]+(?:-[a-z]+)+)["']""")
+#: The modules of the check and read stages that raise codes.
+STAGE_MODULES = sorted([*(ROOT / "xlplan" / "checks").glob("*.py"),
+                        *(ROOT / "xlplan" / "normalise").glob("*.py"),
+                        ROOT / "xlplan" / "rows.py"])
+
+
+def _module(path: Path):
+    import importlib
+
+    name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+    return importlib.import_module(name)
+
+
+def _imported_sources(path: Path) -> str:
+    """The source of every xlplan module ``path`` imports (where a code raised through a
+    helper's result is spelt: ``check_rating`` in the risk rules, ``note_rows`` in rows)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = path.relative_to(ROOT).parent.parts
+    texts = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package[:len(package) - node.level + 1]
+            target = ROOT.joinpath(*base, *(node.module or "").split("."))
+            for candidate in (target.with_suffix(".py"), target / "__init__.py"):
+                if candidate.is_file() and candidate.name not in ("catalogue.py", "issues.py"):
+                    texts.append(candidate.read_text(encoding="utf-8"))
+    return "\n".join(texts)
+
+
+def test_every_check_module_declares_its_codes():
+    checks = [p for p in STAGE_MODULES if p.parent.name == "checks" and p.stem != "__init__"]
+    assert len(checks) >= 4
+    for path in checks:
+        assert isinstance(getattr(_module(path), "CODES", None), tuple), (
+            f"{path.relative_to(ROOT)}: declare CODES = (...), the codes it can raise")
+
+
+def test_every_code_a_stage_module_raises_is_declared_there_and_catalogued():
+    declared_somewhere = 0
+    for path in STAGE_MODULES:
+        source = path.read_text(encoding="utf-8")
+        raised = set(RAISED.findall(source))
+        declared = getattr(_module(path), "CODES", ())
+        where = path.relative_to(ROOT)
+        assert not raised - set(declared), f"{where}: raises {sorted(raised - set(declared))} " \
+            "without declaring them in CODES"
+        assert len(declared) == len(set(declared)), f"{where}: a code declared twice"
+        assert not set(declared) - set(CATALOGUE), f"{where}: {set(declared) - set(CATALOGUE)}"
+        # A code declared but not raised here by name is raised through a helper it imports
+        # (check_rating's findings, note_rows' notes): it must be spelt there, so a
+        # declaration cannot outlive the code.
+        elsewhere = _imported_sources(path)
+        stale = [c for c in declared if c not in raised and f'"{c}"' not in elsewhere]
+        assert not stale, f"{where}: declares {stale}, raised neither here nor by its imports"
+        declared_somewhere += len(declared)
+    assert declared_somewhere >= 30
+
+
+def test_the_stage_declarations_cover_the_codes_of_the_stages():
+    """Every code a check or normaliser can raise is declared by one of them (codes of the
+    file, the merge and the output stages are raised elsewhere)."""
+    declared = {c for path in STAGE_MODULES for c in getattr(_module(path), "CODES", ())}
+    for code in ("unknown-rag", "missing-rag", "missing-column", "bad-rating", "score-mismatch",
+                 "out-of-range", "impossible-score", "trend-mismatch", "not-a-row",
+                 "error-value", "formula-in-input", "duplicate-period"):
+        assert code in declared, code
+
+
+# ---------------------------------------------------------------------------------------------
+# Message templates: one wording per case
+# ---------------------------------------------------------------------------------------------
+
+#: Codes worded from a catalogue template wherever they are raised.
+TEMPLATED = ("unreadable-file", "missing-column", "unknown-rag", "header-not-found")
+
+
+def test_the_codes_worded_in_many_places_have_templates():
+    for code in TEMPLATED:
+        assert CATALOGUE[code].templates, code
+
+
+def test_every_template_renders_with_its_fields_and_refuses_a_missing_one():
+    import pytest
+
+    from xlplan.catalogue import message
+
+    for entry in CATALOGUE.values():
+        cases = [case for case, _ in entry.templates]
+        assert len(cases) == len(set(cases)), entry.code
+        for case, template in entry.templates:
+            fields = entry.fields(case)
+            text = entry.message(case, **{f: f"<{f}>" for f in fields})
+            assert "{" not in text and all(f"<{f}>" in text for f in fields)
+            if fields:
+                with pytest.raises(KeyError):
+                    entry.message(case)
+    assert message("unknown-rag", value="Purple", scale="Green, Amber, Red") == (
+        "RAG value 'Purple' is not on the scale (Green, Amber, Red)")
+    with pytest.raises(KeyError):
+        message("unreadable-file", "no-such-case", reason="x")
+
+
+def test_the_templated_codes_are_worded_by_their_template_wherever_they_are_raised():
+    # safety.py words each diagnosis of a file's bytes once (empty, an old .xls, a cut-short
+    # download, ...): those are not repeats of one sentence, and are left as they are.
+    call = re.compile(r"""(?:\bat|\.issue|\badd|Issue|_MemberProblem)\(\s*["']("""
+                      + "|".join(TEMPLATED) + r""")["']\s*,\s*(\S{0,8})""")
+    offenders, places = [], 0
+    for path in (ROOT / "xlplan").rglob("*.py"):
+        if path.name in ("catalogue.py", "safety.py"):
+            continue
+        for code, start in call.findall(path.read_text(encoding="utf-8")):
+            places += 1
+            if not start.startswith("message("):
+                offenders.append((str(path.relative_to(ROOT)), code))
+    assert places >= 8 and not offenders, offenders
+
+
+def test_explain_shows_how_the_messages_read():
+    result = CliRunner().invoke(main, ["explain", "header-not-found"])
+    assert result.exit_code == 0
+    assert "How its messages read:" in result.output
+    assert "no-table: no sheet has a header row xlplan recognises" in result.output
+    plain = CliRunner().invoke(main, ["explain", "fragment-row"])
+    assert "How its messages read" not in plain.output
+
+
+def test_the_docs_page_lists_the_message_wordings():
+    page = markdown_table()
+    assert "## Message wordings" in page
+    assert "- `unknown-rag`: RAG value '{value}' is not on the scale ({scale})" in page
+    assert "- `unreadable-file` (cannot-open): the file cannot be opened: {reason}" in page

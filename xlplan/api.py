@@ -13,6 +13,7 @@ from typing import Callable, Iterable
 
 import pandas as pd
 
+from .catalogue import message
 from .config import Programme, load_config
 from .issues import ERROR, FileInfo, Issue, SheetInfo, at, count_by_severity, report_dict
 from .locate import locate, unmapped_table
@@ -113,8 +114,9 @@ def read_submission(path: str | Path, programme: Programme | None = None, *,
             raise
         except Exception as exc:  # a reader bug must cost one file, never the whole merge
             info.status = "failed"
-            issues.append(at("unreadable-file", f"xlplan could not read this workbook "
-                             f"({type(exc).__name__}: {exc}); please report it", file=display))
+            issues.append(at("unreadable-file", message("unreadable-file", "internal",
+                                                        reason=f"{type(exc).__name__}: {exc}"),
+                             file=display))
     handlers = _kind_handlers()
 
     def combined(kind: str) -> pd.DataFrame:
@@ -176,14 +178,13 @@ def _read_sheets(raw: RawWorkbook, programme: Programme, info: FileInfo, issues:
         also = (f" (sheet{'s' if len(more) > 1 else ''} {', '.join(more[:8])}"
                 f"{' ...' if len(more) > 8 else ''} also hold{'' if len(more) > 1 else 's'} "
                 "tables of no kind xlplan knows)") if more else ""
-        issues.append(at("header-not-found", "nothing read: " + table.message(name) + also,
+        issues.append(at("header-not-found", message("header-not-found", "unmapped",
+                                                     table=table.message(name), others=also),
                          file=raw.display, sheet=name, row=table.header_row + 1))
     elif not any(s.kind != OTHER for s in info.sheets):
         names = ", ".join(f"'{s.name}'" for s in info.sheets) or "none"
-        issues.append(at("header-not-found", "no sheet has a header row xlplan recognises (an "
-                         "action plan needs e.g. Action / Sub actions / SRO / RAG; a risk register "
-                         f"Ref / Description / Rating); sheets looked at: {names}",
-                         file=raw.display))
+        issues.append(at("header-not-found", message("header-not-found", "no-table",
+                                                     sheets=names), file=raw.display))
 
 
 def _error_values(sheet, loc, ctx: SheetContext) -> list[Issue]:
@@ -489,8 +490,7 @@ def _set_aside(path: Path, display: str, programme: Programme, status: str, payl
            "memory": memory,
            "crash": "the reader stopped on it"}.get(status, f"it could not be read ({payload})")
     code = "too-large" if status in ("timeout", "memory", "crash") else "unreadable-file"
-    issue = at(code, f"this workbook was set aside: {why}; split it into smaller workbooks or "
-               "check it in Excel", file=display)
+    issue = at(code, message(code, "set-aside", reason=why), file=display)
     handlers = _kind_handlers()
     return Submission(info, _empty(handlers[ACTION_PLAN][2]),
                       _empty(handlers[RISK_REGISTER][2]) if RISK_REGISTER in handlers else

@@ -4,9 +4,14 @@ Each code in :data:`xlplan.issues.CODES` has one :class:`Entry` here: a title, a
 a non-programmer understands, and what to do. ``xlplan explain CODE`` prints an entry;
 ``docs/issue-codes.md`` is generated from this table (``python scripts/make_docs.py``), so the
 README's list of codes and the tool never disagree.
+
+A code raised from several places has its message *templates* here too, one per case it
+describes, and every place words it with :func:`message`: one wording per case, kept where a
+user looks it up, instead of a sentence retyped in each module.
 """
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
 
 from .issues import CODES
@@ -20,10 +25,26 @@ class Entry:
     title: str
     description: str
     what_to_do: str
+    #: the code's messages, (case, template) pairs: ``{name}`` fields filled by :meth:`message`
+    templates: tuple[tuple[str, str], ...] = ()
 
     @property
     def severity(self) -> str:
         return CODES[self.code]
+
+    def message(self, case: str = "", **fields: object) -> str:
+        """The message for one case of this code, its fields filled in. ``case`` may be left
+        out when the code has one template. A missing field or an unknown case is a
+        ``KeyError`` (a programming error, found by the tests that raise the code)."""
+        templates = dict(self.templates)
+        if not case and len(templates) == 1:
+            case = next(iter(templates))
+        return templates[case].format(**fields)
+
+    def fields(self, case: str) -> tuple[str, ...]:
+        """The field names a case's template needs, in order."""
+        return tuple(name for _, name, _, _ in string.Formatter().parse(dict(self.templates)[case])
+                     if name)
 
 
 _ENTRIES = (
@@ -31,7 +52,13 @@ _ENTRIES = (
     Entry("unreadable-file", "The file could not be read as a workbook",
           "The file is not an Excel workbook xlplan can open: it is empty, truncated, an old "
           ".xls, a CSV or web page saved with an .xlsx name, or damaged.",
-          "Open it in Excel and save it again as an Excel Workbook (.xlsx), then send it again."),
+          "Open it in Excel and save it again as an Excel Workbook (.xlsx), then send it again.",
+          (("cannot-open", "the file cannot be opened: {reason}"),
+           ("damaged", "the workbook could not be read ({reason}); open it in Excel, check it, "
+                       "and save it again as .xlsx"),
+           ("set-aside", "this workbook was set aside: {reason}; split it into smaller "
+                         "workbooks or check it in Excel"),
+           ("internal", "xlplan could not read this workbook ({reason}); please report it"))),
     Entry("encrypted-file", "The workbook is password protected",
           "A password-protected workbook cannot be read without the password, and xlplan never "
           "asks for one.",
@@ -42,7 +69,9 @@ _ENTRIES = (
           "claims a million rows, or a plan far larger than any SRO keeps), or reading it took "
           "longer than the time allowed for one file. The rest of the folder is still read.",
           "Check the file: delete stray cells far below or right of the table, or split it. "
-          "A programme can raise the limits in its settings file ([limits])."),
+          "A programme can raise the limits in its settings file ([limits]).",
+          (("set-aside", "this workbook was set aside: {reason}; split it into smaller "
+                         "workbooks or check it in Excel"),)),
     Entry("unsafe-xml", "The workbook holds unsafe XML",
           "The workbook's XML declares document types or entities, which Excel never writes and "
           "which can be used to attack the computer that reads it. It was not read.",
@@ -88,12 +117,17 @@ _ENTRIES = (
           "Impact ...) or a scorecard (Indicator / values by period ...).",
           "Check that the return is on the expected template. If a partner uses its own "
           "headers, run `xlplan map FILE` and paste its [headers] block into the programme "
-          "settings file."),
+          "settings file.",
+          (("no-table", "no sheet has a header row xlplan recognises (an action plan needs e.g. "
+                        "Action / Sub actions / SRO / RAG; a risk register Ref / Description / "
+                        "Rating); sheets looked at: {sheets}"),
+           ("unmapped", "nothing read: {table}{others}"))),
     Entry("missing-column", "A required column is missing",
           "The table was found, but a column the programme needs (for example the RAG) is not "
           "there. The message names it.",
           "Add the column, or teach xlplan the partner's own header with [headers] in the "
-          "programme settings."),
+          "programme settings.",
+          (("", "no {column} column in the header row (row {row}); add {add}"),)),
     Entry("fragment-row", "A stray row was joined to the row above",
           "A row held only a fragment of text (for example a name split over a page break), so "
           "it was joined to the row above.",
@@ -106,7 +140,8 @@ _ENTRIES = (
     Entry("unknown-rag", "A RAG value that is not on the scale",
           "The RAG cell holds a word or letter that is not on the programme's scale (the message "
           "lists the scale).",
-          "Use one of the scale's values (the template's dropdown offers them)."),
+          "Use one of the scale's values (the template's dropdown offers them).",
+          (("", "RAG value '{value}' is not on the scale ({scale})"),)),
     Entry("missing-rag", "An update without a RAG",
           "The action has a progress update this month but no RAG status.",
           "Give the action a RAG status."),
@@ -260,6 +295,12 @@ CATALOGUE: dict[str, Entry] = {e.code: e for e in _ENTRIES}
 assert len(CATALOGUE) == len(_ENTRIES), "a code has two catalogue entries"
 
 
+def message(code: str, case: str = "", **fields: object) -> str:
+    """The message of an issue code for one case, from its catalogue template:
+    ``message("unknown-rag", value="Purple", scale="Green, Amber, Red")``."""
+    return CATALOGUE[code].message(case, **fields)
+
+
 def explain(code: str) -> Entry | None:
     """The catalogue entry of a code (case and spaces forgiven), or None."""
     return CATALOGUE.get(code.strip().lower().replace(" ", "-").replace("_", "-"))
@@ -277,4 +318,11 @@ def markdown_table() -> str:
         e = CATALOGUE[code]
         lines.append(f"| `{code}` | {e.severity} | **{e.title}.** {e.description} | "
                      f"{e.what_to_do} |")
+    lines += ["", "## Message wordings", "",
+              "Codes raised from several places are worded from one template per case "
+              "(`{field}` is filled in from the cell or file the issue is about).", ""]
+    for code in CODES:
+        for case, template in CATALOGUE[code].templates:
+            shown = template.replace("|", "\\|")
+            lines.append(f"- `{code}`{f' ({case})' if case else ''}: {shown}")
     return "\n".join(lines) + "\n"

@@ -544,6 +544,11 @@ def explain(code: str | None) -> None:
     click.echo(f"{entry.code} ({entry.severity}): {entry.title}\n")
     click.echo(click.wrap_text(entry.description, 78) + "\n")
     click.echo(click.wrap_text("What to do: " + entry.what_to_do, 78))
+    if entry.templates:
+        click.echo("\nHow its messages read:")
+        for case, template in entry.templates:
+            click.echo(click.wrap_text(f"{case + ': ' if case else ''}{template}", 78,
+                                       initial_indent="  ", subsequent_indent="    "))
 
 
 @main.command("map", short_help="Print a [headers] block for the programme file from a sample.")

@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .catalogue import message
 from .config import Limits, Programme
 from .issues import FileInfo, Issue, at
 from .safety import check_package, sha256_file
@@ -96,8 +97,8 @@ def read_workbook(path: Path, display: str, programme: Programme
         info = file_info(path, display)
     except OSError as exc:
         info = FileInfo(path=display, status="failed")
-        issues.append(at("unreadable-file", f"the file cannot be opened: {exc.strerror or exc}",
-                         file=display))
+        issues.append(at("unreadable-file", message("unreadable-file", "cannot-open",
+                                                    reason=exc.strerror or exc), file=display))
         return None, info, issues
 
     reason = skip_reason(path)
@@ -207,8 +208,8 @@ def _calamine_issue(exc: Exception, display: str) -> Issue:
     if name == "XmlError" and "entit" in str(exc).lower():
         return at("unsafe-xml", "the workbook's XML declares entities, which xlplan never "
                   "expands", file=display)
-    return at("unreadable-file", f"the workbook could not be read ({name}: {exc}); open it in "
-              "Excel, check it, and save it again as .xlsx", file=display)
+    return at("unreadable-file", message("unreadable-file", "damaged", reason=f"{name}: {exc}"),
+              file=display)
 
 
 def _read_tolerant(path: Path, display: str, limits: Limits, issues: list[Issue]

@@ -30,6 +30,9 @@ from .issues import col_letter
 from .reader import RawSheet
 from .text import clean_text
 
+#: The issue codes this module can raise (each in :mod:`xlplan.catalogue`).
+CODES: tuple[str, ...] = ("not-a-row",)
+
 
 def column_values(rows: list[list], col: int) -> list:
     """One column of ``rows`` ('' where a row is too short), taken in C when every row

@@ -5,10 +5,15 @@ from collections import Counter
 
 import pandas as pd
 
+from ..catalogue import message
 from ..normalise.actions import MARKER_COLUMNS
 from ..normalise.common import SheetContext
 from ..schema.columns import SCHEMAS
 from ..schema.markers import UNKNOWN, parse_marker, parse_timeframe
+
+#: The issue codes this module can raise (each in :mod:`xlplan.catalogue`).
+CODES: tuple[str, ...] = (
+    "missing-column", "unknown-rag", "missing-rag", "unknown-marker", "duplicate-ref")
 
 
 def validate_required_columns(ctx: SheetContext) -> None:
@@ -21,8 +26,9 @@ def validate_required_columns(ctx: SheetContext) -> None:
         col = schema.column(name)
         examples = ", ".join(f"'{a.title() if len(a) > 3 else a.upper()}'"
                              for a in col.aliases[:4])
-        ctx.issue("missing-column", f"no {col.header} column in the header row (row "
-                  f"{header_row}); add one headed {examples}", row=header_row, value=col.header)
+        ctx.issue("missing-column", message("missing-column", column=col.header, row=header_row,
+                                            add=f"one headed {examples}"),
+                  row=header_row, value=col.header)
 
 
 def validate_actions(df: pd.DataFrame, ctx: SheetContext) -> None:
@@ -60,8 +66,9 @@ def validate_actions(df: pd.DataFrame, ctx: SheetContext) -> None:
         row = rows[i]
         if i in unknown_rag:
             rag_text = column["rag_text"][i]
-            ctx.issue("unknown-rag", f"RAG value '{rag_text}' is not on the scale "
-                      f"({scale.display()})", row=row, column="rag", value=rag_text)
+            ctx.issue("unknown-rag", message("unknown-rag", value=rag_text,
+                                             scale=scale.display()),
+                      row=row, column="rag", value=rag_text)
         elif i in missing_rag:
             ctx.issue("missing-rag", "this action has an update but no RAG status",
                       row=row, column="rag")

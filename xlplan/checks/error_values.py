@@ -17,6 +17,9 @@ from ..locate import Located
 from ..reader import RawSheet
 from ..schema.columns import ACTION_PLAN, RISK_REGISTER, SCORECARD
 
+#: The issue codes this module can raise (each in :mod:`xlplan.catalogue`).
+CODES: tuple[str, ...] = ("error-value",)
+
 #: Columns whose value is a judgement or a figure, per kind of sheet (an error there is an error).
 VALUE_COLUMNS: dict[str, frozenset[str]] = {
     ACTION_PLAN: frozenset({"rag"}),

@@ -16,9 +16,16 @@ import datetime as dt
 
 import pandas as pd
 
+from ..catalogue import message
 from ..normalise.common import SheetContext, records
 from ..normalise.risks import RATING_KINDS, RATING_SOURCES
 from ..schema.risk import Rating, RiskMatrix, check_rating, movement
+
+#: The issue codes this module can raise (each in :mod:`xlplan.catalogue`).
+CODES: tuple[str, ...] = (
+    "bad-rating", "out-of-range", "impossible-score", "score-mismatch", "unknown-rag",
+    "rag-band-mismatch", "own-rag-bands", "movement-mismatch", "residual-above-inherent",
+    "review-overdue", "above-appetite")
 
 __all__ = ["validate_risks", "judge_rating", "today_for", "AGREEING_MOVEMENTS", "KIND_WORDS"]
 
@@ -162,8 +169,9 @@ def _check_rag(rec: dict, ctx: SheetContext, m: RiskMatrix, current: Rating | No
     scale = ctx.programme.rag
     row, col = rec["source_row"], rec["_cells"].get("rag")
     if rec["rag_source"] == "unknown":
-        ctx.issue("unknown-rag", f"RAG value '{rec['rag_text']}' is not on the scale "
-                  f"({scale.display()})", row=row, column=col, value=rec["rag_text"])
+        ctx.issue("unknown-rag", message("unknown-rag", value=rec["rag_text"],
+                                         scale=scale.display()),
+                  row=row, column=col, value=rec["rag_text"])
         return
     if current is None or current.is_new or not rec["rag"] or own:
         return

@@ -14,6 +14,10 @@ from ..issues import col_index
 from ..normalise.common import SheetContext
 from ..schema.scorecard import parse_measure_value
 
+#: The issue codes this module can raise (each in :mod:`xlplan.catalogue`).
+CODES: tuple[str, ...] = (
+    "missing-value", "bad-value", "duplicate-ref", "unknown-polarity", "trend-mismatch")
+
 
 def validate_scorecard(df: pd.DataFrame, ctx: SheetContext) -> None:
     """Value rules over one sheet's tidy indicator rows; issues go to ``ctx.issues``."""

@@ -39,6 +39,10 @@ from .common import FORMULA_FIRST, MEMO_LIMIT, PROVENANCE, Memo, NotText, SheetC
     check_cell_text, check_formula_cells, column_values, extra_columns, stable_keys, \
     vertical_merges, wide_merge_rows
 
+#: The issue codes this module can raise (each in :mod:`xlplan.catalogue`).
+CODES: tuple[str, ...] = (
+    "missing-value", "fragment-row", "rag-from-colour", "rag-colour-mismatch", "not-a-row")
+
 MARKER_COLUMNS = ("q1", "q2", "q3", "q4", "later")
 TEXT_FIELDS = ("ref", "theme", "aim", "action", "sub_action", "sro", "timeframe", "updates",
                "risks_issues")

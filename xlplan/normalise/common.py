@@ -15,6 +15,9 @@ from ..reader import RawSheet
 from ..rows import list_columns
 from ..text import clean_text, looks_like_formula
 
+#: The issue codes this module can raise (each in :mod:`xlplan.catalogue`).
+CODES: tuple[str, ...] = ("formula-in-input", "formula-like-text")
+
 #: Provenance columns every tidy row carries, so any issue and any output row leads back to a cell.
 PROVENANCE = ("file", "sheet", "source_row")
 

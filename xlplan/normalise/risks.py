@@ -31,6 +31,7 @@ from typing import Callable
 
 import pandas as pd
 
+from ..catalogue import message
 from ..reader import RawSheet
 from ..rows import classify_rows, list_columns, note_rows
 from ..schema.columns import header_key
@@ -39,6 +40,11 @@ from ..schema.risk import RATED_KINDS, Band, Qualitative, Rating, RatingError, R
 from ..text import cell_text, clean_text, match_key
 from .common import PROVENANCE, assign_keys, SheetContext, check_cell_text, check_formula_cells, \
     column_values, extra_columns, vertical_merges, wide_merge_rows
+
+#: The issue codes this module can raise (each in :mod:`xlplan.catalogue`).
+CODES: tuple[str, ...] = (
+    "missing-column", "missing-value", "fragment-row", "rating-from-words", "text-not-rating",
+    "not-a-row")
 
 __all__ = ["RISK_COLUMNS", "RATING_KINDS", "RATING_SOURCES", "RatingSource", "normalise_risks",
            "risk_key", "read_rating", "parse_review_date"]
@@ -740,10 +746,10 @@ def normalise_risks(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
 
     rated = [rec for rec in records if _is_rated(rec)]
     if not has_current and (rated or not records):
-        ctx.issue("missing-column", f"no current rating column in the header row (row "
-                  f"{loc.header_row + 1}); add Likelihood, Impact and Score columns, or one "
-                  "headed 'Current rating' holding e.g. '4 4 16'", row=loc.header_row + 1,
-                  value="Current rating")
+        ctx.issue("missing-column", message(
+            "missing-column", column="current rating", row=loc.header_row + 1,
+            add="Likelihood, Impact and Score columns, or one headed 'Current rating' holding "
+                "e.g. '4 4 16'"), row=loc.header_row + 1, value="Current rating")
     _note_words(ctx, records)
     check_formula_cells(ctx, sheet, loc.header_row + 2)
     assign_keys(records, lambda r: risk_key(r["ref"], r["description"]))

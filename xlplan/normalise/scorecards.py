@@ -53,6 +53,9 @@ from ..schema.scorecard import FOOTNOTE, SECTION_NAMES, SECTION_WORDS, benchmark
 from ..text import cell_text, clean_text, match_key
 from .common import PROVENANCE, SheetContext, check_cell_text, extra_columns, wide_merge_rows
 
+#: The issue codes this module can raise (each in :mod:`xlplan.catalogue`).
+CODES: tuple[str, ...] = ("duplicate-period", "not-a-row")
+
 __all__ = [
     "SCORECARD_COLUMNS",
     "FIRST_VALUE",
