@@ -469,6 +469,13 @@ def test_a_bad_override_is_blamed_on_the_settings_given_in_code(tmp_path):
         load_config(overrides={"limits": {"max_rows": -5}})
 
 
+def test_settings_given_in_code_may_use_tuples_for_lists():
+    prog = load_config(overrides={"programme": {"expected_sros": ("Jo Beer", "Ann James")},
+                                  "risk": {"likelihood": (1, 4), "impact": (1, 4), "bands": 4}})
+    assert prog.expected_sros == ("Jo Beer", "Ann James")
+    assert prog.risk_matrix.likelihood == (1, 4)
+
+
 def test_the_settings_table_covers_every_key_of_the_bundled_files():
     from xlplan.schema.settings import SETTINGS, problems
 

@@ -43,11 +43,13 @@ def _is_number(v: Any) -> bool:
 
 
 def _is_text_list(v: Any) -> bool:
-    return isinstance(v, list) and all(isinstance(s, str) for s in v)
+    # A tuple is a list too when settings are given in code (``load_config(overrides=...)``).
+    return isinstance(v, (list, tuple)) and all(isinstance(s, str) for s in v)
 
 
 def _is_pair(v: Any) -> bool:
-    return isinstance(v, list) and len(v) == 2 and all(_is_whole(x) for x in v) and v[0] < v[1]
+    return (isinstance(v, (list, tuple)) and len(v) == 2 and all(_is_whole(x) for x in v)
+            and v[0] < v[1])
 
 
 def _is_date(v: Any) -> bool:
@@ -73,8 +75,8 @@ KINDS: dict[str, tuple[Callable[[Any], bool], str]] = {
                                          and all(isinstance(b, dict) for b in v)),
               "a number of preset bands (3, 4 or 5) or a list of bands like "
               "[{name = \"Low\", max = 3, rag = \"Green\"}, ...]"),
-    "probability": (lambda v: isinstance(v, list) and len(v) == 4
-                    and all(_is_number(b) and 0 < b < 1 for b in v) and v == sorted(v),
+    "probability": (lambda v: isinstance(v, (list, tuple)) and len(v) == 4
+                    and all(_is_number(b) and 0 < b < 1 for b in v) and list(v) == sorted(v),
                     "four rising numbers between 0 and 1, the upper bounds of steps 1 to 4"),
     "refs": (lambda v: isinstance(v, str), "\"source\" (each organisation's own Refs) or "
              "\"programme\" (programme-wide Refs)"),
