@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import atomic
-from ..ooxml.package import relationships, rels_part, workbook_part, workbook_sheets
+from ..ooxml.package import Members, relationships, rels_part, workbook_part, workbook_sheets
 
 from .base import AnnotateError, _parse
 
@@ -25,17 +25,18 @@ class _Package:
         except (zipfile.BadZipFile, OSError) as exc:
             raise AnnotateError(f"it is not a readable workbook ({exc})") from None
         self.infos = self.zf.infolist()
-        self.names = {i.filename for i in self.infos}
-        self.folded = {n.lower(): n for n in self.names}
+        self.members = Members(self.zf)   # the zip's names, looked up as Excel does
+        self.names = self.members.exact
         self.changed: dict[str, bytes] = {}
         self.added: dict[str, bytes] = {}
         self.removed: set[str] = set()
 
     def find(self, name: str) -> str | None:
+        """The member (or part added to the copy) a part name means, or None."""
         name = name.lstrip("/")
-        if name in self.names or name in self.added:
+        if name in self.added:
             return name
-        return self.folded.get(name.lower()) or next(
+        return self.members.find(name) or next(
             (n for n in self.added if n.lower() == name.lower()), None)
 
     def read(self, name: str) -> bytes:
