@@ -223,3 +223,16 @@ def test_read_ahead_hands_over_every_chunk_and_errors(monkeypatch, threaded):
         next(iter(it))
     assert threading.active_count() == before
     assert list(scan.stream_chunks(io.BytesIO(b"x" * 25), 10)) == [b"x" * 10, b"x" * 10, b"x" * 5]
+
+
+def test_content_types_give_a_part_its_type(tmp_path):
+    from xlplan.ooxml.package import CONTENT_TYPES, content_types
+
+    with zipfile.ZipFile(_book(tmp_path)) as zf:
+        types = content_types(ox.parse(zf.read(CONTENT_TYPES)))
+    assert types.of("xl/workbook.xml").endswith("sheet.main+xml")
+    assert types.of("/xl/worksheets/sheet2.xml").endswith("worksheet+xml")
+    assert types.of("_rels/.rels").endswith("relationships+xml")   # by its extension
+    assert types.of("xl/media/image1.png") is None
+    assert types.of("xl/media/image1") is None
+    assert content_types(None) == ({}, {})

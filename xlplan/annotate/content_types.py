@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import quoteattr
 
-from .base import (AnnotateError, CT_COMMENTS, CT_VML, _check_xml, _local, _parse, _splice,
-                   _structure)
+from ..ooxml.package import CONTENT_TYPES, content_types
+
+from .base import AnnotateError, CT_COMMENTS, CT_VML, _check_xml, _parse, _splice, _structure
 from .package import _Package
 
 
@@ -18,7 +19,7 @@ CT_XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.shee
 def _plain_content_types(pkg: _Package) -> bool:
     """[Content_Types].xml of a plain .xlsx: no macro-enabled workbook type, nothing for a
     removed part. True when the workbook was macro-enabled."""
-    name = pkg.find("[Content_Types].xml")
+    name = pkg.find(CONTENT_TYPES)
     if name is None:
         return False
     data = pkg.read(name)
@@ -37,20 +38,16 @@ def _plain_content_types(pkg: _Package) -> bool:
 
 
 def _content_types(pkg: _Package, new_comment_parts: list[str]) -> None:
-    name = pkg.find("[Content_Types].xml")
+    name = pkg.find(CONTENT_TYPES)
     if name is None:
         raise AnnotateError("it has no [Content_Types].xml")
     data = pkg.read(name)
-    root = _parse(data, name)
-    defaults = {(el.get("Extension") or "").lower() for el in root
-                if _local(el.tag) == "Default"}
-    overrides = {(el.get("PartName") or "").lower() for el in root
-                 if _local(el.tag) == "Override"}
+    types = content_types(_parse(data, name))
     blob = ""
-    if "vml" not in defaults:
+    if "vml" not in types.defaults:
         blob += f'<Default Extension="vml" ContentType="{CT_VML}"/>'
     for part in new_comment_parts:
-        if "/" + part.lower() not in overrides:
+        if "/" + part.lower() not in types.overrides:
             blob += f'<Override PartName={quoteattr("/" + part)} ContentType="{CT_COMMENTS}"/>'
     if blob:
         st = _structure(data, skip=())

@@ -18,7 +18,8 @@ from .xml import local
 __all__ = [
     "MAIN_NS", "STRICT_MAIN_NS", "MAIN_NAMESPACES", "REL_NS", "STRICT_REL_NS", "REL_NAMESPACES",
     "PKG_REL_NS", "CT_NS", "Members", "rels_part", "resolve_target", "Relationship",
-    "relationships", "workbook_part", "SheetRef", "workbook_sheets",
+    "relationships", "workbook_part", "SheetRef", "workbook_sheets", "CONTENT_TYPES",
+    "ContentTypes", "content_types",
 ]
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -146,3 +147,38 @@ def workbook_sheets(wb_root, wb_rels: list[Relationship]) -> Iterator[SheetRef]:
         if rel is None:
             continue
         yield SheetRef(el.get("name"), rel.target, rel.type, el.get("state") or "visible")
+
+
+#: The part that says what type every other part is.
+CONTENT_TYPES = "[Content_Types].xml"
+
+
+class ContentTypes(NamedTuple):
+    """``[Content_Types].xml``: extension (lower case) -> type for the ``<Default>``s, part name
+    (lower case, with its leading slash) -> type for the ``<Override>``s."""
+
+    defaults: dict[str, str]
+    overrides: dict[str, str]
+
+    def of(self, part: str) -> str | None:
+        """The content type of a part name (an override first, else its extension's)."""
+        name = "/" + part.lstrip("/")
+        found = self.overrides.get(name.lower())
+        if found is None:
+            base = name.rsplit("/", 1)[-1]   # "_rels/.rels" has the extension "rels"
+            if "." in base:
+                found = self.defaults.get(base.rsplit(".", 1)[1].lower())
+        return found
+
+
+def content_types(root) -> ContentTypes:
+    """The ``<Default>`` and ``<Override>`` entries of a parsed ``[Content_Types].xml``."""
+    defaults: dict[str, str] = {}
+    overrides: dict[str, str] = {}
+    for el in () if root is None else root:
+        kind = local(el.tag)
+        if kind == "Default":
+            defaults.setdefault((el.get("Extension") or "").lower(), el.get("ContentType") or "")
+        elif kind == "Override":
+            overrides.setdefault((el.get("PartName") or "").lower(), el.get("ContentType") or "")
+    return ContentTypes(defaults, overrides)
