@@ -26,7 +26,7 @@ LAYERS: dict[str, int] = {
     # rules and words as data: the one Issue model, the issue catalogue, settings, text
     "schema/": 0, "issues.py": 0, "catalogue.py": 0, "config.py": 0, "text.py": 0,
     # the file as a package of parts: zip, XML, styles, checks on the bytes, processes, writes
-    "ooxml/": 1, "styles.py": 1, "safety.py": 1, "tolerant.py": 1, "atomic.py": 1, "procs/": 1,
+    "ooxml/": 1, "styles.py": 1, "safety/": 1, "tolerant.py": 1, "atomic.py": 1, "procs/": 1,
     # file -> raw sheets; the consolidated workbook's layout and its reading back; row heights
     # and print setup of every written sheet
     "reader.py": 2, "consolidated.py": 2, "layout.py": 2,

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 import hostile
 from xlplan import safety
+from xlplan.safety import sheets
 from xlplan.ooxml import scan
 from xlplan.issues import CODES, ERROR
 from xlplan.safety import Limits, PackageCheck, check_package, sha256_file
@@ -237,7 +238,7 @@ def test_rich_text_and_colon_text_stay_on_the_fast_path(tmp_path, monkeypatch):
     def no_exact(*args, **kwargs):
         raise AssertionError("exact scanner used")
 
-    monkeypatch.setattr(safety._ExactScanner, "run", no_exact)
+    monkeypatch.setattr(sheets._ExactScanner, "run", no_exact)
     check = check_package(path, "rich.xlsx")
     assert check.ok and check.sheet_dimensions["xl/worksheets/sheet1.xml"] == (2, 2)
 
@@ -352,12 +353,12 @@ def test_fast_scan_matches_exact_scan(rng_seed):
     rng = random.Random(rng_seed)
     xml = _random_sheet(rng)
     huge = Limits(max_rows=10**12, max_columns=10**9, max_cells=10**30)
-    exact = safety._SheetState()
-    safety._ExactScanner(exact, huge).run(_chunked(xml, rng))
-    fast = safety._SheetState()
+    exact = sheets._SheetState()
+    sheets._ExactScanner(exact, huge).run(_chunked(xml, rng))
+    fast = sheets._SheetState()
     try:
-        safety._scan_chunks_fast(_chunked(xml, rng), fast, huge)
-    except safety._NotCanonical:
+        sheets._scan_chunks_fast(_chunked(xml, rng), fast, huge)
+    except sheets._NotCanonical:
         return  # a long reference cut by a tiny chunk: in real use the exact scanner takes over
     assert (fast.cell_rows, fast.cell_cols, fast.cell_count) == \
            (exact.cell_rows, exact.cell_cols, exact.cell_count)
@@ -399,7 +400,7 @@ def test_exact_scanner_agrees_with_python_calamine():
         xml = _unusual_sheet(rng)
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(hostile.with_sheet(xml)))
         grid = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        state = safety._SheetState()
-        safety._ExactScanner(state, Limits()).run(iter([xml]))
+        state = sheets._SheetState()
+        sheets._ExactScanner(state, Limits()).run(iter([xml]))
         assert (len(grid), max((len(r) for r in grid), default=0)) == \
                (state.cell_rows, state.cell_cols), xml

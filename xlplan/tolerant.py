@@ -192,7 +192,7 @@ def read_book(path: Path, display: str, *, max_rows: int, max_columns: int) -> B
 def _cells(fh, merges: list | None = None):
     """(row0, col0, element) of each ``<c>``, in order. A cell's reference gives its position;
     a cell without one takes the next column of its row, and a ``<row>`` without ``r`` follows
-    the row before: python-calamine's rules, which :class:`xlplan.safety._ExactScanner` also
+    the row before: python-calamine's rules, which :class:`xlplan.safety.sheets._ExactScanner` also
     follows. Merged ranges are appended to ``merges`` as (r0, c0, r1, c1)."""
     row_index, col_index = 0, 0
     for event, el in ox.iterparse(fh, events=("start", "end"), huge_tree=True):
