@@ -163,3 +163,34 @@ def test_written_workbooks_take_their_colours_from_the_palette(month):
     reference = ws.cell(theme.row + 2, header["Last month update"].column)
     assert fill(reference) == PALETTE["reference_fill"]
     assert reference.font.color.rgb[-6:] == PALETTE["reference_font"]
+
+
+def merged_banners(ws) -> list[tuple[int, str, int]]:
+    """(row, text, last column) of every row merged across from column A."""
+    return [(rng.min_row, ws.cell(rng.min_row, 1).value, rng.max_col)
+            for rng in ws.merged_cells.ranges
+            if rng.min_col == 1 and rng.min_row == rng.max_row and ws.cell(rng.min_row, 1).value]
+
+
+def test_scorecard_banners_follow_the_rule(tmp_path):
+    """The objective banners of a scorecard, as an SRO keeps it (the example) and on the
+    consolidated Scorecard sheet, are as tall as the rule says for their text across the
+    columns they are merged over."""
+    from xlplan.demo.scorecard import write_scorecard_workbook
+
+    source = write_scorecard_workbook(tmp_path / "in" / "Integrated Scorecard.xlsx")
+    ws = load_workbook(source).worksheets[0]
+    banners = merged_banners(ws)
+    assert len(banners) > 3
+    for r, text, last in banners:
+        width = sum(written_width(ws, c, padded=False) for c in range(1, last + 1))
+        assert ws.row_dimensions[r].height == row_height([(text, width)], minimum=18), r
+    out = write_consolidated(merge([tmp_path / "in"], period="2018-03", jobs=1),
+                             tmp_path / "c.xlsx")
+    ws = load_workbook(out)["Scorecard"]
+    objectives = [(r, text, last) for r, text, last in merged_banners(ws)
+                  if ws.cell(r, 1).font.i]
+    assert objectives
+    for r, text, last in objectives:
+        width = sum(written_width(ws, c, padded=True) for c in range(1, last + 1))
+        assert ws.row_dimensions[r].height == row_height([(text, width)], minimum=18), r

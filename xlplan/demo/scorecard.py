@@ -31,8 +31,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from .common import period_stamp, save_stable
+from ..layout import row_height
 from ..schema.scorecard import parse_measure_value, parse_polarity, trend_rag
+from .common import period_stamp, save_stable
 
 __all__ = [
     "HEADER",
@@ -247,7 +248,7 @@ def _banner(ws, r: int, text: str, *, fill: str, font: Font) -> None:
     cell.fill = PatternFill("solid", fgColor=fill)
     cell.alignment = Alignment(wrap_text=True, vertical="center")
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=len(HEADER))
-    ws.row_dimensions[r].height = 15 * max(1, -(-len(text) // 150)) + 3
+    ws.row_dimensions[r].height = row_height([(text, sum(_WIDTHS[:len(HEADER)]))], minimum=18)
 
 
 def _write(ws, period: str) -> None:

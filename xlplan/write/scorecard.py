@@ -165,6 +165,12 @@ class _Sheet:
         return [h for _, h, _ in LEAD] + self.labels + [GRAPH_HEADER] + \
             [h for _, h, _ in TAIL] + [str(e) for e in self.extras]
 
+    @property
+    def printed_width(self) -> float:
+        """Characters across the printed columns, which the banners are merged across."""
+        return sum(w for _, _, w in LEAD) + 10 * len(self.labels) + 16 + sum(
+            w for name, _, w in TAIL[:[n for n, _, _ in TAIL].index(PRINTED_UP_TO) + 1])
+
     def banner(self, r: int, text: str, fmt: Any, height: float) -> None:
         # Inside the printed table's width: the provenance columns after it are off the page.
         self.ws.merge_range(r, 0, r, self.tail_at[PRINTED_UP_TO], "", fmt)
@@ -195,7 +201,8 @@ def write_scorecard(wb: Any, merged: Any, fmts: Formats | None = None) -> Any:
         for rec in group.to_dict("records"):
             text = str(rec.get("objective") or "")
             if text and text != objective:
-                sheet.banner(r, text, sheet.f.objective, 15 * max(1, -(-len(text) // 180)) + 3)
+                sheet.banner(r, text, sheet.f.objective,
+                             row_height([(text, sheet.printed_width)], minimum=18))
                 r += 1
             objective = text
             _indicator_row(sheet, r, rec)
@@ -295,7 +302,6 @@ def _layout(sheet: _Sheet, last_row: int, merged: Any = None) -> None:
     programme = str(getattr(getattr(merged, "programme", None), "name", "") or "")
     period = str(getattr(merged, "period", "") or "")
     title = " - ".join(p for p in (programme, f"Scorecard {period}".strip()) if p)
-    printed = sum(w for _, _, w in LEAD) + 10 * len(sheet.labels) + 16 + sum(
-        w for name, _, w in TAIL[:[n for n, _, _ in TAIL].index(PRINTED_UP_TO) + 1])
+    printed = sheet.printed_width
     print_setup(ws, title, programme=programme, period=period, printed_width=printed)
     ws.print_area(0, 0, max(last_row, 1), sheet.tail_at[PRINTED_UP_TO])
