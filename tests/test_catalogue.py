@@ -147,7 +147,8 @@ def test_the_stage_declarations_cover_the_codes_of_the_stages():
 # ---------------------------------------------------------------------------------------------
 
 #: Codes worded from a catalogue template wherever they are raised.
-TEMPLATED = ("unreadable-file", "missing-column", "unknown-rag", "header-not-found")
+TEMPLATED = ("unreadable-file", "missing-column", "unknown-rag", "header-not-found",
+             "conflicting-ref", "carried-forward")
 
 
 def test_the_codes_worded_in_many_places_have_templates():

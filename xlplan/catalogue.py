@@ -196,7 +196,9 @@ _ENTRIES = (
           "risks, a Ref belongs to the organisation that sent it: two partners' own 'R-001' "
           "conflict only when the programme's Refs are programme-wide ([risk] refs = "
           "\"programme\") or the two files evidently share their Refs.",
-          "Agree which SRO owns the row; renumber the other."),
+          "Agree which SRO owns the row; renumber the other.",
+          (("", "{what} is also submitted in '{other}'{how}: both rows are kept; agree which "
+                "file owns it"),)),
     Entry("no-rows", "A workbook with content gave no rows",
           "A table was found in the workbook and there is something under its header, but no "
           "row of it could be read as an action, a risk or an indicator. Nothing from the file "
@@ -277,7 +279,11 @@ _ENTRIES = (
     Entry("carried-forward", "A row missing this month was carried forward",
           "A row that was in last month's consolidated workbook is not in any return this "
           "month. It was copied forward with its last known values and flagged, never lost.",
-          "Ask the SRO whether the row was closed or left out by mistake."),
+          "Ask the SRO whether the row was closed or left out by mistake.",
+          (("row", "{what} was {where} but no file sent it this month: carried forward with "
+                   "its last known values"),
+           ("sheet", "no {table} was read this month: the {count} {items} of last month's "
+                     "{sheet} sheet are carried forward with their last known values"))),
     Entry("overdue", "A milestone is overdue",
           "The quarter (or date) a milestone was due ended before the reporting period, and it "
           "is neither marked Complete nor RAG Complete. Bare quarters are read in the financial "

@@ -15,6 +15,7 @@ from typing import Iterable, Protocol
 
 import pandas as pd
 
+from ..catalogue import message
 from ..config import Programme
 from ..consolidated import RISKS, SCORECARD, read_previous
 from ..issues import FileInfo, Issue
@@ -161,9 +162,10 @@ def conflicting_refs(actions: pd.DataFrame) -> list[Issue]:
     for key in sorted(rows_of):
         for i in rows_of[key]:
             what = f"Ref '{refs[i]}'" if refs[i] else "the same theme, action and sub-action"
-            out.append(at("conflicting-ref", f"{what} is also submitted in '{first_file[key]}': "
-                          "both rows are kept; agree which file owns it", file=files[i],
-                          sheet=sheets[i], row=source_rows[i], value=refs[i] or subs[i]))
+            out.append(at("conflicting-ref", message("conflicting-ref", what=what,
+                                                     other=first_file[key], how=""),
+                          file=files[i], sheet=sheets[i], row=source_rows[i],
+                          value=refs[i] or subs[i]))
     return out
 
 
@@ -232,8 +234,8 @@ def compare_with_previous(actions: pd.DataFrame, prev, issues: list[Issue]
                for k, v in rec.items()}
         rec.update(status=CARRIED, movement="", previous_rag=rec.get("rag", ""))
         carried.append(rec)
-        issues.append(at("carried-forward", "this row was in last month's workbook but no file "
-                         "sent it this month: carried forward with its last known values",
+        issues.append(at("carried-forward", message("carried-forward", "row", what="this row",
+                                                    where="in last month's workbook"),
                          file=str(rec.get("file", "")), sheet=rec.get("sheet") or None,
                          row=int(rec["source_row"]) if str(rec.get("source_row", "")).isdigit()
                          else None, value=rec.get("key")))

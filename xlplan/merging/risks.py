@@ -26,6 +26,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
+from ..catalogue import message
 from ..config import Programme
 from ..consolidated import RISK_FIELDS, RISK_MERGE_COLUMNS, RISKS
 from ..issues import ERROR, Issue, at
@@ -183,9 +184,9 @@ def _shared(rows: list[dict], issues: list[Issue], programme_wide: bool = False)
                 if r["file"] == first["file"] or _same_risk(r, first):
                     continue  # same file (duplicate-ref), a missing description (missing-value)
                 what = f"Ref '{r['ref']}'" if r["ref"] else "this risk"
-                issues.append(at("conflicting-ref", f"{what} is also submitted in "
-                                 f"'{first['file']}' with a different description: both rows "
-                                 "are kept; agree which file owns the Ref", file=r["file"],
+                issues.append(at("conflicting-ref", message(
+                    "conflicting-ref", what=what, other=first["file"],
+                    how=" with a different description"), file=r["file"],
                                  sheet=r["sheet"] or None, row=int(r["source_row"]), col=None,
                                  value=r["ref"] or key))
 
@@ -206,12 +207,12 @@ def _carried_issues(carried: list[dict], any_this_month: bool) -> list[Issue]:
     if not carried:
         return []
     if not any_this_month:
-        return [at("carried-forward", f"no risk register was read this month: the "
-                   f"{len(carried)} risks of last month's Risks sheet are carried forward with "
-                   "their last known values", value=len(carried))]
-    return [at("carried-forward", f"risk '{r.get('ref') or r['key']}' was on last month's "
-               "Risks sheet but no file sent it this month: carried forward with its last known "
-               "values", file=str(r.get("file") or ""), sheet=str(r.get("sheet") or "") or None,
+        return [at("carried-forward", message(
+            "carried-forward", "sheet", table="risk register", count=len(carried), items="risks",
+            sheet=RISKS), value=len(carried))]
+    return [at("carried-forward", message(
+        "carried-forward", "row", what=f"risk '{r.get('ref') or r['key']}'",
+        where=f"on last month's {RISKS} sheet"), file=str(r.get("file") or ""), sheet=str(r.get("sheet") or "") or None,
                row=r["source_row"] if isinstance(r.get("source_row"), int) else None,
                value=r["key"]) for r in carried]
 

@@ -27,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..catalogue import message
 from ..consolidated import (POLARITY_TEXT, SCORECARD as SHEET,
                             SCORECARD_GRAPH_HEADER as GRAPH_HEADER, SCORECARD_LEAD as LEAD,
                             SCORECARD_MERGE_COLUMNS as MERGE_COLUMNS, SCORECARD_TAIL as TAIL)
@@ -230,8 +231,8 @@ def _conflicts(rows: list[dict]) -> list[Issue]:
         owner = first.setdefault(rec["key"], rec["file"])
         if owner != rec["file"]:
             what = f"Ref '{rec['ref']}'" if rec.get("ref") else f"indicator '{rec['indicator']}'"
-            out.append(at("conflicting-ref", f"{what} is also reported in '{owner}': both rows "
-                          "are kept; agree which file owns it", file=rec["file"],
+            out.append(at("conflicting-ref", message("conflicting-ref", what=what, other=owner,
+                                                     how=""), file=rec["file"],
                           sheet=rec["sheet"], row=int(rec["source_row"]),
                           value=rec.get("ref") or rec["indicator"]))
     return out
@@ -241,11 +242,12 @@ def _carried_issues(carried: list[dict], any_this_month: bool) -> list[Issue]:
     if not carried:
         return []
     if not any_this_month:
-        return [at("carried-forward", f"no scorecard was read this month: the {len(carried)} "
-                   "indicators of last month's Scorecard sheet are carried forward with their "
-                   "last values", value=len(carried))]
-    return [at("carried-forward", f"indicator '{rec['indicator']}' was on last month's Scorecard "
-               "but no file reported it this month: carried forward with its last values",
+        return [at("carried-forward", message(
+            "carried-forward", "sheet", table="scorecard", count=len(carried), items="indicators",
+            sheet=SHEET), value=len(carried))]
+    return [at("carried-forward", message(
+        "carried-forward", "row", what=f"indicator '{rec['indicator']}'",
+        where=f"on last month's {SHEET} sheet"),
                file=str(rec.get("file") or ""), sheet=str(rec.get("sheet") or "") or None,
                value=rec["key"]) for rec in carried]
 
