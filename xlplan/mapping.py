@@ -23,7 +23,6 @@ from .config import Programme
 from .locate import locate, unmapped_table
 from .reader import RawSheet, read_workbook
 from .schema.columns import SCHEMAS, header_key
-from .text import clean_text
 
 _KIND_NAMES = {"action_plan": "an action plan", "risk_register": "a risk register",
                "scorecard": "a scorecard"}

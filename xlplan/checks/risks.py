@@ -89,15 +89,15 @@ def _check_ratings(rec: dict, ctx: SheetContext, m: RiskMatrix) -> dict[str, Rat
     """Report every rating problem of one risk; return its sound ratings by kind."""
     row, cells = rec["source_row"], rec["_cells"]
     bad_cols = set()
-    for col, message, value in rec["_bad_ratings"]:
+    for col, text, value in rec["_bad_ratings"]:
         bad_cols.add(col)
-        ctx.issue("bad-rating", message, row=row, column=col, value=value)
+        ctx.issue("bad-rating", text, row=row, column=col, value=value)
     sound: dict[str, Rating | None] = {}
     for kind in RATING_KINDS:
         r = _rating(rec, kind)
         problems = judge_rating(r, m)
-        for code, part, message in problems:
-            ctx.issue(code, f"{KIND_WORDS[kind]}: {message}", row=row,
+        for code, part, text in problems:
+            ctx.issue(code, f"{KIND_WORDS[kind]}: {text}", row=row,
                       column=cells.get(f"{kind}.{part}"), value=_value(r, part))
         own_cols = {cells.get(f"{kind}.{p}") for p in ("likelihood", "impact", "score")}
         # A likelihood without an impact (or the reverse) is missing-value: not sound either.

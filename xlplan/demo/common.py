@@ -3,7 +3,6 @@ same examples always give the same bytes (the demo's and the tests' outputs are 
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
 from datetime import datetime
