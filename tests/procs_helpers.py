@@ -45,3 +45,20 @@ def mark_and_hang(out, chunk):
     (Path(out) / str(os.getpid())).write_text("worker")
     time.sleep(60)
     return chunk
+
+
+def names_or_exit_slowly(chunk):
+    """In a worker: the chunk holding '21' ends the worker after half a second, any other
+    chunk takes three seconds; in the parent, a chunk takes a third of a second. So the pool
+    has handed out the first chunks, and the parent has taken some of the folder's end back
+    (cancelling those chunks' futures), when the worker dies while the other is busy."""
+    import multiprocessing
+
+    if multiprocessing.parent_process() is None:
+        time.sleep(0.3)
+        return [d for _, d in chunk]
+    if any(d == "21" for _, d in chunk):
+        time.sleep(0.5)
+        os._exit(3)
+    time.sleep(3)
+    return [d for _, d in chunk]

@@ -131,6 +131,38 @@ def test_a_spawned_worker_that_dies_costs_its_chunk_only(portable):
     assert got[-1][1][0] != "redo"  # the parent read the end of the folder itself
 
 
+_DIES = """
+import sys
+from pathlib import Path
+sys.path[:0] = {paths!r}
+import procs_helpers
+from xlplan import procs
+
+if __name__ == "__main__":
+    items = [(Path(str(i)), str(i)) for i in range(400)]
+    got = list(procs.map_chunks(procs_helpers.names_or_exit_slowly, items, 3,
+                                on_broken=procs_helpers.redo))
+    assert [x for part, _ in got for x in part] == items
+    print("read", len(got))
+"""
+
+
+def test_a_pool_whose_worker_died_lets_the_interpreter_exit(tmp_path):
+    """After a worker dies while this process has taken chunks back (their futures cancelled),
+    the other workers are ended: the interpreter exits, rather than wait at exit for a worker
+    that waits for work (Python 3.11's pool thread can fail before it ends them)."""
+    script = tmp_path / "dies.py"
+    script.write_text(_DIES.format(paths=[str(Path(__file__).parent),
+                                          str(Path(__file__).parents[1])]))
+    env = {**os.environ, "XLPLAN_PROCS": "portable"}
+    try:
+        done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True,
+                              text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the interpreter did not exit after its pool broke")
+    assert done.returncode == 0 and "read" in done.stdout, done.stderr
+
+
 _ORPHANS = """
 import sys
 from functools import partial

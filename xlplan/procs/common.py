@@ -135,11 +135,14 @@ def pool_map(ctx, chunk_fn: Callable[[list[Item]], object], items: Sequence[Item
     parts = chunks(items, workers)
     done = 0
     local: dict[int, object] = {}  # chunks this process read itself
+    before = set(multiprocessing.active_children())
     pool = ProcessPoolExecutor(max(1, workers - 1) if parent_helps else workers,
                                mp_context=ctx, initializer=_start_worker,
                                initargs=(chunk_fn, die_with_parent))
+    mine: list = []  # the pool's worker processes, all started by the first submissions
     try:
         futures = [pool.submit(_run_chunk, part) for part in parts]
+        mine = [p for p in multiprocessing.active_children() if p not in before]
         try:
             for i, (part, future) in enumerate(zip(parts, futures)):
                 while parent_helps and i not in local and not future.done():
@@ -152,9 +155,13 @@ def pool_map(ctx, chunk_fn: Callable[[list[Item]], object], items: Sequence[Item
                 done += 1
                 yield part, result
         except BrokenProcessPool:
-            pass
+            # A worker died. The pool ends the others itself, unless its own thread fails on
+            # the way (CPython 3.11: a chunk this process took back, its future cancelled,
+            # makes that thread raise), which would leave a worker waiting for work for
+            # ever, and this interpreter waiting for it at exit: end them here.
+            _stop_workers(mine)
     except BaseException:
-        _stop_workers(pool)
+        _stop_workers(mine)
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -162,10 +169,16 @@ def pool_map(ctx, chunk_fn: Callable[[list[Item]], object], items: Sequence[Item
         yield parts[i], local.pop(i) if i in local else on_broken(parts[i])
 
 
-def _stop_workers(pool) -> None:
-    """End the workers now, mid-chunk (the pool's own shutdown waits for running chunks)."""
-    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+def _stop_workers(workers: list) -> None:
+    """End the pool's workers now, mid-chunk (the pool's own shutdown waits for running
+    chunks), and reap them."""
+    for proc in workers:
         try:
             proc.kill()
-        except (OSError, ValueError):
+        except (OSError, ValueError, AttributeError):
+            pass
+    for proc in workers:
+        try:
+            proc.join(5)
+        except (OSError, ValueError, AssertionError):
             pass
