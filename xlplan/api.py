@@ -405,8 +405,9 @@ def _read_chunk(programme: Programme, items: list[tuple[Path, str]],
         path, display = item
         if progress:
             progress(display)
-        subs.append(own_outputs_skipped(item, read_bounded(path, programme, display,
-                                                           isolate=isolate)))
+        with procs.paused_gc():  # a file's objects live until it is read: see paused_gc
+            sub = read_bounded(path, programme, display, isolate=isolate)
+        subs.append(own_outputs_skipped(item, sub))
     return combine(subs, programme), extra_columns(subs)
 
 

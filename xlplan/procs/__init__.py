@@ -26,11 +26,11 @@ from types import ModuleType
 from typing import Any, Callable, Iterator, Sequence
 
 from .common import (MAX_JOBS, Item, Pending, available_cores, chunks, declared_size,
-                     in_worker)
+                     in_worker, paused_gc)
 
 __all__ = ["MAX_JOBS", "Item", "Pending", "available_cores", "can_run_beside", "chunks",
            "declared_size", "die_with_parent", "in_worker", "layer", "map_chunks",
-           "memory_limit", "pid_alive", "run_bounded", "start_beside", "worker_count"]
+           "memory_limit", "paused_gc", "pid_alive", "run_bounded", "start_beside", "worker_count"]
 
 
 def posix_possible() -> bool:

@@ -4,9 +4,11 @@ the layers (:mod:`.posix`, :mod:`.portable`) pass in their multiprocessing conte
 way of dying with the parent."""
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
@@ -23,6 +25,25 @@ def declared_size(path: Path) -> int:
             return sum(info.file_size for info in zf.infolist())
     except (zipfile.BadZipFile, OSError, ValueError):
         return 0
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Run the block without the cyclic garbage collector, then give it back as it was.
+
+    Reading a file and writing the workbook each make hundreds of thousands of small objects
+    (cells, rows, frames) that live until the block ends; the collector would walk all of them
+    again and again and find nothing to free (measured: 0.5 s of a 5 s merge, 0.25 s of a
+    100,000-row validate). Memory is still freed by reference counting as usual; what cycles the
+    block leaves behind are collected after it, in the normal course. Nested blocks are fine.
+    Not for a block that runs unbounded (it holds the collector off for the whole process)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def available_cores() -> int:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .. import atomic
+from .. import atomic, procs
 from ..consolidated import ACTIONS, action_layout
 from ..issues import Issue, at
 from .actions import write_actions
@@ -243,7 +243,8 @@ def build_workbook(merged, target: str | os.PathLike) -> Formats:
     folder = os.path.dirname(os.path.abspath(target))
     # the parts' folder: beside the target, or in the system's when a long path would pass
     # Windows' limit (xlsxwriter's names there, and a check folder in it, take ~40 characters)
-    with atomic.temp_dir(folder, longest=40) as tmpdir:
+    # procs.paused_gc: the cells live until the workbook is closed (see its note)
+    with atomic.temp_dir(folder, longest=40) as tmpdir, procs.paused_gc():
         tmpdir = str(tmpdir)
         options = {k: v for k, v in WORKBOOK_OPTIONS.items() if k != "in_memory"}
         wb = xlsxwriter.Workbook(target, {**options, "tmpdir": tmpdir})
