@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable, Iterator
 
 from ..config import Programme
 from ..reader import RawSheet
@@ -120,12 +121,6 @@ def _horizontal_merges(sheet: RawSheet, rows: int) -> dict[tuple[int, int], int]
     return {(r0, c0): c1 for r0, c0, r1, c1 in sheet.merged if r0 < rows and c1 > c0}
 
 
-def _vertical_tops(sheet: RawSheet, rows: int) -> set[tuple[int, int]]:
-    """Cells of the first ``rows`` rows that start a merge reaching down at least one row."""
-    return {(r0, c) for r0, c0, r1, c1 in sheet.merged if r0 < rows and r1 > r0
-            for c in range(c0, min(c1, c0 + 200) + 1)}
-
-
 def group_labels(upper: list, lower: list, r: int, merges: dict[tuple[int, int], int]
                  ) -> dict[int, str] | None:
     """Column -> group label for each sub-header cell of ``lower`` that a label of ``upper``
@@ -134,7 +129,7 @@ def group_labels(upper: list, lower: list, r: int, merges: dict[tuple[int, int],
     A label covers its horizontal merge; unmerged labels spaced alike ("Q1", blank, blank,
     "Q2", blank, blank) cover up to the next label, the last one as wide as the one before.
     A single label over the whole table is a title, not a group."""
-    texts = {c: clean_text(v) for c, v in enumerate(upper)
+    texts = {c: v for c, v in enumerate(upper)  # cleaned only where they label a column
              if isinstance(v, str) and v.strip() and len(v) <= 120}
     if not texts:
         return None
@@ -163,26 +158,34 @@ def group_labels(upper: list, lower: list, r: int, merges: dict[tuple[int, int],
         return None  # one label over everything: a title
     out: dict[int, str] = {}
     for c, (a, b) in groups.items():
+        label = clean_text(texts[c])
         for k in range(a, b + 1):
             if k in filled_lower:
-                out[k] = texts[c]
+                out[k] = label
     return out
 
 
-def _readings(sheet: RawSheet, r: int, merges, tops) -> list[tuple[int | None, dict[int, str],
-                                                                   dict[int, str]]]:
+def _readings(sheet: RawSheet, r: int, merges, floor: Callable[[], int] = lambda: 0
+              ) -> Iterator[tuple[int | None, dict[int, str], dict[int, str]]]:
     """The ways to read row ``r`` as a header: alone, and under the row above when that is a
-    group row. Each is (group row, column -> label, column -> sub-header alone)."""
+    group row. Each is (group row, column -> label, column -> sub-header alone).
+
+    ``floor()``: the best score so far, asked after the caller has used the reading alone. A
+    two-row reading labels at most the text cells of both rows, and each label scores at most
+    2: when even that cannot reach the floor, the reading is not worked out (most rows near
+    the top of a sheet are data rows under a header already found)."""
     row = sheet.rows[r]
     single = {c: v for c, v in enumerate(row)
               if v.__class__ is str and v and len(v) <= 400}
-    out: list = [(None, single, {})]
+    yield None, single, {}
     if r == 0:
-        return out
+        return
     upper = sheet.rows[r - 1]
+    if 2 * (len(single) + sum(1 for v in upper if isinstance(v, str) and v)) < floor():
+        return
     groups = group_labels(upper, row, r, merges)
     if groups is None:
-        return out
+        return
     labels: dict[int, str] = {}
     subs: dict[int, str] = {}
     for c in range(max(len(row), len(upper))):
@@ -199,8 +202,7 @@ def _readings(sheet: RawSheet, r: int, merges, tops) -> list[tuple[int | None, d
             # the group row holds alone ("Ref", "Risk" left of the grouped ratings).
             if isinstance(top, str) and top.strip() and c not in groups and len(top) <= 400:
                 labels[c] = top
-    out.append((r - 1, labels, subs))
-    return out
+    yield r - 1, labels, subs
 
 
 # --------------------------------------------------------------------------------------------
@@ -301,20 +303,22 @@ def _candidates(sheet: RawSheet, programme: Programme, floor=lambda: 0):
     score at least ``floor()`` (the best score so far)."""
     limit = min(len(sheet.rows), HEADER_SEARCH_ROWS)
     merges = _horizontal_merges(sheet, limit)
-    tops = _vertical_tops(sheet, limit)
     fewest = min(schema.min_columns for schema in SCHEMAS.values())
     tables = {kind: programme.aliases(kind) for kind in SCHEMAS}
     for r in range(limit):
         row = sheet.rows[r]
         if _filled_count(row) < 1:
             continue
-        for group_row, labels, subs in _readings(sheet, r, merges, tops):
+        for group_row, labels, subs in _readings(sheet, r, merges, floor):
             if len(labels) < fewest:
+                continue
+            # A column scores at most 2 (an alias): a reading with too few labels to reach
+            # the best score so far cannot win, and is not matched at all (nor folded: the
+            # labels that fold to something are fewer still).
+            if 2 * len(labels) < floor():
                 continue
             keys = {c: header_key(v) for c, v in labels.items()}
             keys = {c: k for c, k in keys.items() if k}
-            # A column scores at most 2 (an alias): a reading with too few labels to reach
-            # the best score so far cannot win, and is not matched at all.
             if 2 * len(keys) < floor():
                 continue
             labels = {c: labels[c] for c in keys}
