@@ -18,6 +18,7 @@ from .config import Programme, load_config
 from .issues import ERROR, FileInfo, Issue, SheetInfo, at, count_by_severity, report_dict
 from .locate import locate, unmapped_table
 from .merging import Merged, merge_read, reporting_period
+from .ooxml.package import PackageBytes
 from .normalise.actions import ACTION_COLUMNS, normalise_actions
 from .normalise.common import SheetContext
 from .reader import RawWorkbook, display_name, read_workbook, sheet_has_formulas
@@ -260,12 +261,12 @@ def _formula_cells(raw: RawWorkbook, sheet_name: str, loc, ctx: SheetContext) ->
                 seconds = ctx.programme.limits.file_seconds
                 ctx.pending = lambda: _use_styles(raw, sheet_name, ctx, pending.result(seconds))
                 return
-        _use_styles(raw, sheet_name, ctx, _rag_styles(*args))
+        _use_styles(raw, sheet_name, ctx, _rag_styles(raw.source, *args[1:]))
         return
     _use_styles(raw, sheet_name, ctx, None)
 
 
-def _rag_styles(path: Path, sheet_name: str, rag_col: int):
+def _rag_styles(path: Path | PackageBytes, sheet_name: str, rag_col: int):
     """The RAG column's fills and the sheet's formula cells, or None when the styles cannot be
     read (the fills are then skipped; formulas are looked for on their own)."""
     from .styles import read_sheet_styles
@@ -280,10 +281,10 @@ def _use_styles(raw: RawWorkbook, sheet_name: str, ctx: SheetContext, styles) ->
     ctx.styles = styles
     if styles is not None:
         ctx.formula_cells = styles.formulas
-    elif sheet_has_formulas(raw.path, sheet_name):
+    elif sheet_has_formulas(raw.source, sheet_name):
         from .styles import read_sheet_styles
 
-        ctx.formula_cells = read_sheet_styles(raw.path, sheet_name).formulas
+        ctx.formula_cells = read_sheet_styles(raw.source, sheet_name).formulas
 
 
 def submission_sro(sub: Submission) -> str:

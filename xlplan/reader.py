@@ -18,6 +18,7 @@ from pathlib import Path
 from .catalogue import message
 from .config import Limits, Programme
 from .issues import FileInfo, Issue, at
+from .ooxml.package import PackageBytes
 from .safety import check_package, sha256_file
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -51,6 +52,15 @@ class RawWorkbook:
     macro_enabled: bool = False
     #: "template" for a template xlplan wrote that nobody has saved since (see :func:`own_output`)
     own_output: str = ""
+    #: the package's parts as the safety check read them (a small workbook), else None: what
+    #: the styles and formula readers read instead of opening the file again
+    package: PackageBytes | None = None
+
+    @property
+    def source(self) -> Path | PackageBytes:
+        """What the package readers (:mod:`xlplan.styles`) are given: the parts in memory
+        when held, else the file."""
+        return self.package if self.package is not None else self.path
 
 
 def display_name(path: Path, root: Path | None) -> str:
@@ -152,7 +162,7 @@ def read_workbook(path: Path, display: str, programme: Programme
     for name in hidden:
         issues.append(at("hidden-sheet", f"hidden sheet '{name}' was not read", file=display,
                          sheet=name))
-    raw = RawWorkbook(path, display, sheets, info, check.macro_enabled, own)
+    raw = RawWorkbook(path, display, sheets, info, check.macro_enabled, own, check.package)
     return raw, info, issues
 
 
@@ -272,11 +282,11 @@ def _read_values(path: Path) -> tuple[list[RawSheet], list[str]]:
     return sheets, hidden
 
 
-def sheet_has_formulas(path: Path, sheet_name: str) -> bool:
+def sheet_has_formulas(path: Path | PackageBytes, sheet_name: str) -> bool:
     """Cheap test for any ``<f>`` element in a sheet's XML, before a full styles parse."""
     from .styles import sheet_members
 
-    with zipfile.ZipFile(path) as zf:
+    with (path if isinstance(path, PackageBytes) else zipfile.ZipFile(path)) as zf:
         member = sheet_members(zf).get(sheet_name)
         if not member:
             return False

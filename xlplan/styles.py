@@ -83,7 +83,7 @@ from .ooxml import xml as ox
 from .ooxml.styles import INDEXED_COLORS, THEME_ORDER, StylesTable, apply_tint
 from .ooxml.scan import (HIGH, ONE, QUOTES, U64, ReadAhead, at_least, below, byte_index, lowest,
                          scratch, stream_chunks, word, words_at_every_byte, zero_bytes)
-from .ooxml.package import (MAIN_NAMESPACES, Members, Relationship,
+from .ooxml.package import (MAIN_NAMESPACES, Members, PackageBytes, Relationship,
                             relationships, rels_part, workbook_part, workbook_sheets)
 
 __all__ = [
@@ -204,8 +204,8 @@ def _col_index(letters: str) -> int:
 _DIGITS = "0123456789"
 
 
-def _open_zip(path) -> tuple[zipfile.ZipFile, bool]:
-    if isinstance(path, zipfile.ZipFile):
+def _open_zip(path) -> tuple[zipfile.ZipFile | PackageBytes, bool]:
+    if isinstance(path, (zipfile.ZipFile, PackageBytes)):
         return path, False
     return zipfile.ZipFile(path), True
 
@@ -221,7 +221,7 @@ def _find_sheet(names: dict[str, str], sheet_name: str) -> str:
 
 
 def read_sheet_styles(
-    path: Path | str | zipfile.ZipFile,
+    path: Path | str | zipfile.ZipFile | PackageBytes,
     sheet_name: str,
     *,
     cells: set[tuple[int, int]] | None = None,
@@ -233,7 +233,8 @@ def read_sheet_styles(
     ``cells`` asks for the fills of those (row 1-based, col 0-based) cells, ``columns`` for every
     cell of those 0-based columns; both may be given. With neither, no fills are read (and
     styles.xml is not opened). ``want_formulas=False`` with no fill request returns at once
-    without opening anything. ``path`` may also be an open :class:`zipfile.ZipFile` (left open).
+    without opening anything. ``path`` may also be an open :class:`zipfile.ZipFile` (left open)
+    or the parts already in memory (:class:`~xlplan.ooxml.package.PackageBytes`).
 
     Cells with no fill, ``patternType="none"`` or an unresolvable colour are absent from
     ``fills``. See the module docstring for colour rules, row/column styles, and error handling.
@@ -250,7 +251,7 @@ def read_sheet_styles(
 
 
 def _read_sheet_styles(
-    path: Path | str | zipfile.ZipFile,
+    path: Path | str | zipfile.ZipFile | PackageBytes,
     sheet_name: str,
     cells: set[tuple[int, int]] | None,
     columns: set[int] | None,

@@ -9,6 +9,7 @@ member. Excel accepts all of them, and so does everything here.
 """
 from __future__ import annotations
 
+import io
 import posixpath
 import zipfile
 from typing import Callable, Iterator, NamedTuple
@@ -19,7 +20,7 @@ __all__ = [
     "MAIN_NS", "STRICT_MAIN_NS", "MAIN_NAMESPACES", "REL_NS", "STRICT_REL_NS", "REL_NAMESPACES",
     "PKG_REL_NS", "CT_NS", "Members", "rels_part", "resolve_target", "Relationship",
     "relationships", "workbook_part", "SheetRef", "workbook_sheets", "CONTENT_TYPES",
-    "ContentTypes", "content_types",
+    "ContentTypes", "content_types", "PackageBytes",
 ]
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -30,6 +31,41 @@ STRICT_REL_NS = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 REL_NAMESPACES = (REL_NS, STRICT_REL_NS)
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+
+
+class PackageBytes:
+    """A package's parts held in memory, as read (and checked) once: the part of
+    :class:`zipfile.ZipFile`'s interface the package readers use (``namelist``, ``getinfo``,
+    ``read``, ``open``), so that a small workbook is not opened and inflated again by every
+    reader after the safety check.
+
+    ``parts`` must hold every member of ``infos`` with the bytes :meth:`zipfile.ZipFile.read`
+    returns for it (the caller has checked each one's size and CRC); names are unique."""
+
+    def __init__(self, infos: list[zipfile.ZipInfo], parts: dict[str, bytes]):
+        self._infos = {info.filename: info for info in infos}
+        self._parts = parts
+
+    def namelist(self) -> list[str]:
+        return list(self._infos)
+
+    def getinfo(self, name: str) -> zipfile.ZipInfo:
+        return self._infos[name]  # KeyError for a missing part, as zipfile raises
+
+    def read(self, name: str) -> bytes:
+        return self._parts[name]
+
+    def open(self, name: str) -> io.BytesIO:
+        return io.BytesIO(self._parts[name])
+
+    def close(self) -> None:
+        """Nothing to close (a :class:`zipfile.ZipFile` stand-in)."""
+
+    def __enter__(self) -> "PackageBytes":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        """Left as it is: the parts stay readable (a ``with`` only marks their use)."""
 
 
 class Members:

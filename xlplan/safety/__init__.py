@@ -55,7 +55,7 @@ from typing import Iterator
 from ..config import Limits
 from ..issues import ERROR, Issue, at, col_letter
 from ..ooxml import ole
-from ..ooxml.package import resolve_target
+from ..ooxml.package import PackageBytes, resolve_target
 from ..ooxml.scan import ReadAhead
 
 from .hazards import (HEAD_BYTES, _REL_RE, _SHEET_RE, _MemberProblem, _attrs, _xml_hazard,
@@ -89,6 +89,9 @@ class PackageCheck:
     core_properties: bytes = b""  # docProps/core.xml as read (small), b"" if none
     # zip members with a shared-string cell whose index is not a number (negative, text):
     # python-calamine silently reads such a cell as the first shared string
+    package: PackageBytes | None = None
+    # every part as the check read it, for a package that unpacks to at most HOLD_MAX: the
+    # readers after the check (styles, formula cells) use it instead of opening the file again
 
 
 def sha256_file(path: str | os.PathLike) -> str:
@@ -112,6 +115,7 @@ THREAD_MIN = 1 << 20         # members with more compressed bytes than this infl
 SMALL_XML = 1 << 20          # XML parts up to this size are searched whole for <!ENTITY
 META_CAP = 8 << 20           # workbook.xml, its rels and [Content_Types].xml read whole up to this
 MAX_ERRORS = 20              # stop collecting after this many errors: the verdict is certain
+HOLD_MAX = 4 << 20           # a package unpacking to at most this is kept (PackageCheck.package)
 
 
 class _Stop(Exception):
@@ -156,6 +160,8 @@ class _Context:
     size: int = 0
     sparse_ok: bool = False
     sheet_names: dict[str, str] = field(default_factory=dict)  # lower-case member -> sheet name
+    #: id(ZipInfo) -> the member's bytes as read, while the package is being kept (else None)
+    held: dict[int, bytes] | None = None
 
     # -- reporting ------------------------------------------------------------------------------
     def add(self, code: str, message: str, *, sheet: str | None = None, value: object = None,
@@ -252,6 +258,8 @@ class _Context:
                          f"Excel never writes (method {info.compress_type}); save the workbook "
                          "again from Excel and send it again", value=info.filename, stop=True)
 
+        if declared <= HOLD_MAX and len(by_name) == len(infos):
+            self.held = {}
         self.check.macro_enabled = any(n.endswith("vbaproject.bin") for n in by_name)
         self.check.external_links = any(n.startswith("xl/externallinks/") for n in by_name)
 
@@ -277,6 +285,8 @@ class _Context:
                 self._scan_sheet(fh, info)
             else:
                 self._scan_part(fh, info)
+        if self.held is not None:
+            self.check.package = _held_package(fh, infos, self.held)
 
         if self.check.macro_enabled:
             self.add("macros-ignored", "the workbook contains macros (VBA): xlplan reads the "
@@ -306,11 +316,15 @@ class _Context:
             if problem:
                 self._member_issue(info, _MemberProblem("unsafe-xml", problem))
                 return None
+        if self.held is not None:
+            self.held[id(info)] = data
         return data
 
     def _scan_part(self, fh, info: zipfile.ZipInfo) -> None:
         """Any part that is not a worksheet: size honesty, and DOCTYPE for XML parts."""
         small = info.file_size <= SMALL_XML
+        if not small:
+            self.held = None  # only small parts are joined here (a package this size is rare)
         try:
             with _Prefetch(self._chunks(fh, info), threaded=info.compress_size > THREAD_MIN) as it:
                 kept: list[bytes] = []
@@ -325,6 +339,8 @@ class _Context:
                                 raise _MemberProblem("unsafe-xml", problem)
             if small:
                 data = b"".join(kept)
+                if self.held is not None:
+                    self.held[id(info)] = data
                 if info.filename.lower() == "docprops/core.xml":
                     self.check.core_properties = data  # kept: xlplan.reader tells its own
                 if _xml_like(info.filename, data):
@@ -371,12 +387,19 @@ class _Context:
         sheet = self.sheet_names.get(info.filename.lower())
         where = f"sheet '{sheet}'" if sheet else f"sheet part '{info.filename}'"
         errors = _ErrorMarks()
+        kept: list[bytes] = []
+
+        def chunks() -> Iterator[bytes]:
+            tapped = errors.tap(self._chunks(fh, info))
+            return tapped if self.held is None else _kept(tapped, kept)
+
         try:
-            state = _scan_sheet_member(lambda: errors.tap(self._chunks(fh, info)),
-                                       info.compress_size > THREAD_MIN, lim)
+            state = _scan_sheet_member(chunks, info.compress_size > THREAD_MIN, lim)
         except _MemberProblem as problem:
             self._member_issue(info, problem)
             return
+        if self.held is not None:  # complete only if the scan read to the end: checked later
+            self.held[id(info)] = b"".join(kept)
         if errors.found:
             self.check.error_sheets.add(info.filename)
         if errors.bad_index:
@@ -564,6 +587,41 @@ def _too_large_member(info: zipfile.ZipInfo, produced: int) -> _MemberProblem:
 
 
 _Prefetch = ReadAhead  # the package layer's inflate-ahead helper
+
+
+def _kept(chunks: Iterator[bytes], into: list[bytes]) -> Iterator[bytes]:
+    """The same chunks, also gathered in ``into`` (emptied first: a member may be read twice)."""
+    into.clear()
+    for chunk in chunks:
+        into.append(chunk)
+        yield chunk
+
+
+def _held_package(fh, infos: list[zipfile.ZipInfo], held: dict[int, bytes]
+                  ) -> PackageBytes | None:
+    """The package in memory, or None unless every member was read whole and
+    :class:`zipfile.ZipFile` would read the same bytes from the file: the size and CRC it
+    declares, and a local header naming it as the directory does (zipfile's own checks; a
+    member that fails them is left to fail there, as before)."""
+    parts: dict[str, bytes] = {}
+    for info in infos:
+        data = held.get(id(info))
+        if (data is None or len(data) != info.file_size or zlib.crc32(data) != info.CRC
+                or info.flag_bits & 0x60):  # 0x20 patched data, 0x40 strong encryption
+            return None
+        fh.seek(info.header_offset)
+        local = fh.read(30)
+        if len(local) < 30 or local[:4] != b"PK\x03\x04":
+            return None
+        flags, name_len = struct.unpack("<H", local[6:8])[0], struct.unpack("<H", local[26:28])[0]
+        try:
+            name = fh.read(name_len).decode("utf-8" if flags & 0x800 else "cp437")
+        except UnicodeDecodeError:
+            return None
+        if name != info.orig_filename:
+            return None
+        parts[info.filename] = data
+    return PackageBytes(infos, parts)
 
 
 # ----------------------------------------------------------------------------------------------
