@@ -71,6 +71,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import repeat
 from operator import methodcaller
 from pathlib import Path
@@ -130,8 +131,35 @@ def _read_xml(members: Members, name: str | None, *, limit: int | None = None):
 
 def _relationships(members: Members, part: str) -> list[Relationship]:
     """The internal relationships (with a target) of a part."""
-    root = _read_xml(members, rels_part(part), limit=MAX_STYLE_PART_BYTES)
-    return [rel for rel in relationships(root, part) if not rel.external and rel.target]
+    data = _part_bytes(members, rels_part(part), MAX_STYLE_PART_BYTES)
+    return list(_remembered(_internal_rels, data, part))
+
+
+def _internal_rels(data: bytes | None, part: str) -> tuple[Relationship, ...]:
+    return tuple(rel for rel in relationships(_parse_part(data), part)
+                 if not rel.external and rel.target)
+
+
+def _sheet_refs(data: bytes | None, rels: tuple[Relationship, ...]
+                ) -> tuple[tuple[str, str], ...]:
+    """(name, target part) of each named sheet of a workbook part's bytes, in tab order."""
+    return tuple((ref.name, ref.target) for ref in workbook_sheets(_parse_part(data), list(rels))
+                 if ref.name is not None)
+
+
+#: The package parts read to find the sheets are parsed once per distinct content: the files
+#: of one programme come from one template, so most share them. Parts up to this size only.
+_NAV_CACHE_PART_MAX = 1 << 20
+_cached_rels = lru_cache(maxsize=64)(_internal_rels)
+_cached_sheet_refs = lru_cache(maxsize=64)(_sheet_refs)
+_CACHED = {_internal_rels: _cached_rels, _sheet_refs: _cached_sheet_refs}
+
+
+def _remembered(parse, data: bytes | None, arg):
+    """``parse(data, arg)``, remembered (by the bytes themselves) for a small part."""
+    if data is not None and len(data) > _NAV_CACHE_PART_MAX:
+        return parse(data, arg)
+    return _CACHED[parse](data, arg)
 
 
 def _workbook_part(members: Members) -> str:
@@ -141,11 +169,10 @@ def _workbook_part(members: Members) -> str:
 def _sheet_members(members: Members) -> tuple[dict[str, str], list[Relationship], str]:
     wb_part = _workbook_part(members)
     rels = _relationships(members, wb_part)
-    root = _read_xml(members, wb_part, limit=MAX_STYLE_PART_BYTES)
+    data = _part_bytes(members, wb_part, MAX_STYLE_PART_BYTES)
     result: dict[str, str] = {}
-    for ref in workbook_sheets(root, rels):
-        if ref.name is not None:
-            result[ref.name] = members.find(ref.target) or ref.target
+    for name, target in _remembered(_sheet_refs, data, tuple(rels)):
+        result[name] = members.find(target) or target
     return result, rels, wb_part
 
 

@@ -42,14 +42,15 @@ class ReadAhead:
     """
 
     def __init__(self, gen: Iterator[bytes], threaded: bool, depth: int = 2):
-        self.gen, self.threaded = gen, threaded and THREADS_HELP
-        self.stop = threading.Event()
-        self.queue: queue.Queue = queue.Queue(maxsize=depth)
+        self.gen, self.threaded, self.depth = gen, threaded and THREADS_HELP, depth
         self.thread: threading.Thread | None = None
 
     def __enter__(self) -> Iterator[bytes]:
         if not self.threaded:
             return iter(self.gen)
+        # made only for a helper thread: most parts are small and read without one
+        self.stop = threading.Event()
+        self.queue: queue.Queue = queue.Queue(maxsize=self.depth)
         self.thread = threading.Thread(target=self._produce, daemon=True)
         self.thread.start()
         return self._consume()

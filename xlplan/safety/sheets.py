@@ -234,6 +234,8 @@ def _scan_buffer(buf: bytes, lo: int, hi: int, state: _SheetState, limits: Limit
     Finding the tags is one aligned comparison per byte offset; everything after works on one
     8-byte word per tag (a few numpy operations per chunk, no Python loop per cell).
     """
+    if buf.find(b"c", lo + 1, hi + 1) < 0:
+        return  # no tag can start here (every one found has a "c" next): mostly a sheet's end
     a = np.frombuffer(buf, np.uint8)
     words = words_at_every_byte(buf)
     hits = _tag_hits(buf, lo, hi)
