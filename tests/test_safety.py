@@ -404,3 +404,68 @@ def test_exact_scanner_agrees_with_python_calamine():
         sheets._ExactScanner(state, Limits()).run(iter([xml]))
         assert (len(grid), max((len(r) for r in grid), default=0)) == \
                (state.cell_rows, state.cell_cols), xml
+
+
+# ---------------------------------------------------------------------------------------------
+# The parts kept for the readers after the check
+# ---------------------------------------------------------------------------------------------
+
+def _rag_workbook(path: Path) -> None:
+    """An action plan with RAG fills and a formula, as xlsxwriter writes it."""
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("Action Plan")
+    fills = [wb.add_format({"bg_color": c}) for c in ("#00B050", "#FFC000", "#FF0000")]
+    ws.write_row(0, 0, ["Ref", "Action", "SRO", "RAG"])
+    for r in range(1, 30):
+        ws.write_row(r, 0, [f"1.{r}", f"Action {r}", "Ann James"])
+        ws.write(r, 3, "", fills[r % 3])
+    ws.write_formula(30, 0, "=COUNTA(A2:A30)")
+    wb.close()
+
+
+def test_small_package_is_kept_as_zipfile_reads_it(tmp_path):
+    from xlplan.styles import read_sheet_styles
+
+    path = tmp_path / "rag.xlsx"
+    _rag_workbook(path)
+    check = check_package(path, "rag.xlsx")
+    assert check.ok and check.package is not None
+    with zipfile.ZipFile(path) as zf:
+        assert check.package.namelist() == zf.namelist()
+        for name in zf.namelist():
+            assert check.package.read(name) == zf.read(name)
+            assert check.package.getinfo(name).file_size == zf.getinfo(name).file_size
+    kept = read_sheet_styles(check.package, "Action Plan", columns={3})
+    from_file = read_sheet_styles(path, "Action Plan", columns={3})
+    assert len(kept.fills) == 29 and kept.formulas == {(31, 0)}
+    assert (kept.fills, kept.formulas, kept.problems) == \
+           (from_file.fills, from_file.formulas, from_file.problems)
+
+
+def _sheet_entry(entries: list[dict]) -> dict:
+    return next(e for e in entries if e["name"] == "xl/worksheets/sheet1.xml")
+
+
+def test_package_is_not_kept_where_zipfile_would_refuse_a_part(tmp_path):
+    """A part zipfile refuses (bad CRC, a local header naming another part) is left for the
+    readers to meet in the file, as before: the check itself does not look at either."""
+    entries = hostile.base_entries()
+    _sheet_entry(entries)["crc"] ^= 1
+    bad_crc = tmp_path / "crc.xlsx"
+    bad_crc.write_bytes(hostile.raw_zip(entries))
+    renamed = tmp_path / "renamed.xlsx"
+    data = hostile.raw_zip(hostile.base_entries())
+    renamed.write_bytes(data.replace(b"xl/worksheets/sheet1.xml", b"xl/worksheets/sheetX.xml", 1))
+    for path in (bad_crc, renamed):
+        check = check_package(path, path.name)
+        assert check.ok and check.package is None, path.name
+        with zipfile.ZipFile(path) as zf, pytest.raises(zipfile.BadZipFile):
+            zf.read("xl/worksheets/sheet1.xml")
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(data)
+    assert check_package(good, "good.xlsx").package is not None
+
+
+def test_large_package_is_not_kept(small_xlsx, monkeypatch):
+    monkeypatch.setattr(safety, "HOLD_MAX", 100)
+    assert check_package(small_xlsx, "small.xlsx").package is None
