@@ -24,8 +24,9 @@ from __future__ import annotations
 import hashlib
 import re
 from itertools import compress, islice
-from operator import itemgetter
+from operator import and_, itemgetter, ne, truth
 
+import numpy as np
 import pandas as pd
 
 from ..issues import col_letter
@@ -243,68 +244,71 @@ def normalise_actions(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
             continue
         try:
             tx = list(map(text_of, row))
+            # Cells typed into: two with text is all a row of the table needs to know.
+            own = len(tx) - tx.count("")
         except TypeError:  # a number, a date, formula-like text: the row is read cell by cell
             tx = None
-        # Cells typed into: two with text is all a row of the table needs to know; a row with
-        # fewer (blank, banner, fragment) is counted exactly (a cell of spaces or of a bare
-        # tag has no text, yet counts as typed into).
-        own = len(row) - tx.count("") if tx is not None else 0
+            own = 0
         if own < 2:
+            # A row with fewer (blank, banner, fragment), or read cell by cell, is counted
+            # exactly (a cell of spaces or of a bare tag has no text, yet counts as typed into).
             own = len([v for v in row if _filled(v)])
-        if not own:
-            continue
-        excel_row = r + 1
-        if tx is None:
-            for c, v in enumerate(row):
-                if isinstance(v, str) and v.lstrip()[:1] in FORMULA_FIRST:
-                    check_cell_text(ctx, excel_row, c, v)
+            if not own:
+                continue
+            if tx is None:
+                for c, v in enumerate(row):
+                    if isinstance(v, str) and v.lstrip()[:1] in FORMULA_FIRST:
+                        check_cell_text(ctx, r + 1, c, v)
 
-        # Banners: one cell of text, merged across the table or worded as a theme/aim.
-        if own == 1:
-            c, v = next((c, v) for c, v in enumerate(row) if _filled(v))
-            one = clean_text(v)
-            if r in banner_rows or BANNER.match(one) or (c not in structural and c not in
-                                                         fragment_cols and c < min(cols.values())):
-                if match_key(one).startswith("aim"):
-                    aim = one
-                else:
-                    theme, aim, action, sro = one, "", "", ""
-                continue
-            if c in fragment_cols and source_row:
-                name = fragment_cols[c]
-                last = len(source_row) - 1
-                prev = sros[last] if name == "sro" else flat[last * stride + c]
-                prev = f"{prev} {one}".strip() if prev else one
-                if name == "sro":
-                    sros[last] = prev
-                    if sro_record == last:
-                        sro = prev
-                else:
-                    flat[last * stride + c] = prev
-                ctx.issue("fragment-row", f"a row holding only '{one[:60]}' was joined to the "
-                          f"{name.replace('_', ' ')} of the row above (row {source_row[last]})",
-                          row=excel_row, col=c, value=one)
-                continue
+            # Banners: one cell of text, merged across the table or worded as a theme/aim.
+            if own == 1:
+                c, v = next((c, v) for c, v in enumerate(row) if _filled(v))
+                one = clean_text(v)
+                if r in banner_rows or BANNER.match(one) or (
+                        c not in structural and c not in fragment_cols
+                        and c < min(cols.values())):
+                    if match_key(one).startswith("aim"):
+                        aim = one
+                    else:
+                        theme, aim, action, sro = one, "", "", ""
+                    continue
+                if c in fragment_cols and source_row:
+                    name = fragment_cols[c]
+                    last = len(source_row) - 1
+                    prev = sros[last] if name == "sro" else flat[last * stride + c]
+                    prev = f"{prev} {one}".strip() if prev else one
+                    if name == "sro":
+                        sros[last] = prev
+                        if sro_record == last:
+                            sro = prev
+                    else:
+                        flat[last * stride + c] = prev
+                    ctx.issue("fragment-row", f"a row holding only '{one[:60]}' was joined to "
+                              f"the {name.replace('_', ' ')} of the row above (row "
+                              f"{source_row[last]})", row=r + 1, col=c, value=one)
+                    continue
+            if tx is None:
+                tx = [read(row[c] if c < len(row) else "", c) for c in range(width)]
 
         # The row's texts, column by column, a merged-down value read into a blank cell.
-        if tx is None:
-            tx = [read(row[c] if c < len(row) else "", c) for c in range(width)]
-        elif len(tx) > width:
-            del tx[width:]
-        elif len(tx) < width:
-            tx.extend([""] * (width - len(tx)))
+        if len(tx) != width:
+            if len(tx) > width:
+                del tx[width:]
+            else:
+                tx.extend([""] * (width - len(tx)))
         tx.append("")
         try:
             cells = pick(row)
         except IndexError:
             cells = _pick_short(row, typed_cols)
-        for c, top in merged.get(r, ()):
-            v = row[c] if c < len(row) else ""
-            if v == "" or v is None:
-                v = sheet.value(*top)
-                tx[c] = read(v, c)
-                if c in typed_cols:
-                    cells = [v if tc == c else cell for tc, cell in zip(typed_cols, cells)]
+        if r in merged:
+            for c, top in merged[r]:
+                v = row[c] if c < len(row) else ""
+                if v == "" or v is None:
+                    v = sheet.value(*top)
+                    tx[c] = read(v, c)
+                    if c in typed_cols:
+                        cells = [v if tc == c else cell for tc, cell in zip(typed_cols, cells)]
 
         ref = tx[i_ref]
         sub_action = tx[i_sub]
@@ -329,8 +333,8 @@ def normalise_actions(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
         if not own_action and not sub_action:
             where = "sub_action" if "sub_action" in cols else "action"
             ctx.issue("missing-value", "this row has content but neither an action nor a "
-                      "sub-action: add the text, or delete the row", row=excel_row, column=where)
-        source_row.append(excel_row)
+                      "sub-action: add the text, or delete the row", row=r + 1, column=where)
+        source_row.append(r + 1)
         themes.append(tx[i_theme] or theme)
         aims.append(tx[i_aim] or aim)
         actions.append(action)
@@ -385,19 +389,28 @@ def _frame(columns: dict[str, list], names: list[str], extra_names: set[str], n:
 
     pandas checks and converts each column it is given as a list, and for a small plan (most
     of a folder) that work per column cost more than reading the sheet. So a small plan's text
-    columns go to it as one Series -- inferred as a column of text is -- cut into a piece per
-    column. A big plan's go column by column: one Series of all its text only adds a copy."""
+    columns (the status and extra ones too, when they hold only text) go to it as one array
+    of text, cut into a piece per column, its numbers and flags as arrays, with its index
+    made: pandas has nothing left to infer. A big plan's go column by column: one array of
+    all its text only adds a copy."""
+    if len(set(names)) < len(names):  # an extra column named as one of ours: both kept
+        return pd.DataFrame(columns, columns=names, copy=False)
     text = [name for name in TEXT_COLUMNS if name not in extra_names]
     if n * len(text) <= _ONE_SERIES_CELLS:
+        text += [name for name in names[len(ACTION_COLUMNS):]
+                 if set(map(type, columns[name])) == {str}]
         values: list = []
         for name in text:
             values += columns[name]
+        columns = dict(columns)
         if set(map(type, values)) == {str}:  # else each column is inferred on its own
-            array = pd.Series(values, copy=False).array
-            columns = dict(columns)
+            array = pd.array(values, dtype="str")
             for k, name in enumerate(text):
                 columns[name] = array[k * n:(k + 1) * n]
-    return pd.DataFrame(columns, columns=names, copy=False)
+        columns["source_row"] = np.array(columns["source_row"], dtype=np.int64)
+        columns["complete"] = np.array(columns["complete"], dtype=bool)
+    return pd.DataFrame({name: columns[name] for name in names}, index=pd.RangeIndex(n),
+                        copy=False)
 
 
 _ONE_SERIES_CELLS = 100_000
@@ -480,17 +493,16 @@ def _rag_from_fills(columns: dict[str, list], ctx: SheetContext) -> None:
         return
     scale = ctx.programme.rag
     fills = {r: fill for (r, c), fill in styles.fills.items() if c == col}
-    levels: dict[str, str | None] = {}  # a sheet has a few fill colours, on many cells
     rag, rag_text, rag_source = columns["rag"], columns["rag_text"], columns["rag_source"]
-    for j, row in enumerate(columns["source_row"]):
-        fill = fills.get(row)
-        if not fill:
-            continue
-        if fill not in levels:
-            levels[fill] = colour_to_rag(fill, scale)
-        level = levels[fill]
-        if level is None:
-            continue
+    # Each kept row's fill and the level it reads as, in C (a sheet has a few fill colours,
+    # on many cells); only rows whose RAG is not that level are looked at one by one.
+    row_fills = list(map(fills.get, columns["source_row"]))
+    levels = {fill: colour_to_rag(fill, scale) for fill in set(row_fills) if fill}
+    row_levels = list(map(levels.get, row_fills))  # None: no fill, or no RAG colour
+    source_row = columns["source_row"]
+    for j in compress(range(len(row_levels)), map(and_, map(truth, row_levels),
+                                                   map(ne, rag, row_levels))):
+        level, row, fill = row_levels[j], source_row[j], row_fills[j]
         if rag_source[j] == "" and not rag_text[j]:
             rag[j], rag_source[j] = level, "colour"
             ctx.issue("rag-from-colour", f"no RAG text: the cell's fill colour (#{fill}) was read "
