@@ -415,6 +415,47 @@ def child_cells(src: str, out: str) -> None:
     wb.close()
 
 
+def child_phases(folder: str, out: str) -> None:
+    """Where one merge's wall-clock time goes, stage by stage (informational): the merge run
+    in this process as the ``xlplan`` command runs it (its garbage-collector setting, two
+    workers), with the library's stages timed from outside."""
+    import gc
+
+    t0 = time.perf_counter()
+    gc.set_threshold(1_000_000, 50, 100)  # as xlplan.cli.run sets it
+    import xlplan.api as api
+    import xlplan.cli as cli
+    import xlplan.write as write
+    import xlsxwriter
+
+    spent: dict[str, float] = {"import": time.perf_counter() - t0}
+
+    def timed(owner, name: str, label: str) -> None:
+        real = getattr(owner, name)
+
+        def wrapper(*args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return real(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - t
+        setattr(owner, name, wrapper)
+
+    timed(api, "read_combined", "read")
+    timed(api, "merge_read", "merge")
+    timed(write, "write_consolidated", "write")
+    timed(xlsxwriter.Workbook, "close", "of which close")
+    t = time.perf_counter()
+    try:
+        cli.main(["merge", folder, "-o", out, "--period", "2018-06"], standalone_mode=False)
+    except SystemExit:
+        pass
+    spent["the rest"] = time.perf_counter() - t - sum(
+        v for k, v in spent.items() if k in ("read", "merge", "write"))
+    order = ("import", "read", "merge", "write", "of which close", "the rest")
+    print(json.dumps({k: round(spent.get(k, 0.0), 2) for k in order}))
+
+
 def workbook_shape(path: Path) -> list[list]:
     """[sheet, rows, columns] of each sheet of a workbook (its used range from A1)."""
     import python_calamine as pc
@@ -496,7 +537,7 @@ def main() -> int:
          "generate": lambda d, n, r, b, s, l: generate(Path(d), int(n), int(r), int(b),
                                                        (int(s), int(l))),
          "shape": lambda src, dst: Path(dst).write_text(json.dumps(workbook_shape(Path(src)))),
-         "dump": dump_cells, "cells": child_cells
+         "dump": dump_cells, "cells": child_cells, "phases": child_phases,
          }[kind](*rest)
         return 0
 
@@ -567,6 +608,13 @@ def main() -> int:
         if "cells" in measures:
             run_child([py, me, "--child", "dump", str(out / "merge.xlsx"),
                        str(out / "merge-cells.pickle")])
+        phases = subprocess.run([py, me, "--child", "phases", str(paths["files"]),
+                                 str(out / "phases.xlsx")], cwd=ROOT, capture_output=True,
+                                text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+        if phases.returncode == 0 and phases.stdout.strip():
+            print("where one merge's time goes (s, one in-process run): " + ", ".join(
+                f"{k} {v}" for k, v in json.loads(phases.stdout.strip().splitlines()[-1]).items()),
+                flush=True)
         cells = sum(h * w for _, h, w in json.loads(shape.read_text()))
         print(f"floor writes the merge's shape: {cells:,} cells in "
               + ", ".join(f"{n} {h}x{w}" for n, h, w in json.loads(shape.read_text())),
