@@ -289,3 +289,35 @@ def test_a_report_sheet_too_big_for_a_table_is_a_filtered_range(tmp_path, monkey
     vb = [c.value for row in load_workbook(big, data_only=True)["Dashboard"].iter_rows()
           for c in row]
     assert va == vb
+
+
+def test_a_date_is_the_cell_xlsxwriters_write_datetime_makes(tmp_path):
+    """put_row and put write a date as the serial number Excel stores for it: the sheet is the
+    one xlsxwriter's own write_datetime makes, around Excel's 29 February 1900 too."""
+    days = [dt.date(1900, 1, 1), dt.date(1900, 2, 28), dt.date(1900, 3, 1),
+            dt.date(1999, 12, 31), dt.date(2018, 6, 30), dt.date(2024, 2, 29),
+            dt.date(9999, 12, 31)]
+    days += [dt.date(1900, 1, 1) + dt.timedelta(days=n) for n in range(0, 80_000, 997)]
+
+    def sheet(path, how):
+        wb = xlsxwriter.Workbook(str(path))
+        fmts = Formats(wb)
+        ws = wb.add_worksheet("S")
+        for i, day in enumerate(days):
+            if how == "put_row":
+                put_row(ws, fmts, i, [day, day], [fmts.date(bold=True), None], date_cols={0})
+            elif how == "put":
+                put(ws, fmts, i, 0, day, date_fmt=fmts.date(bold=True))
+                put(ws, fmts, i, 1, day)
+            else:
+                ws.write_datetime(i, 0, day, fmts.date(bold=True))
+                ws.write_datetime(i, 1, day, fmts.date())
+        wb.close()
+        with zipfile.ZipFile(path) as zf:
+            return zf.read("xl/worksheets/sheet1.xml")
+
+    reference = sheet(tmp_path / "datetime.xlsx", "write_datetime")
+    assert sheet(tmp_path / "put_row.xlsx", "put_row") == reference
+    assert sheet(tmp_path / "put.xlsx", "put") == reference
+    got = load_workbook(tmp_path / "put_row.xlsx")["S"]
+    assert [got.cell(i + 1, 2).value.date() for i in range(len(days))] == days
