@@ -27,6 +27,8 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from ..consolidated import ACTIONS, STATUS_CARRIED, STATUS_OVERDUE, TABLE_ACTIONS, action_col, \
     action_layout
 from ..schema.movement import IMPROVED, NEW, WORSENED
@@ -166,6 +168,23 @@ def _cell_values(values: list) -> list:
     return [v if v.__class__ is str else ("" if is_blank(v) else v) for v in values]
 
 
+def _listed(col: pd.Series) -> list:
+    """A column's values as a list; the blanks of a text column (pandas' string dtype, whose
+    only other values are texts) as ''. Every value of such a column would otherwise be
+    tested for a blank in Python, tens of thousands per column; pandas fills them at once."""
+    if isinstance(col.dtype, pd.StringDtype):
+        return col.fillna("").tolist()
+    return col.tolist()
+
+
+def _never_blank(col: pd.Series) -> bool:
+    """Whether :func:`_listed` gives ``col`` with no blank left to turn into '' (a text column,
+    or integers or booleans, which have no blank): its cells are its values as listed. (A
+    text column's texts are str, and integers are neither a text of digits nor blank: what
+    _cell_values and _source_row would give them is the value itself.)"""
+    return isinstance(col.dtype, pd.StringDtype) or col.dtype.kind in "biu"
+
+
 def _due_value(date, text):
     if hasattr(date, "to_pydatetime") and not is_blank(date):
         date = date.to_pydatetime().date()
@@ -191,9 +210,10 @@ def actions_table(merged, fmts: Formats) -> ActionsTable:
     cache: dict[str, list] = {}
 
     def column(name: str) -> list:
-        """The column's values as a list (None throughout when the column is missing)."""
+        """The column's values as a list (None throughout when the column is missing), a
+        text column's blanks as '' (filled by pandas, not value by value: see _listed)."""
         if name not in cache:
-            cache[name] = df[names[name]].tolist() if name in names else [None] * n
+            cache[name] = _listed(df[names[name]]) if name in names else [None] * n
         return cache[name]
 
     levels = _texts(column("rag"))
@@ -211,9 +231,11 @@ def actions_table(merged, fmts: Formats) -> ActionsTable:
         elif tidy == "status":
             values = [status_text(st, od) for st, od in zip(_texts(column("status")), overdue)]
         elif tidy == "source_row":
-            values = [_source_row(v) for v in column("source_row")]
+            values = column(tidy) if _never_blank(df[names[tidy]]) else \
+                [_source_row(v) for v in column(tidy)]
         elif tidy in names:
-            values = _cell_values(column(tidy))
+            values = column(tidy) if _never_blank(df[names[tidy]]) else \
+                _cell_values(column(tidy))
         else:
             values = [""] * n
         columns.append(values)
@@ -295,6 +317,12 @@ def write_actions(wb, merged, fmts: Formats):
 _BY_VALUE = {"movement", "due"}
 
 
+def value_key(tidy: str, value):
+    """What of a cell's value its format depends on: a Movement's text, whether a Due is a
+    date (see _cell_format)."""
+    return value if tidy == "movement" else isinstance(value, dt.date)
+
+
 def _write_rows(ws, fmts: Formats, table: ActionsTable) -> None:
     """The data rows, in order, each with its height.
 
@@ -311,23 +339,32 @@ def _write_rows(ws, fmts: Formats, table: ActionsTable) -> None:
     memo: dict[tuple, object] = {}  # (tidy, carried, error, overdue, value-ish) -> format
 
     def value_format(tidy, state, value):
-        key = (tidy, *state, value if tidy == "movement" else isinstance(value, dt.date))
+        key = (tidy, *state, value_key(tidy, value))
         fmt = memo.get(key)
         if fmt is None:
             fmt = memo[key] = _cell_format(fmts, tidy, carried=state[0], error=state[1],
                                            overdue=state[2], value=value)
         return fmt
 
+    def formats_of(state: tuple, row: list) -> list:
+        formats = row_formats.get(state)
+        if formats is None:
+            formats = row_formats[state] = [value_format(tidy, state, "") for tidy in tidies]
+        formats = formats.copy()
+        for c in by_value:
+            formats[c] = value_format(tidies[c], state, row[c])
+        return formats
+
+    # The formats of a kind of row -- its state and the value-ish of its Movement and Due --
+    # made once: a few dozen kinds among thousands of rows.
+    kinds: dict[tuple, list] = {}
     carried, errors, overdue = table.carried, table.has_error, table.overdue
     row_heights = heights.heights(table.rows)
     for i, row in enumerate(table.rows):
         state = (carried[i], errors[i], overdue[i])
-        formats = row_formats.get(state)
+        kind = (*state, *[value_key(tidies[c], row[c]) for c in by_value])
+        formats = kinds.get(kind)
         if formats is None:
-            formats = row_formats[state] = [value_format(tidy, state, "") for tidy in tidies]
-        if by_value:
-            formats = formats.copy()
-            for c in by_value:
-                formats[c] = value_format(tidies[c], state, row[c])
+            formats = kinds[kind] = formats_of(state, row)
         put_row(ws, fmts, i + 1, row, formats, blanks=False, height=row_heights[i],
                 date_cols=due_cols)
