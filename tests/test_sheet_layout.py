@@ -59,6 +59,30 @@ def heights_checked(ws, columns: list[int], rows, *, padded: bool = True) -> int
     return taller
 
 
+def test_a_sheets_row_heights_worked_out_by_column_are_the_rule_row_by_row():
+    """RowHeights (every row of a sheet at once, column by column) gives each row what
+    row_height gives it alone: texts with and without line breaks, blanks, numbers, dates,
+    texts that are not plain str, rows shorter than the columns asked for."""
+    import datetime as dt
+    import random
+
+    from xlplan.layout import RowHeights
+
+    class Label(str):
+        pass
+
+    rnd = random.Random(7)
+    pieces = ["", "x" * 3, "word " * 9, "a\nb", "long line " * 30, "\n", "p\n\nq " * 20,
+              None, 42, 3.5, dt.date(2020, 1, 2), Label("label " * 12), float("nan")]
+    columns = [(0, 9), (1, 45), (2, 12.5), (4, 0.5)]
+    rows = [[rnd.choice(pieces) for _ in range(rnd.choice((3, 5, 6)))] for _ in range(400)]
+    got = RowHeights(columns).heights(rows)
+    for row, height in zip(rows, got):
+        cells = [(row[c] if c < len(row) else None, w) for c, w in columns]
+        assert height == row_height(cells), (row, height)
+    assert any(h is None for h in got) and len({h for h in got}) > 3
+
+
 def test_the_rule_fits_the_longest_text_at_excels_line_height():
     assert row_height([("short", 10), ("", 50)]) is None  # one line: the default height
     assert text_lines("x" * 106, 100) == 2 and row_height([("x" * 106, 100)]) == 2 * LINE_PT

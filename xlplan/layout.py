@@ -8,7 +8,8 @@ imports none of them, and works on any xlsxwriter worksheet through its public m
 from __future__ import annotations
 
 import math
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import contains, itemgetter
 
 # ------------------------------------------------------------------------------ row heights
 #: Characters of 11 pt Calibri a column holds per unit of its width, on the generous side:
@@ -65,28 +66,45 @@ class RowHeights:
 
     def __init__(self, columns: list[tuple[int, float]], *, line_pt: float = LINE_PT,
                  max_lines: int = MAX_LINES):
-        # (index, width, length under which the text is one line whatever it holds)
-        self.columns = [(c, w, w * CHARS_PER_WIDTH) for c, w in columns]
+        self.columns = list(columns)  # (index into the row, width)
         self.line_pt, self.max_lines = line_pt, max_lines
 
     def height(self, row) -> float | None:
         return self.heights([row])[0]
 
     def heights(self, rows) -> list[float | None]:
-        """``height(row)`` of every row, worked out column by column (the texts that fit on
-        one line whatever they hold, most of them, are passed over at speed)."""
-        lines = [1] * len(rows)
+        """``height(row)`` of every row, worked out column by column: each column's line
+        counts at once (numpy), only its texts that hold a line break one by one."""
+        import numpy as np
+
+        lines = np.ones(len(rows), dtype=np.int64)
         shortest = min(map(len, rows), default=0)
-        for c, w, one_line in self.columns:
+        for c, w in self.columns:
             texts = list(map(itemgetter(c), rows)) if c < shortest else \
                 [row[c] if c < len(row) else None for row in rows]
-            for i in [i for i, t in enumerate(texts)
-                      if isinstance(t, str) and (len(t) > one_line or "\n" in t)]:
-                n = text_lines(texts[i], w)
-                if n > lines[i]:
-                    lines[i] = n
+            np.maximum(lines, column_lines(texts, w), out=lines)
         cap, pt = self.max_lines, self.line_pt
-        return [None if n <= 1 else min(n, cap) * pt for n in lines]
+        return [None if n <= 1 else min(n, cap) * pt for n in lines.tolist()]
+
+
+def column_lines(values: list, width: float):
+    """:func:`text_lines` of each of a column's ``values`` in a column ``width`` characters
+    wide, as a numpy array (0 for an empty text or a value that is not text).
+
+    Why not text_lines value by value: a sheet has tens of thousands of texts per column; their
+    lengths are taken by ``map`` and divided by numpy, and only the texts holding a line break
+    (few) are split in Python."""
+    import numpy as np
+
+    if not set(map(type, values)) <= {str}:
+        values = [v if isinstance(v, str) else "" for v in values]
+    per_line = max(1.0, width * CHARS_PER_WIDTH)
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    # ceil(len / per_line): what text_lines counts for a text without a line break
+    lines = np.ceil(lengths / per_line).astype(np.int64)
+    for i in compress(range(len(values)), map(contains, values, repeat("\n"))):
+        lines[i] = text_lines(values[i], width)
+    return lines
 
 
 # ------------------------------------------------------------------------------ print setup
