@@ -181,7 +181,9 @@ def _readings(sheet: RawSheet, r: int, merges, floor: Callable[[], int] = lambda
     if r == 0:
         return
     upper = sheet.rows[r - 1]
-    if 2 * (len(single) + sum(1 for v in upper if isinstance(v, str) and v)) < floor():
+    texts = {c for c, v in enumerate(row) if isinstance(v, str) and v}
+    texts.update(c for c, v in enumerate(upper) if isinstance(v, str) and v)
+    if 2 * len(texts) < floor():
         return
     groups = group_labels(upper, row, r, merges)
     if groups is None:
