@@ -81,7 +81,7 @@ import numpy as np
 from lxml import etree
 
 from .ooxml import xml as ox
-from .ooxml.styles import INDEXED_COLORS, THEME_ORDER, StylesTable, apply_tint
+from .ooxml.styles import INDEXED_COLORS, THEME_ORDER, StylesTable, apply_tint, read_theme
 from .ooxml.scan import (HIGH, ONE, QUOTES, U64, ReadAhead, at_least, below, byte_index, lowest,
                          scratch, stream_chunks, word, words_at_every_byte, zero_bytes)
 from .ooxml.package import (MAIN_NAMESPACES, Members, PackageBytes, Relationship,
@@ -191,9 +191,13 @@ def sheet_members(zf: zipfile.ZipFile) -> dict[str, str]:
 # --------------------------------------------------------------------------------------------
 # Colours: the package layer's styles table (xlplan.ooxml.styles)
 
-def _xf_fill_table(styles_root, theme_root, problems: list[str]) -> list[str | None]:
-    """cellXfs index -> resolved fill colour (None for no fill)."""
-    return StylesTable(styles_root).fill_colours(theme_root, problems)
+def _theme_colours(data: bytes | None, _: object = None) -> tuple[str | None, ...] | None:
+    """The colours of a theme part's bytes (:func:`~xlplan.ooxml.styles.read_theme`)."""
+    found = read_theme(_parse_part(data))
+    return None if found is None else tuple(found)
+
+
+_CACHED[_theme_colours] = lru_cache(maxsize=16)(_theme_colours)
 
 
 # --------------------------------------------------------------------------------------------
@@ -370,7 +374,8 @@ def _parse_part(data: bytes | None):
 
 def _xf_fill_cached(members: _Members, styles_part: str, theme_part: str,
                     problems: list[str]) -> list[str | None]:
-    """cellXfs index -> fill colour (:func:`_xf_fill_table`), remembered by the parts' bytes.
+    """cellXfs index -> fill colour (:meth:`StylesTable.fill_colours`), remembered by the
+    parts' bytes.
 
     The same answer and the same problem sentences as parsing the parts every time; a cached
     table is shared between results and must not be changed by its users.
@@ -393,7 +398,10 @@ def _xf_fill_cached(members: _Members, styles_part: str, theme_part: str,
         found.append("styles.xml is missing, too large or unreadable: no fill colours")
         table: list[str | None] = []
     else:
-        table = _xf_fill_table(styles_root, _parse_part(theme_raw), found)
+        # the theme, parsed once per distinct content: the files of one programme vary their
+        # styles part far more often than their theme
+        theme = _remembered(_theme_colours, theme_raw, None)
+        table = StylesTable(styles_root).fill_colours_in(theme, found)
     if key is not None:
         if len(_XF_CACHE) >= _XF_CACHE_SIZE:
             try:  # the oldest entry; another thread may be changing the dict at the same time

@@ -16,6 +16,7 @@ same. Malformed numbers in attributes never raise: they read as "no such fill/fo
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
 from .xml import local
 
@@ -170,7 +171,7 @@ class Palette:
     """Resolves CT_Color elements: the indexed palette (with the workbook's overrides) and
     the theme."""
 
-    def __init__(self, indexed: list[str], theme: list[str | None] | None):
+    def __init__(self, indexed: list[str], theme: "Sequence[str | None] | None"):
         self.indexed = indexed
         self.theme = theme
         self.theme_needed = False  # a theme colour was asked for and there is no theme
@@ -323,6 +324,11 @@ class StylesTable:
     def fill_colours(self, theme_root, problems: list[str]) -> list[str | None]:
         """cellXfs index -> resolved fill colour 'RRGGBB' (None for no fill). A theme colour
         asked for without a readable theme adds a sentence to ``problems``."""
+        return self.fill_colours_in(read_theme(theme_root), problems)
+
+    def fill_colours_in(self, theme: "Sequence[str | None] | None", problems: list[str]
+                        ) -> list[str | None]:
+        """:meth:`fill_colours` with the theme's colours already read (:func:`read_theme`)."""
         indexed = list(INDEXED_COLORS)
         colors = self.sections.get("colors")
         if colors is not None:
@@ -332,7 +338,7 @@ class StylesTable:
                     for i, c in enumerate(custom):
                         if i < len(indexed) and c:
                             indexed[i] = c
-        palette = Palette(indexed, read_theme(theme_root))
+        palette = Palette(indexed, theme)
         fills = [fill_colour(f, palette) for f in self._children("fills", "fill")]
         if palette.theme_needed:
             problems.append("the workbook theme is missing or unreadable: theme fill colours "
