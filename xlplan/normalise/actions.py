@@ -78,7 +78,9 @@ def row_key(theme: str, action: str, sub_action: str) -> str:
 
 def _hashed_key(theme_key: str, action_key: str, sub_action_key: str) -> str:
     """:func:`row_key` from the :func:`~xlplan.text.match_key` forms of the texts."""
-    parts = [theme_key, action_key, _NUMBERING.sub("", sub_action_key)]
+    if sub_action_key[:1].isdigit() or sub_action_key[:1] == "(":  # else no numbering
+        sub_action_key = _NUMBERING.sub("", sub_action_key)
+    parts = [theme_key, action_key, sub_action_key]
     return "K-" + hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:10].upper()
 
 
@@ -89,11 +91,14 @@ def _remembered_row_key(theme: str, action: str, sub_action: str) -> str:
     parts = (theme, action, sub_action)
     key = _ROW_KEYS.get(parts)
     if key is None:
-        key = _hashed_key(_MATCH_KEYS(theme), _MATCH_KEYS(action), _MATCH_KEYS(sub_action))
         if theme.__class__ is str and action.__class__ is str and sub_action.__class__ is str:
+            match = _MATCH_KEYS
+            key = _hashed_key(match[theme], match[action], match[sub_action])
             if len(_ROW_KEYS) >= MEMO_LIMIT:
                 _ROW_KEYS.clear()
             _ROW_KEYS[parts] = key
+        else:
+            key = _hashed_key(_MATCH_KEYS(theme), _MATCH_KEYS(action), _MATCH_KEYS(sub_action))
     return key
 
 

@@ -3,12 +3,13 @@ row provenance and the cell-level checks (formula-like text, formulas in input).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 from typing import Callable
 
 from ..config import Programme
-from ..issues import Issue, at, col_letter
+from ..issues import Issue, col_letter
 from ..locate import Located
 from ..schema.columns import TEMPLATE_REFERENCE_HEADERS, header_key
 from ..reader import RawSheet
@@ -50,12 +51,19 @@ class SheetContext:
         """Record an issue at a 1-based row and a canonical column name or 0-based column."""
         if column is not None and col is None:
             col = self.loc.columns.get(column)
-        self.issues.append(at(code, message, file=self.file, sheet=self.sheet, row=row, col=col,
-                              value=value))
+        # :func:`~xlplan.issues.at` written out, with the column letters remembered: a big
+        # sheet can have tens of thousands of issues, in a few columns.
+        self.issues.append(Issue(code, message, self.file, self.sheet, row,
+                                 None if col is None else _col_letters(col),
+                                 None if value is None else str(value)))
 
     def cell(self, row: int, column: str) -> str | None:
         col = self.loc.columns.get(column)
         return f"{col_letter(col)}{row}" if col is not None else None
+
+
+#: :func:`~xlplan.issues.col_letter`, remembered for the columns issues are raised in.
+_col_letters = lru_cache(maxsize=256)(col_letter)
 
 
 def vertical_merges(sheet: RawSheet) -> dict[tuple[int, int], tuple[int, int]]:
