@@ -49,6 +49,7 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -115,6 +116,7 @@ THREAD_MIN = 1 << 20         # members with more compressed bytes than this infl
 SMALL_XML = 1 << 20          # XML parts up to this size are searched whole for <!ENTITY
 META_CAP = 8 << 20           # workbook.xml, its rels and [Content_Types].xml read whole up to this
 MAX_ERRORS = 20              # stop collecting after this many errors: the verdict is certain
+CACHE_PART_MAX = 1 << 20     # workbook parts up to this size have their sheets remembered
 HOLD_MAX = 4 << 20           # a package unpacking to at most this is kept (PackageCheck.package)
 
 
@@ -362,23 +364,13 @@ class _Context:
                                    "xl/macrosheets/")) and n.endswith(".xml")
                   and "/_rels/" not in n}
         rels = meta.get("xl/_rels/workbook.xml.rels", b"")
-        targets = {}
-        for m in _REL_RE.finditer(rels):
-            attrs = _attrs(m.group(1))
-            typ, target, rid = attrs.get("type", ""), attrs.get("target", ""), attrs.get("id", "")
-            if not target or attrs.get("targetmode", "").lower() == "external":
-                continue
-            member = resolve_target("xl/workbook.xml", target).lower()
-            targets[rid] = member
-            if typ.lower().endswith(("/worksheet", "/chartsheet", "/dialogsheet", "/macrosheet",
-                                     "/xlmacrosheet", "/xlintlmacrosheet")):
-                if member in by_name:
-                    sheets.add(member)
-        for m in _SHEET_RE.finditer(meta.get("xl/workbook.xml", b"")):
-            attrs = _attrs(m.group(1))
-            rid = attrs.get("r:id") or next((v for k, v in attrs.items() if k.endswith(":id")), "")
-            if rid in targets and "name" in attrs:
-                self.sheet_names[targets[rid]] = attrs["name"]
+        workbook = meta.get("xl/workbook.xml", b"")
+        small = len(rels) <= CACHE_PART_MAX and len(workbook) <= CACHE_PART_MAX
+        read = _workbook_sheets_cached if small else _workbook_sheets
+        sheet_targets, names = read(rels, workbook)
+        sheets.update(member for member in sheet_targets if member in by_name)
+        for member, name in names:
+            self.sheet_names[member] = name
         return sheets
 
     # -- worksheets -----------------------------------------------------------------------------
@@ -453,6 +445,37 @@ class _Context:
                      f"{col_letter(lim.max_columns - 1)}) and {lim.max_cells:,} cells a sheet. "
                      "In Excel, delete the empty rows and columns below and to the right of the "
                      "table, save and send it again", sheet=sheet, value=state.dim_ref)
+
+
+def _workbook_sheets(rels: bytes, workbook: bytes
+                     ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """From the bytes of the workbook's rels and workbook part: the lower-case members its
+    relationships name as sheets of any type, and (member, sheet name) of each ``<sheet>``
+    whose relationship is known, in document order."""
+    targets: dict[str, str] = {}
+    sheet_targets: list[str] = []
+    for m in _REL_RE.finditer(rels):
+        attrs = _attrs(m.group(1))
+        typ, target, rid = attrs.get("type", ""), attrs.get("target", ""), attrs.get("id", "")
+        if not target or attrs.get("targetmode", "").lower() == "external":
+            continue
+        member = resolve_target("xl/workbook.xml", target).lower()
+        targets[rid] = member
+        if typ.lower().endswith(("/worksheet", "/chartsheet", "/dialogsheet", "/macrosheet",
+                                 "/xlmacrosheet", "/xlintlmacrosheet")):
+            sheet_targets.append(member)
+    names: list[tuple[str, str]] = []
+    for m in _SHEET_RE.finditer(workbook):
+        attrs = _attrs(m.group(1))
+        rid = attrs.get("r:id") or next((v for k, v in attrs.items() if k.endswith(":id")), "")
+        if rid in targets and "name" in attrs:
+            names.append((targets[rid], attrs["name"]))
+    return tuple(sheet_targets), tuple(names)
+
+
+#: The same, remembered by the parts' bytes (up to CACHE_PART_MAX each): the files of one
+#: programme come from one template, so most share both parts.
+_workbook_sheets_cached = lru_cache(maxsize=64)(_workbook_sheets)
 
 
 # ----------------------------------------------------------------------------------------------
