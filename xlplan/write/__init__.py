@@ -200,11 +200,15 @@ def _long_texts(col) -> list[int]:
     """Positions in ``col`` of the texts that may be over Excel's limit (over half of it)."""
     import pandas as pd
 
-    if isinstance(col.dtype, pd.StringDtype):  # counted by pandas, without a Python loop
-        lengths = col.str.len().fillna(0).to_numpy()
-        return [int(i) for i in (lengths * 2 > EXCEL_MAX_TEXT).nonzero()[0]]
-    return [i for i, v in enumerate(col.tolist())
-            if isinstance(v, str) and len(v) * 2 > EXCEL_MAX_TEXT]
+    if isinstance(col.dtype, pd.StringDtype):
+        # Only texts and blanks: their longest length, taken by map, says at once whether
+        # any may be over (next to never); pandas' own str.len is three times slower.
+        values = col.fillna("").tolist()
+        if max(map(len, values), default=0) * 2 <= EXCEL_MAX_TEXT:
+            return []
+    else:
+        values = col.tolist()
+    return [i for i, v in enumerate(values) if isinstance(v, str) and len(v) * 2 > EXCEL_MAX_TEXT]
 
 
 # -------------------------------------------------------------------------------------- writing
