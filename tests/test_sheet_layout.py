@@ -81,6 +81,11 @@ def test_a_sheets_row_heights_worked_out_by_column_are_the_rule_row_by_row():
         cells = [(row[c] if c < len(row) else None, w) for c, w in columns]
         assert height == row_height(cells), (row, height)
     assert any(h is None for h in got) and len({h for h in got}) > 3
+    # the same cells handed over by column as well (a sheet whose rows are all full)
+    full = [[rnd.choice(pieces) for _ in range(5)] for _ in range(400)]
+    by_column = [list(col) for col in zip(*full)]
+    assert RowHeights(columns).heights(full, by_column) == RowHeights(columns).heights(full) \
+        == [row_height([(row[c], w) for c, w in columns]) for row in full]
 
 
 def test_the_rule_fits_the_longest_text_at_excels_line_height():

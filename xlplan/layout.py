@@ -8,8 +8,8 @@ imports none of them, and works on any xlsxwriter worksheet through its public m
 from __future__ import annotations
 
 import math
-from itertools import compress, repeat
-from operator import contains, itemgetter
+from operator import itemgetter
+from typing import Sequence
 
 # ------------------------------------------------------------------------------ row heights
 #: Characters of 11 pt Calibri a column holds per unit of its width, on the generous side:
@@ -72,16 +72,22 @@ class RowHeights:
     def height(self, row) -> float | None:
         return self.heights([row])[0]
 
-    def heights(self, rows) -> list[float | None]:
+    def heights(self, rows, columns: Sequence[list] | None = None) -> list[float | None]:
         """``height(row)`` of every row, worked out column by column: each column's line
-        counts at once (numpy), only its texts that hold a line break one by one."""
+        counts at once (numpy), only its texts that hold a line break one by one.
+        ``columns``: the same cells by column (``columns[c][i]`` is ``rows[i][c]``), when the
+        caller has them, so that they need not be taken out of the rows again."""
         import numpy as np
 
         lines = np.ones(len(rows), dtype=np.int64)
         shortest = min(map(len, rows), default=0)
         for c, w in self.columns:
-            texts = list(map(itemgetter(c), rows)) if c < shortest else \
-                [row[c] if c < len(row) else None for row in rows]
+            if columns is not None:
+                texts = columns[c]
+            elif c < shortest:
+                texts = list(map(itemgetter(c), rows))
+            else:
+                texts = [row[c] if c < len(row) else None for row in rows]
             np.maximum(lines, column_lines(texts, w), out=lines)
         cap, pt = self.max_lines, self.line_pt
         return [None if n <= 1 else min(n, cap) * pt for n in lines.tolist()]
@@ -91,9 +97,9 @@ def column_lines(values: list, width: float):
     """:func:`text_lines` of each of a column's ``values`` in a column ``width`` characters
     wide, as a numpy array (0 for an empty text or a value that is not text).
 
-    Why not text_lines value by value: a sheet has tens of thousands of texts per column; their
-    lengths are taken by ``map`` and divided by numpy, and only the texts holding a line break
-    (few) are split in Python."""
+    Why not text_lines value by value: a sheet has tens of thousands of texts per column. Their
+    lengths are taken by ``map`` and divided by numpy; the texts holding a line break (few) are
+    found by searching the column's texts joined, and only they are split in Python."""
     import numpy as np
 
     if not set(map(type, values)) <= {str}:
@@ -102,8 +108,14 @@ def column_lines(values: list, width: float):
     lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
     # ceil(len / per_line): what text_lines counts for a text without a line break
     lines = np.ceil(lengths / per_line).astype(np.int64)
-    for i in compress(range(len(values)), map(contains, values, repeat("\n"))):
-        lines[i] = text_lines(values[i], width)
+    joined = "\0".join(values)  # text i starts at starts[i]
+    at = joined.find("\n")
+    if at >= 0:
+        starts = np.cumsum(lengths + 1) - (lengths + 1)
+        while at >= 0:
+            i = int(np.searchsorted(starts, at, side="right")) - 1
+            lines[i] = text_lines(values[i], width)
+            at = joined.find("\n", max(at + 1, int(starts[i] + lengths[i])))  # next text on
     return lines
 
 

@@ -100,6 +100,9 @@ class ActionsTable:
     has_error: list[bool] = field(default_factory=list)
     overdue: list[bool] = field(default_factory=list)
     levels: list[str] = field(default_factory=list)  # canonical level of each row ('' none)
+    #: The same cells by column (``columns[c][i]`` is ``rows[i][c]``): a column is read
+    #: whole (the Dashboard's figures, the row heights) without taking it out of every row.
+    columns: list[list] = field(default_factory=list, repr=False, compare=False)
     _keys: dict = field(default_factory=dict, repr=False, compare=False)
     _counts: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -125,6 +128,8 @@ class ActionsTable:
 
     def values(self, tidy: str) -> list:
         c = action_col(tidy)
+        if self.columns:
+            return list(self.columns[c])
         return [row[c] for row in self.rows]
 
     def keys(self, tidy: str) -> list[str]:
@@ -240,6 +245,7 @@ def actions_table(merged, fmts: Formats) -> ActionsTable:
             values = [""] * n
         columns.append(values)
     table.rows = list(map(list, zip(*columns))) if columns else [[] for _ in range(n)]
+    table.columns = columns
     table.carried = [st == STATUS_CARRIED for st in _texts(column("status"))]
     table.has_error = _flags(column("has_error"))
     table.overdue = overdue
@@ -323,6 +329,11 @@ def value_key(tidy: str, value):
     return value if tidy == "movement" else isinstance(value, dt.date)
 
 
+def value_keys(tidy: str, values: list) -> list:
+    """:func:`value_key` of each of a column's ``values`` (a list made at speed)."""
+    return values if tidy == "movement" else [isinstance(v, dt.date) for v in values]
+
+
 def _write_rows(ws, fmts: Formats, table: ActionsTable) -> None:
     """The data rows, in order, each with its height.
 
@@ -358,13 +369,12 @@ def _write_rows(ws, fmts: Formats, table: ActionsTable) -> None:
     # The formats of a kind of row -- its state and the value-ish of its Movement and Due --
     # made once: a few dozen kinds among thousands of rows.
     kinds: dict[tuple, list] = {}
-    carried, errors, overdue = table.carried, table.has_error, table.overdue
-    row_heights = heights.heights(table.rows)
-    for i, row in enumerate(table.rows):
-        state = (carried[i], errors[i], overdue[i])
-        kind = (*state, *[value_key(tidies[c], row[c]) for c in by_value])
+    row_kinds = zip(table.carried, table.has_error, table.overdue,
+                    *[value_keys(tidies[c], table.columns[c]) for c in by_value])
+    row_heights = heights.heights(table.rows, table.columns)
+    for i, (row, kind) in enumerate(zip(table.rows, row_kinds)):
         formats = kinds.get(kind)
         if formats is None:
-            formats = kinds[kind] = formats_of(state, row)
+            formats = kinds[kind] = formats_of(kind[:3], row)
         put_row(ws, fmts, i + 1, row, formats, blanks=False, height=row_heights[i],
                 date_cols=due_cols)
