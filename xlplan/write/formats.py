@@ -416,30 +416,32 @@ def put_row(ws, fmts: Formats, row: int, values, formats, *, blanks: bool = True
     The cells most of a sheet holds (short text, whole and finite numbers, blanks) go straight
     to xlsxwriter's typed ``write_*`` methods; every other value goes through :func:`put`."""
     write_string, write_number = ws.write_string, ws.write_number
-    for c, value in enumerate(values):
-        fmt = formats[c]
+    safe_len = SAFE_TEXT_LEN
+    for c, value in enumerate(values):  # (a cell's format looked up only when it is written)
         cls = value.__class__
         if cls is str:
             if not value:
-                if blanks and fmt is not None:
-                    ws.write_blank(row, c, None, fmt)
+                if blanks and formats[c] is not None:
+                    ws.write_blank(row, c, None, formats[c])
                 continue
-            if len(value) <= SAFE_TEXT_LEN and "_x" not in value and \
-                    not value.startswith("<r>"):
-                write_string(row, c, value, fmt)
+            if len(value) <= safe_len and "_x" not in value and \
+                    (value[0] != "<" or not value.startswith("<r>")):
+                write_string(row, c, value, formats[c])
                 continue
         elif cls is int and -_EXACT_INT < value < _EXACT_INT:
-            write_number(row, c, value, fmt)
+            write_number(row, c, value, formats[c])
             continue
         elif cls is float and math.isfinite(value):
-            write_number(row, c, value, fmt)
+            write_number(row, c, value, formats[c])
             continue
         elif cls is dt.date and value.year >= 1900:
-            ws.write_number(row, c, excel_date(value),
-                            fmt if fmt is not None and c in date_cols else fmts.date())
+            fmt = formats[c]
+            write_number(row, c, excel_date(value),
+                         fmt if fmt is not None and c in date_cols else fmts.date())
             continue
         elif not blanks and is_blank(value):
             continue
+        fmt = formats[c]
         put(ws, fmts, row, c, value, fmt, date_fmt=fmt if c in date_cols else None)
     if height:
         ws.set_row(row, height)
