@@ -149,7 +149,7 @@ def _sheet_refs(data: bytes | None, rels: tuple[Relationship, ...]
 
 #: The package parts read to find the sheets are parsed once per distinct content: the files
 #: of one programme come from one template, so most share them. Parts up to this size only.
-_NAV_CACHE_PART_MAX = 1 << 20
+_NAV_CACHE_PART_MAX = 256 << 10  # 144 entries in all: under 40 MB at worst
 _cached_rels = lru_cache(maxsize=64)(_internal_rels)
 _cached_sheet_refs = lru_cache(maxsize=64)(_sheet_refs)
 _CACHED = {_internal_rels: _cached_rels, _sheet_refs: _cached_sheet_refs}

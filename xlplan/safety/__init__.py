@@ -116,7 +116,7 @@ THREAD_MIN = 1 << 20         # members with more compressed bytes than this infl
 SMALL_XML = 1 << 20          # XML parts up to this size are searched whole for <!ENTITY
 META_CAP = 8 << 20           # workbook.xml, its rels and [Content_Types].xml read whole up to this
 MAX_ERRORS = 20              # stop collecting after this many errors: the verdict is certain
-CACHE_PART_MAX = 1 << 20     # workbook parts up to this size have their sheets remembered
+CACHE_PART_MAX = 256 << 10   # workbook parts up to this size have their sheets remembered
 HOLD_MAX = 4 << 20           # a package unpacking to at most this is kept (PackageCheck.package)
 
 
