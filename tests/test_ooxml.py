@@ -18,7 +18,7 @@ from openpyxl.styles import Font, PatternFill
 import hostile
 from xlplan.ooxml import ole, scan
 from xlplan.ooxml import xml as ox
-from xlplan.ooxml.package import (Members, Relationship, relationships, rels_part,
+from xlplan.ooxml.package import (Members, Relationship, related_part, relationships, rels_part,
                                   resolve_target, workbook_part, workbook_sheets)
 from xlplan.ooxml.styles import StylesTable
 
@@ -79,6 +79,20 @@ def test_workbook_sheets_in_tab_order_with_their_parts(tmp_path):
     assert [(s.name, s.visible, s.is_worksheet) for s in sheets] == [
         ("Plan", True, True), ("Risks", False, True)]
     assert all(members.find(s.target) for s in sheets)
+
+
+def test_related_part_follows_the_relationship_not_the_name():
+    parts = {"xl/styles1.xml", "xl/Theme/T.xml", "xl/styles.xml"}
+    find = {p.lower(): p for p in parts}.get
+    rels = [Relationship("rId1", DOC + "/styles", "xl/gone.xml", ""),
+            Relationship("rId2", DOC + "/styles", "xl/styles1.xml", ""),
+            Relationship("rId3", DOC + "/theme", "xl/theme/t.xml", ""),
+            Relationship("rId4", DOC + "/sharedStrings", "http://x/s.xml", "External")]
+    assert related_part(rels, "styles", find, "xl/styles.xml") == "xl/styles1.xml"
+    assert related_part(rels, "theme", find) == "xl/Theme/T.xml"
+    assert related_part(rels, "sharedStrings", find) is None  # external: not a part
+    assert related_part(rels[3:], "styles", find, "xl/styles.xml") == "xl/styles.xml"
+    assert related_part(rels[3:], "styles", find, "xl/none.xml") is None
 
 
 def test_members_are_found_whatever_the_case(tmp_path):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import types
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -292,6 +293,71 @@ def test_date_header_cells_and_percent_formatted_values(tmp_path):
     assert ae["unit"] == "%" and ae["trend_rag"] == "Amber"  # -2.1%: within the band
     assert rows["Emergency Admissions to hospital (over 65s)"]["values"] == [1387.0, 1402.0,
                                                                               1371.0]
+
+
+def _rename_styles_part(src: Path, dst: Path, new_name: str = "xl/styles1.xml") -> Path:
+    """A copy of ``src`` whose styles part is ``new_name``, with the workbook's relationship and
+    the content types following it (as some writers name the part)."""
+    old = b"styles.xml"
+    new = new_name.rsplit("/", 1)[1].encode()
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            name = info.filename
+            if name == "xl/styles.xml":
+                name = new_name
+            elif name in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+                assert data.count(old) == 1, name
+                data = data.replace(old, new)
+            zout.writestr(name, data)
+    with zipfile.ZipFile(dst) as z:
+        assert "xl/styles.xml" not in z.namelist() and new_name in z.namelist()
+    return dst
+
+
+def _percent_scorecard(path: Path) -> Path:
+    """Percent-formatted values, filled Trend cells and a bold section heading row."""
+    from openpyxl.styles import Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Scorecard"
+    ws.append(["Indicator", "Measure", "Most Recent Period", "Oct-17", "Nov-17", "Dec-17",
+               "Trend", "Comments"])
+    ws.append(["Operating Metrics"])
+    ws.cell(2, 1).font = Font(bold=True)
+    ws.append(["A&E four hour wait", "Percentage", "Dec-17", 0.8436, 0.8102, 0.7929, "",
+               "High is good"])
+    ws.append(["Emergency Admissions to hospital (over 65s)", "Count", "Dec-17", 1387, 1402,
+               1371, "", "Low is good"])
+    for c in (4, 5, 6):
+        ws.cell(3, c).number_format = "0.00%"
+    ws.cell(3, 7).fill = PatternFill("solid", fgColor="FFC000")
+    ws.cell(4, 7).fill = PatternFill("solid", fgColor="00B050")
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("build", ["seed", "percent"])
+def test_a_styles_part_under_another_name_reads_the_same(build, seed_book, tmp_path):
+    """The styles part is the one the workbook's relationships name, whatever it is called:
+    fills, percent formats and bold headings read exactly as from ``xl/styles.xml``."""
+    src = seed_book if build == "seed" else _percent_scorecard(tmp_path / "pct.xlsx")
+    renamed = _rename_styles_part(src, tmp_path / "renamed.xlsx")
+    normal, other = read_submission(src), read_submission(renamed)
+    assert codes(other.issues) == codes(normal.issues)
+    skip = {"source_file", "file", "path"}
+    columns = [c for c in normal.scorecards.columns if c not in skip]
+    assert other.scorecards[columns].to_dict("records") == \
+        normal.scorecards[columns].to_dict("records")
+    rows = by_indicator(other.scorecards)
+    if build == "percent":
+        ae = rows["A&E four hour wait"]
+        assert ae["values_text"] == ["84.36%", "81.02%", "79.29%"]
+        assert (ae["trend_stated"], ae["trend_stated_source"]) == ("Amber", "fill")
+    else:
+        assert [(r["trend_stated"], r["trend_stated_source"]) for r in rows.values()] == \
+            [(trend, "fill") for _name, _strategy, trend in SEED_TRENDS]
 
 
 # ------------------------------------------------------------------------------ validation

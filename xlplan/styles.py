@@ -85,11 +85,13 @@ from .ooxml.styles import INDEXED_COLORS, THEME_ORDER, StylesTable, apply_tint, 
 from .ooxml.scan import (HIGH, ONE, QUOTES, U64, ReadAhead, at_least, below, byte_index, lowest,
                          scratch, stream_chunks, word, words_at_every_byte, zero_bytes)
 from .ooxml.package import (MAIN_NAMESPACES, Members, PackageBytes, Relationship,
-                            relationships, rels_part, workbook_part, workbook_sheets)
+                            related_part, relationships, rels_part, workbook_part,
+                            workbook_sheets)
 
 __all__ = [
     "SheetStyles",
     "sheet_members",
+    "sheet_and_styles_members",
     "read_sheet_styles",
     "workbook_formula_cells",
     "apply_tint",
@@ -186,6 +188,17 @@ def sheet_members(zf: zipfile.ZipFile) -> dict[str, str]:
     case-insensitively. Chartsheets and dialog sheets are included (they have no cells).
     """
     return _sheet_members(Members(zf))[0]
+
+
+def sheet_and_styles_members(zf: zipfile.ZipFile | PackageBytes
+                             ) -> tuple[dict[str, str], str | None]:
+    """:func:`sheet_members`, and the zip member of the styles part (None when there is none).
+
+    The styles part is the one the workbook part's relationships name, whatever it is called
+    (``xl/styles1.xml`` for some writers); ``xl/styles.xml`` when no relationship names one."""
+    members = Members(zf)
+    names, rels, _wb_part = _sheet_members(members)
+    return names, related_part(rels, "styles", members.find, "xl/styles.xml")
 
 
 # --------------------------------------------------------------------------------------------
@@ -310,10 +323,8 @@ def _read_sheet_styles(
 
         xf_fill: list[str | None] = []
         if want_fills:
-            styles_part = next((r.target for r in wb_rels if r.type.endswith("/styles")),
-                               "xl/styles.xml")
-            theme_part = next((r.target for r in wb_rels if r.type.endswith("/theme")),
-                              "xl/theme/theme1.xml")
+            styles_part = related_part(wb_rels, "styles", members.find, "xl/styles.xml")
+            theme_part = related_part(wb_rels, "theme", members.find, "xl/theme/theme1.xml")
             xf_fill = _xf_fill_cached(members, styles_part, theme_part, result.problems)
             if not any(xf_fill):
                 want_fills = False  # nothing can have a fill; keep scanning only for formulas
@@ -372,7 +383,7 @@ def _parse_part(data: bytes | None):
         return None
 
 
-def _xf_fill_cached(members: _Members, styles_part: str, theme_part: str,
+def _xf_fill_cached(members: _Members, styles_part: str | None, theme_part: str | None,
                     problems: list[str]) -> list[str | None]:
     """cellXfs index -> fill colour (:meth:`StylesTable.fill_colours`), remembered by the
     parts' bytes.

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from .issues import Issue, at, col_letter
 from .ooxml import xml as ox
-from .ooxml.package import Members
+from .ooxml.package import Members, related_part
 from .ooxml.styles import StylesTable
 
 #: Excel's error values; anything else written as an error is kept as its text too.
@@ -160,11 +160,8 @@ def read_book(path: Path, display: str, *, max_rows: int, max_columns: int) -> B
         date1904 = any(_local(el.tag) == "workbookPr" and
                        (el.get("date1904") or "").lower() in ("1", "true") for el in root)
         kinds = {rel.target: rel.type.rsplit("/", 1)[-1] for rel in rels}
-        strings_part = next((members.find(rel.target) for rel in rels
-                             if rel.type.endswith("/sharedStrings") and members.find(rel.target)),
-                            None)
-        styles_part = next((members.find(rel.target) for rel in rels
-                            if rel.type.endswith("/styles") and members.find(rel.target)), None)
+        strings_part = related_part(rels, "sharedStrings", members.find)
+        styles_part = related_part(rels, "styles", members.find)
         strings = _shared_strings(zf, strings_part) if strings_part else []
         date_styles = _date_styles(_read_xml(members, styles_part)) if styles_part else set()
         sheets: list[Sheet] = []

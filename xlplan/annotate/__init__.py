@@ -56,7 +56,7 @@ from typing import Iterable
 
 from .. import atomic
 from ..config import Limits
-from ..ooxml.package import STRICT_MAIN_NS
+from ..ooxml.package import STRICT_MAIN_NS, related_part, workbook_part
 from ..issues import ERROR, SEVERITY_ORDER, Issue
 
 from .active import _neutralise
@@ -115,11 +115,9 @@ def annotate_file(src: str | os.PathLike, dst: str | os.PathLike,
                             key=lambda s: SEVERITY_ORDER.get(s, 9))
         wanted = [(sev, outline) for sev in severities for outline in (False, True)]
         styles_part = None
-        wb_part = next((pkg.find(t) for _i, typ, t, _m in _relationships(pkg, "")
-                        if typ.endswith("/officeDocument") and pkg.find(t)), None)
+        wb_part = workbook_part(_relationships(pkg, ""), pkg.find)
         if wb_part:
-            styles_part = next((pkg.find(t) for _i, typ, t, _m in _relationships(pkg, wb_part)
-                                if typ.endswith("/styles") and pkg.find(t)), None)
+            styles_part = related_part(_relationships(pkg, wb_part), "styles", pkg.find)
         if styles_part and wanted:
             dxf_of = _add_dxfs(pkg, styles_part, wanted)
         idmaps = _used_idmaps(pkg)

@@ -253,12 +253,11 @@ def _cell_formats(ctx: SheetContext, columns: set[int], bold_column: int | None 
         return {}, set()
     from ..ooxml import xml as ox
     from ..ooxml.styles import StylesTable
-    from ..styles import sheet_members
+    from ..styles import sheet_and_styles_members
 
     with zipfile.ZipFile(ctx.path) as zf:
-        member = sheet_members(zf).get(ctx.sheet)
-        names = {n.lower(): n for n in zf.namelist()}
-        styles_name = names.get("xl/styles.xml")
+        sheets, styles_name = sheet_and_styles_members(zf)
+        member = sheets.get(ctx.sheet)
         if not member or not styles_name:
             return {}, set()
         table = StylesTable(ox.parse(zf.read(styles_name)))

@@ -19,7 +19,7 @@ from .xml import local
 __all__ = [
     "MAIN_NS", "STRICT_MAIN_NS", "MAIN_NAMESPACES", "REL_NS", "STRICT_REL_NS", "REL_NAMESPACES",
     "PKG_REL_NS", "CT_NS", "Members", "rels_part", "resolve_target", "Relationship",
-    "relationships", "workbook_part", "SheetRef", "workbook_sheets", "CONTENT_TYPES",
+    "relationships", "workbook_part", "related_part", "SheetRef", "workbook_sheets", "CONTENT_TYPES",
     "ContentTypes", "content_types", "PackageBytes",
 ]
 
@@ -147,6 +147,23 @@ def workbook_part(package_rels: list[Relationship], find: Callable[[str], str | 
         if rel.type.endswith("/officeDocument") and not rel.external and find(rel.target):
             return find(rel.target)
     return find("xl/workbook.xml")
+
+
+def related_part(rels: list[Relationship], kind: str, find: Callable[[str], str | None],
+                 default: str | None = None) -> str | None:
+    """The member of the part a relationship of type ``.../kind`` points at (``"styles"``,
+    ``"theme"``, ``"sharedStrings"``): the first such part present in the zip, else
+    ``default`` when that is present, else None.
+
+    The relationship, not the part's name, says which part it is: writers name their parts as
+    they like (``xl/styles1.xml``, a workbook part outside ``xl/``)."""
+    suffix = "/" + kind
+    for rel in rels:
+        if rel.type.endswith(suffix) and not rel.external and rel.target:
+            found = find(rel.target)
+            if found is not None:
+                return found
+    return None if default is None else find(default)
 
 
 class SheetRef(NamedTuple):
