@@ -37,7 +37,8 @@ annotated sheet:
 * the sheet XML gets a ``<legacyDrawing r:id>`` (unless it has one) and one
   ``<conditionalFormatting>`` block, both *inserted as bytes* at the position the schema
   requires: nothing else in the sheet -- its cells, its ``extLst`` -- is re-serialised;
-* ``xl/styles.xml`` gets the highlight formats (``dxf``), inserted the same way.
+* the styles part (``xl/styles.xml``, or whatever the workbook's relationships name) gets the
+  highlight formats (``dxf``), inserted the same way.
 
 Every other part is copied unchanged (same bytes, same order, same zip entry attributes).
 Before anything is read, the input goes through :func:`xlplan.safety.check_package` (zip bombs,

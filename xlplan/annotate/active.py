@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..issues import INFO, Issue
+from ..ooxml.package import workbook_part
 
 from .base import _check_xml
 from .content_types import _plain_content_types
@@ -145,8 +146,7 @@ def _neutralise(pkg: _Package, sheets: list[_Sheet]) -> tuple[list[Issue], bool]
     whether the copy must be named ``.xlsx``."""
     notes: list[Issue] = []
     done: list[str] = []
-    wb_part = next((pkg.find(t) for _i, typ, t, _m in _relationships(pkg, "")
-                    if typ.endswith("/officeDocument") and pkg.find(t)), None)
+    wb_part = workbook_part(_relationships(pkg, ""), pkg.find)
     if wb_part is None:
         return notes, False
     removed = _drop_rels(pkg, wb_part, ACTIVE_RELS)
