@@ -58,12 +58,61 @@ _ENTRIES = (
                        "and save it again as .xlsx"),
            ("set-aside", "this workbook was set aside: {reason}; split it into smaller "
                          "workbooks or check it in Excel"),
-           ("internal", "xlplan could not read this workbook ({reason}); please report it"))),
+           ("internal", "xlplan could not read this workbook ({reason}); please report it"),
+           # the package check, before any reader sees the file: what the bytes are
+           ("not-checked", "xlplan could not check this file safely ({reason}); open it in "
+                           "Excel, save it again as .xlsx and send it again"),
+           ("empty", "the file is empty (0 bytes): it was probably not saved or copied "
+                     "properly; send the workbook again"),
+           ("old-xls", "this is the old Excel 97-2003 format (.xls): open it in Excel and save "
+                       "it as .xlsx (File > Save As > Excel Workbook), then send it again"),
+           ("other-office-file", "this is an older Microsoft Office file that is not an Excel "
+                                 "workbook (for example a Word .doc); send the workbook saved "
+                                 "as .xlsx"),
+           ("zip-end-missing", "the file is damaged or incomplete (the end of the zip package "
+                               "is missing, as happens when a download or copy is cut short); "
+                               "save it again from Excel and send it again"),
+           ("not-a-package", "the file is damaged or incomplete and cannot be opened as a "
+                             "workbook ({reason}); save it again from Excel and send it again"),
+           ("odd-compression", "part '{part}' uses a compression method Excel never writes "
+                               "(method {method}); save the workbook again from Excel and send "
+                               "it again"),
+           ("part-missing", "the file is damaged: part '{part}' is missing or broken; save the "
+                            "workbook again from Excel and send it again"),
+           ("part-cut-short", "the file is incomplete: part '{part}' is cut short (a download "
+                              "or copy that did not finish); send the workbook again"),
+           ("part-cannot-unpack", "the file is damaged: part '{part}' cannot be unpacked "
+                                  "({reason}); save the workbook again from Excel and send it "
+                                  "again"),
+           ("part-ends-early", "the file is damaged or incomplete: part '{part}' ends too early; "
+                               "save the workbook again from Excel and send it again"),
+           ("excel-2003-xml", "this is an Excel 2003 XML spreadsheet with an {suffix} name, not "
+                              "an Excel workbook; open it in Excel and save it as .xlsx (File > "
+                              "Save As > Excel Workbook), then send it again"),
+           ("text-file", "this is {article} {kind} file with an {suffix} name, not an Excel "
+                         "workbook; open it in Excel and save it as .xlsx (File > Save As > "
+                         "Excel Workbook), then send it again"),
+           ("other-kind", "this is {kind}, not an Excel workbook, although its name ends in "
+                          "{suffix}; send the workbook saved as .xlsx"),
+           ("unrecognised", "this file is not an Excel workbook (its contents are not in any "
+                            "format xlplan recognises, although its name ends in {suffix}); "
+                            "open it in Excel and save it as .xlsx, or send the right file"),
+           ("xlsb", "this is an Excel binary workbook (.xlsb), which xlplan does not read; open "
+                    "it in Excel and save it as .xlsx (File > Save As > Excel Workbook), then "
+                    "send it again"),
+           ("ods", "this is an OpenDocument spreadsheet (.ods, LibreOffice), which xlplan does "
+                   "not read; open it and save it as .xlsx (Excel 2007-365), then send it "
+                   "again"))),
     Entry("encrypted-file", "The workbook is password protected",
           "A password-protected workbook cannot be read without the password, and xlplan never "
           "asks for one.",
           "Remove the password (File > Info > Protect Workbook > Encrypt with Password, clear it) "
-          "and send the workbook again."),
+          "and send the workbook again.",
+          (("password", "the workbook is password protected: remove the password in Excel "
+                        "(File > Info > Protect Workbook > Encrypt with Password, clear it), "
+                        "save and send it again"),
+           ("encrypted-zip", "the workbook package is password protected (an encrypted zip): "
+                             "save it from Excel without a password and send it again"))),
     Entry("too-large", "The file is too large to read safely",
           "The workbook would unpack to more than the safe limit (a 'zip bomb', a sheet that "
           "claims a million rows, or a plan far larger than any SRO keeps), or reading it took "
@@ -71,15 +120,57 @@ _ENTRIES = (
           "Check the file: delete stray cells far below or right of the table, or split it. "
           "A programme can raise the limits in its settings file ([limits]).",
           (("set-aside", "this workbook was set aside: {reason}; split it into smaller "
-                         "workbooks or check it in Excel"),)),
+                         "workbooks or check it in Excel"),
+           # the package check: sizes are given as written ("12.0 MB", "1,048,576")
+           ("file-size", "the file is {size} on disk; xlplan reads files up to {limit}"),
+           ("parts", "the workbook package holds {parts} parts; xlplan reads packages of up to "
+                     "{limit} parts"),
+           ("unpacks-to", "the workbook unpacks to {size}; xlplan reads workbooks that unpack "
+                          "to at most {limit} (a file this size is either enormous or a 'zip "
+                          "bomb')"),
+           ("ratio", "the file is {size} but unpacks to {unpacked}, {ratio} times its size; "
+                     "xlplan refuses anything over {limit} times, because that is how 'zip "
+                     "bombs' are built (real workbooks are about 5 to 30 times)"),
+           ("part-unpacks-more", "part '{part}' unpacks to more than the {declared} bytes it "
+                                 "declares (at least {produced}): the file was built to mislead "
+                                 "readers (a 'zip bomb') or is damaged, so xlplan does not read "
+                                 "it"),
+           ("long-tag", "a single XML tag in this sheet is longer than 1 MB: the file was built "
+                        "to mislead readers or is damaged, so xlplan does not read it"),
+           ("row", "{where} has a cell in row {row} ({ref}); xlplan reads at most {limit} rows. "
+                   "It is usually a stray value or formatting far below the table: press "
+                   "Ctrl+End in Excel to find it, delete those rows, save and send it again"),
+           ("column", "{where} has a cell in column {letter} ({ref}, column {column}); xlplan "
+                      "reads at most {limit} columns (up to column {last}). It is usually a "
+                      "stray value far to the right of the table: press Ctrl+End in Excel to "
+                      "find it, delete those columns, save and send it again"),
+           ("area", "{where} uses {least}the area A1:{corner}, {rows} rows by {columns} columns "
+                    "({cells} cells); xlplan reads at most {limit} cells a sheet. Press Ctrl+End "
+                    "in Excel to find stray content, delete the extra rows or columns, save and "
+                    "send it again"),
+           ("cells", "{where} holds {cells} cells; xlplan reads at most {limit} cells a sheet"),
+           ("dimension", "{where} declares its used area as {ref} ({rows} rows by {columns} "
+                         "columns); xlplan reads at most {max_rows} rows, {max_columns} columns "
+                         "(up to column {last}) and {max_cells} cells a sheet. In Excel, delete "
+                         "the empty rows and columns below and to the right of the table, save "
+                         "and send it again"))),
     Entry("unsafe-xml", "The workbook holds unsafe XML",
           "The workbook's XML declares document types or entities, which Excel never writes and "
           "which can be used to attack the computer that reads it. It was not read.",
-          "Ask the sender where the file came from; save it again from Excel."),
+          "Ask the sender where the file came from; save it again from Excel.",
+          (("declaration", "the workbook's XML contains a {what} declaration (entities can make "
+                           "a reader expand text without end or read files from the computer "
+                           "opening it); xlplan never parses such files: open the workbook in "
+                           "Excel, save it as a new .xlsx and send that"),
+           ("long-preamble", "the workbook's XML starts with an unusually long preamble, which "
+                             "xlplan does not parse; open the workbook in Excel, save it as a "
+                             "new .xlsx and send that"))),
     Entry("macros-ignored", "Macros were not run",
           "The workbook is macro-enabled (.xlsm). Its values were read; its macros were neither "
           "run nor carried into anything xlplan writes.",
-          "Nothing, unless the values depend on a macro having run: then run it in Excel first."),
+          "Nothing, unless the values depend on a macro having run: then run it in Excel first.",
+          (("", "the workbook contains macros (VBA): xlplan reads the values only; the macros "
+                "are never run and are not carried into the output"),)),
     Entry("skipped-file", "A file in the folder was skipped",
           "The file is not a workbook to read: an Excel lock file (~$...), a document, a CSV or "
           "another file that happens to be in the folder.",
@@ -97,7 +188,9 @@ _ENTRIES = (
     Entry("external-link", "The workbook links to other workbooks",
           "Some cells take values from other files. xlplan uses the values saved in this "
           "workbook and never follows the links.",
-          "Make sure the linked values were up to date when the workbook was saved."),
+          "Make sure the linked values were up to date when the workbook was saved.",
+          (("", "the workbook has links to other workbooks: xlplan uses the values saved in "
+                "this file and does not follow the links"),)),
     Entry("active-content", "Active content left out of an annotated copy",
           "The workbook has macros, links to other workbooks or DDE links, formulas that reach "
           "outside the workbook, embedded objects or ActiveX controls. The annotated copy xlplan "

@@ -53,6 +53,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
+from ..catalogue import message
 from ..config import Limits
 from ..issues import ERROR, Issue, at, col_letter
 from ..ooxml import ole
@@ -65,6 +66,11 @@ from .sheets import _ErrorMarks, _SheetState, _scan_sheet_member
 
 
 __all__ = ["Limits", "PackageCheck", "check_package", "sha256_file"]
+
+#: The codes the package check can raise, each worded from its catalogue templates (the
+#: sheet scan's are declared in :mod:`.sheets`; ``unsafe-xml`` is worded by :func:`_xml_hazard`).
+CODES: tuple[str, ...] = ("unreadable-file", "encrypted-file", "too-large", "unsafe-xml",
+                          "macros-ignored", "external-link")
 
 
 @dataclass
@@ -144,8 +150,8 @@ def check_package(path: Path, display_name: str, limits: Limits = Limits(), *,
         pass
     except Exception as exc:  # noqa: BLE001 -- the checker must never crash the merge
         check.issues.append(at(
-            "unreadable-file", f"xlplan could not check this file safely ({type(exc).__name__}: "
-            f"{exc}); open it in Excel, save it again as .xlsx and send it again",
+            "unreadable-file", message("unreadable-file", "not-checked",
+                                       reason=f"{type(exc).__name__}: {exc}"),
             file=display_name))
     check.ok = not any(i.severity == ERROR for i in check.issues)
     return check
@@ -183,82 +189,75 @@ class _Context:
             self.size = os.stat(self.path).st_size
             fh = open(self.path, "rb")
         except OSError as exc:
-            self.add("unreadable-file", f"the file cannot be opened: {exc.strerror or exc}",
-                     stop=True)
+            self.add("unreadable-file", message("unreadable-file", "cannot-open",
+                                                reason=exc.strerror or exc), stop=True)
             return
         with fh:
             if self.size == 0:
-                self.add("unreadable-file", "the file is empty (0 bytes): it was probably not "
-                         "saved or copied properly; send the workbook again", stop=True)
+                self.add("unreadable-file", message("unreadable-file", "empty"), stop=True)
             if self.size > self.limits.max_file_bytes:
-                self.add("too-large", f"the file is {_mb(self.size)} on disk; xlplan reads files "
-                         f"up to {_mb(self.limits.max_file_bytes)}", value=self.size, stop=True)
+                self.add("too-large", message("too-large", "file-size", size=_mb(self.size),
+                                              limit=_mb(self.limits.max_file_bytes)),
+                         value=self.size, stop=True)
             head = fh.read(8192)
             if head.startswith(OLE_MAGIC):
                 self._check_ole(fh)
             elif head.startswith(ZIP_MAGICS):
                 self._check_zip(fh)
             else:
-                self.add("unreadable-file", _sniff_message(head, self.suffix), stop=True)
+                case, fields = _sniff_case(head, self.suffix)
+                self.add("unreadable-file", message("unreadable-file", case, **fields), stop=True)
 
     # -- OLE2: encrypted workbooks and old .xls -------------------------------------------------
     def _check_ole(self, fh) -> None:
         names = _ole_stream_names(fh, self.size)
         lowered = {n.lower() for n in names}
         if lowered & ole.ENCRYPTED_STREAMS:
-            self.add("encrypted-file", "the workbook is password protected: remove the password in "
-                     "Excel (File > Info > Protect Workbook > Encrypt with Password, clear it), "
-                     "save and send it again", stop=True)
+            self.add("encrypted-file", message("encrypted-file", "password"), stop=True)
         if lowered & ole.LEGACY_WORKBOOK_STREAMS:
-            self.add("unreadable-file", "this is the old Excel 97-2003 format (.xls): open it in "
-                     "Excel and save it as .xlsx (File > Save As > Excel Workbook), then send it "
-                     "again", stop=True)
-        self.add("unreadable-file", "this is an older Microsoft Office file that is not an Excel "
-                 "workbook (for example a Word .doc); send the workbook saved as .xlsx", stop=True)
+            self.add("unreadable-file", message("unreadable-file", "old-xls"), stop=True)
+        self.add("unreadable-file", message("unreadable-file", "other-office-file"), stop=True)
 
     # -- zip packages ---------------------------------------------------------------------------
     def _check_zip(self, fh) -> None:
         lim = self.limits
         entries = _eocd_entry_count(fh, self.size)
         if entries is None:
-            self.add("unreadable-file", "the file is damaged or incomplete (the end of the zip "
-                     "package is missing, as happens when a download or copy is cut short); save "
-                     "it again from Excel and send it again", stop=True)
+            self.add("unreadable-file", message("unreadable-file", "zip-end-missing"), stop=True)
         if entries > lim.max_members:
-            self.add("too-large", f"the workbook package holds {entries:,} parts; xlplan reads "
-                     f"packages of up to {lim.max_members:,} parts", value=entries, stop=True)
+            self.add("too-large", message("too-large", "parts", parts=f"{entries:,}",
+                                          limit=f"{lim.max_members:,}"), value=entries, stop=True)
         try:
             zf = zipfile.ZipFile(fh)
             infos = zf.infolist()
         except Exception as exc:  # noqa: BLE001 -- any failure here: a damaged package
-            self.add("unreadable-file", f"the file is damaged or incomplete and cannot be opened "
-                     f"as a workbook ({exc}); save it again from Excel and send it again",
+            self.add("unreadable-file", message("unreadable-file", "not-a-package", reason=exc),
                      stop=True)
             return
         by_name = {i.filename.lower(): i for i in reversed(infos)}  # first wins, as in calamine
         if "xl/workbook.xml" not in by_name:
-            self.add("unreadable-file", _not_workbook_message(by_name, zf, self.suffix), stop=True)
+            case, fields = _not_workbook_case(by_name, zf, self.suffix)
+            self.add("unreadable-file", message("unreadable-file", case, **fields), stop=True)
 
         declared = sum(i.file_size for i in infos)
         if declared > lim.max_uncompressed_bytes:
-            self.add("too-large", f"the workbook unpacks to {_mb(declared)}; xlplan reads "
-                     f"workbooks that unpack to at most {_mb(lim.max_uncompressed_bytes)} (a file "
-                     "this size is either enormous or a 'zip bomb')", value=declared, stop=True)
+            self.add("too-large", message("too-large", "unpacks-to", size=_mb(declared),
+                                          limit=_mb(lim.max_uncompressed_bytes)),
+                     value=declared, stop=True)
         ratio = declared / max(1, self.size)
         if declared > lim.ratio_floor_bytes and ratio > lim.max_ratio:
-            self.add("too-large", f"the file is {_mb(self.size)} but unpacks to {_mb(declared)}, "
-                     f"{ratio:,.0f} times its size; xlplan refuses anything over "
-                     f"{lim.max_ratio:,.0f} times, because that is how 'zip bombs' are built "
-                     "(real workbooks are about 5 to 30 times)", value=f"{ratio:.0f}:1", stop=True)
+            self.add("too-large", message("too-large", "ratio", size=_mb(self.size),
+                                          unpacked=_mb(declared), ratio=f"{ratio:,.0f}",
+                                          limit=f"{lim.max_ratio:,.0f}"),
+                     value=f"{ratio:.0f}:1", stop=True)
         for info in infos:
             if info.flag_bits & 0x1:
-                self.add("encrypted-file", "the workbook package is password protected (an "
-                         "encrypted zip): save it from Excel without a password and send it again",
-                         stop=True)
+                self.add("encrypted-file", message("encrypted-file", "encrypted-zip"), stop=True)
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                self.add("unreadable-file", f"part '{info.filename}' uses a compression method "
-                         f"Excel never writes (method {info.compress_type}); save the workbook "
-                         "again from Excel and send it again", value=info.filename, stop=True)
+                self.add("unreadable-file", message("unreadable-file", "odd-compression",
+                                                    part=info.filename,
+                                                    method=info.compress_type),
+                         value=info.filename, stop=True)
 
         if declared <= HOLD_MAX and len(by_name) == len(infos):
             self.held = {}
@@ -291,11 +290,9 @@ class _Context:
             self.check.package = _held_package(fh, infos, self.held)
 
         if self.check.macro_enabled:
-            self.add("macros-ignored", "the workbook contains macros (VBA): xlplan reads the "
-                     "values only; the macros are never run and are not carried into the output")
+            self.add("macros-ignored", message("macros-ignored"))
         if self.check.external_links:
-            self.add("external-link", "the workbook has links to other workbooks: xlplan uses the "
-                     "values saved in this file and does not follow the links")
+            self.add("external-link", message("external-link"))
 
     # -- member helpers -------------------------------------------------------------------------
     def _member_issue(self, info: zipfile.ZipInfo, problem: _MemberProblem) -> None:
@@ -412,39 +409,40 @@ class _Context:
         lim = self.limits
         rows, cols = state.cell_rows, state.cell_cols
         if rows > lim.max_rows:
-            self.add("too-large", f"{where} has a cell in row {rows:,} ({state.row_ref}); xlplan "
-                     f"reads at most {lim.max_rows:,} rows. It is usually a stray value or "
-                     "formatting far below the table: press Ctrl+End in Excel to find it, delete "
-                     "those rows, save and send it again", sheet=sheet, value=state.row_ref)
+            self.add("too-large", message("too-large", "row", where=where, row=f"{rows:,}",
+                                          ref=state.row_ref, limit=f"{lim.max_rows:,}"),
+                     sheet=sheet, value=state.row_ref)
         elif cols > lim.max_columns:
             last = col_letter(lim.max_columns - 1)
-            self.add("too-large", f"{where} has a cell in column {col_letter(cols - 1)} "
-                     f"({state.col_ref}, column {cols:,}); xlplan reads at most "
-                     f"{lim.max_columns:,} columns (up to column {last}). It is usually a stray "
-                     "value far to the right of the table: press Ctrl+End in Excel to find it, "
-                     "delete those columns, save and send it again",
+            self.add("too-large", message("too-large", "column", where=where,
+                                          letter=col_letter(cols - 1), ref=state.col_ref,
+                                          column=f"{cols:,}", limit=f"{lim.max_columns:,}",
+                                          last=last),
                      sheet=sheet, value=state.col_ref)
         elif rows * cols > lim.max_cells:
             corner = f"{col_letter(cols - 1)}{rows}"
             least = "at least " if state.partial else ""
-            self.add("too-large", f"{where} uses {least}the area A1:{corner}, {rows:,} rows by "
-                     f"{cols:,} columns ({rows * cols:,} cells); xlplan reads at most "
-                     f"{lim.max_cells:,} cells a sheet. Press Ctrl+End in Excel to find stray "
-                     "content, delete the extra rows or columns, save and send it again",
+            self.add("too-large", message("too-large", "area", where=where, least=least,
+                                          corner=corner, rows=f"{rows:,}", columns=f"{cols:,}",
+                                          cells=f"{rows * cols:,}", limit=f"{lim.max_cells:,}"),
                      sheet=sheet, value=f"A1:{corner}")
         elif state.cell_count > lim.max_cells:
-            self.add("too-large", f"{where} holds {state.cell_count:,} cells; xlplan reads at "
-                     f"most {lim.max_cells:,} cells a sheet", sheet=sheet, value=state.cell_count)
+            self.add("too-large", message("too-large", "cells", where=where,
+                                          cells=f"{state.cell_count:,}",
+                                          limit=f"{lim.max_cells:,}"),
+                     sheet=sheet, value=state.cell_count)
         elif state.dim_ref and (state.dim_rows > lim.max_rows or state.dim_cols > lim.max_columns
                                 or state.dim_rows * state.dim_cols > lim.max_cells):
             # The cells are fine but the sheet says otherwise; calamine reads the dimension
             # first and may reserve memory by it, so a false one is refused too.
-            self.add("too-large", f"{where} declares its used area as {state.dim_ref} "
-                     f"({state.dim_rows:,} rows by {state.dim_cols:,} columns); xlplan reads at "
-                     f"most {lim.max_rows:,} rows, {lim.max_columns:,} columns (up to column "
-                     f"{col_letter(lim.max_columns - 1)}) and {lim.max_cells:,} cells a sheet. "
-                     "In Excel, delete the empty rows and columns below and to the right of the "
-                     "table, save and send it again", sheet=sheet, value=state.dim_ref)
+            self.add("too-large", message("too-large", "dimension", where=where,
+                                          ref=state.dim_ref, rows=f"{state.dim_rows:,}",
+                                          columns=f"{state.dim_cols:,}",
+                                          max_rows=f"{lim.max_rows:,}",
+                                          max_columns=f"{lim.max_columns:,}",
+                                          last=col_letter(lim.max_columns - 1),
+                                          max_cells=f"{lim.max_cells:,}"),
+                     sheet=sheet, value=state.dim_ref)
 
 
 def _workbook_sheets(rels: bytes, workbook: bytes
@@ -521,15 +519,13 @@ def _member_chunks(fh, info: zipfile.ZipInfo, disk_size: int) -> Iterator[bytes]
     fh.seek(info.header_offset)
     local = fh.read(30)
     if len(local) < 30 or local[:4] != b"PK\x03\x04":
-        raise _MemberProblem("unreadable-file", f"the file is damaged: part '{info.filename}' "
-                             "is missing or broken; save the workbook again from Excel and send "
-                             "it again")
+        raise _MemberProblem("unreadable-file", message("unreadable-file", "part-missing",
+                                                        part=info.filename))
     name_len, extra_len = struct.unpack("<HH", local[26:30])
     start = info.header_offset + 30 + name_len + extra_len
     if start + info.compress_size > disk_size:
-        raise _MemberProblem("unreadable-file", f"the file is incomplete: part "
-                             f"'{info.filename}' is cut short (a download or copy that did not "
-                             "finish); send the workbook again")
+        raise _MemberProblem("unreadable-file", message("unreadable-file", "part-cut-short",
+                                                        part=info.filename))
     declared = info.file_size
     fh.seek(start)
     remaining = info.compress_size
@@ -558,9 +554,9 @@ def _member_chunks(fh, info: zipfile.ZipInfo, disk_size: int) -> Iterator[bytes]
             try:
                 out = inflater.decompress(pending, min(OUT_CHUNK, declared - produced + 1))
             except zlib.error as exc:
-                raise _MemberProblem("unreadable-file", f"the file is damaged: part "
-                                     f"'{info.filename}' cannot be unpacked ({exc}); save the "
-                                     "workbook again from Excel and send it again") from None
+                raise _MemberProblem("unreadable-file", message(
+                    "unreadable-file", "part-cannot-unpack", part=info.filename,
+                    reason=exc)) from None
             pending = inflater.unconsumed_tail
             if out:
                 produced += len(out)
@@ -597,16 +593,15 @@ def _with_head(chunks: Iterator[bytes]) -> Iterator[bytes]:
 
 
 def _truncated(info: zipfile.ZipInfo) -> _MemberProblem:
-    return _MemberProblem("unreadable-file", f"the file is damaged or incomplete: part "
-                          f"'{info.filename}' ends too early; save the workbook again from Excel "
-                          "and send it again")
+    return _MemberProblem("unreadable-file", message("unreadable-file", "part-ends-early",
+                                                     part=info.filename))
 
 
 def _too_large_member(info: zipfile.ZipInfo, produced: int) -> _MemberProblem:
-    return _MemberProblem("too-large", f"part '{info.filename}' unpacks to more than the "
-                          f"{info.file_size:,} bytes it declares (at least {produced:,}): the "
-                          "file was built to mislead readers (a 'zip bomb') or is damaged, so "
-                          "xlplan does not read it", value=info.filename)
+    return _MemberProblem("too-large", message("too-large", "part-unpacks-more",
+                                               part=info.filename, declared=f"{info.file_size:,}",
+                                               produced=f"{produced:,}"),
+                          value=info.filename)
 
 
 _Prefetch = ReadAhead  # the package layer's inflate-ahead helper
@@ -660,24 +655,21 @@ def _ole_stream_names(fh, size: int) -> list[str]:
 # Files that are not zips: say what they are
 # ----------------------------------------------------------------------------------------------
 
-def _sniff_message(head: bytes, suffix: str) -> str:
-    """A plain explanation of what a non-zip file is, from its first bytes."""
+#: a catalogue case of a code and the fields its template is filled with
+_Wording = tuple[str, dict[str, object]]
+
+
+def _sniff_case(head: bytes, suffix: str) -> _Wording:
+    """Which ``unreadable-file`` case explains what a non-zip file is, from its first bytes."""
     kind = _sniff_kind(head)
     if kind == "Excel 2003 XML":
-        return (f"this is an Excel 2003 XML spreadsheet with an {suffix} name, not an Excel "
-                "workbook; open it in Excel and save it as .xlsx (File > Save As > Excel "
-                "Workbook), then send it again")
+        return "excel-2003-xml", {"suffix": suffix}
     if kind in ("CSV", "HTML", "text"):
         article = "an" if kind == "HTML" else "a"
-        return (f"this is {article} {kind} file with an {suffix} name, not an Excel workbook; "
-                "open it in Excel and save it as .xlsx (File > Save As > Excel Workbook), then "
-                "send it again")
+        return "text-file", {"article": article, "kind": kind, "suffix": suffix}
     if kind:
-        return (f"this is {kind}, not an Excel workbook, although its name ends in {suffix}; "
-                "send the workbook saved as .xlsx")
-    return ("this file is not an Excel workbook (its contents are not in any format xlplan "
-            f"recognises, although its name ends in {suffix}); open it in Excel and save it as "
-            ".xlsx, or send the right file")
+        return "other-kind", {"kind": kind, "suffix": suffix}
+    return "unrecognised", {"suffix": suffix}
 
 
 _MAGIC_KINDS = [
@@ -737,11 +729,11 @@ def _as_text(head: bytes) -> str | None:
     return None
 
 
-def _not_workbook_message(by_name: dict, zf: zipfile.ZipFile, suffix: str) -> str:
-    """Why a zip is not a workbook, naming what it is where that is recognisable."""
+def _not_workbook_case(by_name: dict, zf: zipfile.ZipFile, suffix: str) -> _Wording:
+    """Which ``unreadable-file`` case says why a zip is not a workbook, naming what it is
+    where that is recognisable."""
     if "xl/workbook.bin" in by_name:
-        return ("this is an Excel binary workbook (.xlsb), which xlplan does not read; open it in "
-                "Excel and save it as .xlsx (File > Save As > Excel Workbook), then send it again")
+        return "xlsb", {}
     mimetype = b""
     info = by_name.get("mimetype")
     if info is not None and info.file_size < 200:
@@ -750,16 +742,14 @@ def _not_workbook_message(by_name: dict, zf: zipfile.ZipFile, suffix: str) -> st
         except Exception:  # noqa: BLE001 -- only used for a friendlier message
             mimetype = b""
     if b"opendocument.spreadsheet" in mimetype:
-        return ("this is an OpenDocument spreadsheet (.ods, LibreOffice), which xlplan does not "
-                "read; open it and save it as .xlsx (Excel 2007-365), then send it again")
+        return "ods", {}
     if "word/document.xml" in by_name:
         kind = "a Word document"
     elif "ppt/presentation.xml" in by_name:
         kind = "a PowerPoint presentation"
     else:
         kind = "a zip archive"
-    return (f"this is {kind}, not an Excel workbook, although its name ends in {suffix}; send "
-            "the workbook saved as .xlsx")
+    return "other-kind", {"kind": kind, "suffix": suffix}
 
 
 def _mb(n: int) -> str:

@@ -7,6 +7,8 @@ import codecs
 import html
 import re
 
+from ..catalogue import message
+
 
 HEAD_BYTES = 64 << 10        # how much of each XML part is checked for a DOCTYPE
 
@@ -63,7 +65,8 @@ def _decode_head(data: bytes) -> bytes:
 
 
 def _xml_hazard(data: bytes, whole: bool) -> str | None:
-    """Why this XML must not be parsed (a DTD or entity declaration), or None.
+    """Why this XML must not be parsed (a DTD or entity declaration), or None: the
+    ``unsafe-xml`` message, worded from the catalogue.
 
     A DOCTYPE may only appear before the root element, so for a large part the head is enough,
     provided the root element starts within it; a prolog padded past the head (comments or
@@ -75,10 +78,7 @@ def _xml_hazard(data: bytes, whole: bool) -> str | None:
     m = _HAZARD_RE.search(searched) if b"<!" in searched else None
     if m:
         what = m.group(1).upper().decode()
-        return (f"the workbook's XML contains a {what} declaration (entities can make a reader "
-                "expand text without end or read files from the computer opening it); xlplan "
-                "never parses such files: open the workbook in Excel, save it as a new .xlsx and "
-                "send that")
+        return message("unsafe-xml", "declaration", what=what)
     if whole or len(text) < HEAD_BYTES:
         return None  # everything there is was searched
     pos = 3 if text.startswith(b"\xef\xbb\xbf") else 0
@@ -90,8 +90,7 @@ def _xml_hazard(data: bytes, whole: bool) -> str | None:
     while pos < len(text) and text[pos] in b" \t\r\n":
         pos += 1
     if pos >= len(text) or text.startswith((b"<?", b"<!"), pos):
-        return ("the workbook's XML starts with an unusually long preamble, which xlplan does "
-                "not parse; open the workbook in Excel, save it as a new .xlsx and send that")
+        return message("unsafe-xml", "long-preamble")
     return None
 
 

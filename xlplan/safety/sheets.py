@@ -11,12 +11,16 @@ from typing import Iterator
 
 import numpy as np
 
+from ..catalogue import message
 from ..config import Limits
 from ..issues import col_letter
 from ..ooxml.scan import (HIGH, ONES, QUOTES, U64, ReadAhead, aligned_views, scratch,
                           words_at_every_byte)
 
 from .hazards import HEAD_BYTES, _MemberProblem, _xml_hazard
+
+#: The codes the worksheet scan can raise (a tag too long to be honest, unsafe XML).
+CODES: tuple[str, ...] = ("too-large", "unsafe-xml")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -141,9 +145,7 @@ class _DimensionFinder:
         cut = data.rfind(b"<")
         self.carry = data[cut:] if cut >= 0 and data.find(b">", cut) < 0 else b""
         if len(self.carry) > _ExactScanner.MAX_CARRY:
-            raise _MemberProblem("too-large", "a single XML tag in this sheet is longer than "
-                                 "1 MB: the file was built to mislead readers or is damaged, "
-                                 "so xlplan does not read it")
+            raise _MemberProblem("too-large", message("too-large", "long-tag"))
 
     def _record(self, attrs: bytes) -> None:
         a = _REF_ATTR_RE.search(b" " + attrs)
@@ -379,9 +381,7 @@ class _ExactScanner:
             if cut >= 0 and data.find(b">", cut) < 0:
                 carry, data = data[cut:], data[:cut]
                 if len(carry) > self.MAX_CARRY:
-                    raise _MemberProblem("too-large", "a single XML tag in this sheet is longer "
-                                         "than 1 MB: the file was built to mislead readers or is "
-                                         "damaged, so xlplan does not read it")
+                    raise _MemberProblem("too-large", message("too-large", "long-tag"))
             else:
                 carry = b""
             if self._tokens(data):
