@@ -67,6 +67,25 @@ def test_a_header_on_the_first_row_maps_every_column():
     assert loc.extras == {} and loc.guessed == {}
 
 
+@pytest.mark.parametrize("header, expected", [
+    # an inspection plan: the recommendation, then the actions that answer it
+    (["Ref", "Recommendation", "Action", "Lead", "By when", "Progress", "BRAG"],
+     {"ref": 0, "action": 1, "sub_action": 2, "sro": 3, "timeframe": 4, "updates": 5,
+      "rag": 6}),
+    # a real sub-action column keeps its place, wherever the second action column is
+    (["Action", "Action description", "Sub action", "SRO", "RAG"],
+     {"action": 0, "sub_action": 2, "sro": 3, "rag": 4}),
+    (["Action", "SRO", "RAG"], {"action": 0, "sro": 1, "rag": 2}),
+])
+def test_a_second_action_column_holds_the_sub_actions_unless_one_is_named(header, expected):
+    rows = [["MD1", "The trust must ensure staff complete safeguarding training",
+             "Roll out level 3 e-learning", "Head of Safeguarding", "31/10/2023",
+             "Compliance now 91%", "Blue"][:len(header)]]
+    loc = locate(sheet(header, *rows), DEFAULT)
+    assert loc is not None and loc.kind == "action_plan"
+    assert loc.columns == expected
+
+
 @pytest.mark.parametrize("above", [
     [["CQC Action Plan 2018-19"], []],
     [["Plymouth City Council"], ["CQC Action Plan 2018-19"], ["Version 3, March 2018"], []],

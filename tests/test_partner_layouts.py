@@ -32,13 +32,7 @@ from xlplan.config import load_config
 
 # ------------------------------------------------------------------------------ known gaps
 #: (check, layout) -> what goes wrong today. Each is an ``xfail(strict=True)``.
-XFAIL: dict[tuple[str, str], str] = {
-    # -- which text column is the action
-    ("fields", "cqc_action_plan"):
-        "'Recommendation' is taken as the action and the 'Action' column is left as an extra "
-        "(the action text is not in action or sub_action); the 'BRAG' header is not taken as "
-        "the RAG (missing-column), so Blue / Red / Amber / Green are not read",
-}
+XFAIL: dict[tuple[str, str], str] = {}
 
 
 def cases(check: str) -> list:

@@ -220,6 +220,7 @@ def _match(labels: dict[int, str], subs: dict[int, str], kind: str, table: Alias
         keys = {c: header_key(v) for c, v in labels.items()}
     claimed: set[int] = set()
     exact = 0
+    second_action: list[int] = []  # columns named like the action, right of the first
     # 1. aliases, on the labels as read (combined labels for a two-row header)
     for c in sorted(keys):
         name = table.match(keys[c])
@@ -229,6 +230,15 @@ def _match(labels: dict[int, str], subs: dict[int, str], kind: str, table: Alias
             found[name] = c
             claimed.add(c)
             exact += 1
+        elif name == "action" and kind == ACTION_PLAN:
+            second_action.append(c)
+    # A plan with two action columns and no sub-action column ("Recommendation", then
+    # "Action"): the left one is what the actions on the right answer to, as a sub-action
+    # column answers to its action (a CQC or inspection action plan).
+    if second_action and "sub_action" not in found:
+        found["sub_action"] = second_action[0]
+        claimed.add(second_action[0])
+        exact += 1
     # 2. aliases, on a grouped column's sub-header alone
     for c in sorted(subs):
         if c in claimed:
