@@ -74,10 +74,13 @@ def test_no_code_is_declared_twice():
 #: package check's ``_MemberProblem("code", ...)``.
 RAISED = re.compile(r"""(?:\bat|\.issue|\badd|Issue|_MemberProblem)\(\s*(?:code=)?["']"""
                     r"""([a-z]+(?:-[a-z]+)+)["']""")
-#: The modules of the package check and of the check and read stages that raise codes.
+#: The modules of the package check, the reader, the pipeline and the check and read stages
+#: that raise codes.
 STAGE_MODULES = sorted([*(ROOT / "xlplan" / "checks").glob("*.py"),
                         *(ROOT / "xlplan" / "normalise").glob("*.py"),
                         ROOT / "xlplan" / "rows.py",
+                        ROOT / "xlplan" / "reader.py",
+                        ROOT / "xlplan" / "api.py",
                         ROOT / "xlplan" / "safety" / "__init__.py",
                         ROOT / "xlplan" / "safety" / "sheets.py"])
 
@@ -115,6 +118,21 @@ def test_every_check_module_declares_its_codes():
             f"{path.relative_to(ROOT)}: declare CODES = (...), the codes it can raise")
 
 
+def _without_codes(source: str) -> str:
+    """A module's source without its ``CODES = (...)`` declaration (where a code chosen into
+    a variable, ``code = "too-large" if ... else ...``, is still spelt)."""
+    import ast
+
+    lines = source.splitlines()
+    for node in ast.parse(source).body:
+        if (isinstance(node, (ast.Assign, ast.AnnAssign))
+                and "CODES" in {getattr(t, "id", "") for t in getattr(node, "targets", [])}
+                | {getattr(getattr(node, "target", None), "id", "")}):
+            del lines[node.lineno - 1:node.end_lineno]
+            break
+    return "\n".join(lines)
+
+
 def test_every_code_a_stage_module_raises_is_declared_there_and_catalogued():
     declared_somewhere = 0
     for path in STAGE_MODULES:
@@ -129,7 +147,7 @@ def test_every_code_a_stage_module_raises_is_declared_there_and_catalogued():
         # A code declared but not raised here by name is raised through a helper it imports
         # (check_rating's findings, note_rows' notes): it must be spelt there, so a
         # declaration cannot outlive the code.
-        elsewhere = _imported_sources(path)
+        elsewhere = _imported_sources(path) + _without_codes(source)
         stale = [c for c in declared if c not in raised and f'"{c}"' not in elsewhere]
         assert not stale, f"{where}: declares {stale}, raised neither here nor by its imports"
         declared_somewhere += len(declared)
@@ -150,9 +168,11 @@ def test_the_stage_declarations_cover_the_codes_of_the_stages():
 # Message templates: one wording per case
 # ---------------------------------------------------------------------------------------------
 
-#: Codes worded from a catalogue template wherever they are raised.
+#: Codes worded from a catalogue template wherever they are raised (``unsafe-xml`` too, but
+#: the package check hands it a name holding the wording: the tests below read those calls).
 TEMPLATED = ("unreadable-file", "too-large", "missing-column", "unknown-rag", "header-not-found",
-             "conflicting-ref", "carried-forward")
+             "conflicting-ref", "carried-forward", "encrypted-file", "skipped-file",
+             "hidden-sheet", "own-output", "no-rows")
 
 
 def test_the_codes_worded_in_many_places_have_templates():
@@ -210,17 +230,16 @@ def _prose(node) -> str:
     return ""
 
 
-def test_the_package_check_words_every_message_from_the_catalogue():
-    """safety/ diagnoses a file's bytes in many ways (empty, an old .xls, a cut-short
-    download, a zip bomb, ...): each sentence is a catalogue template, filled in with
-    :func:`message`. A message handed to ``at``/``add``/``_MemberProblem`` must be a
-    ``message(...)`` call (or a name holding one), and no string in the package reads like a
-    sentence (the helpers that choose a case return the case, not the words)."""
+def _free_text(paths: list[Path], sentences: bool) -> tuple[list, int]:
+    """The messages in ``paths`` that are not worded from the catalogue, and how many messages
+    were looked at. A message handed to ``at``/``add``/``Issue``/``_MemberProblem`` with a
+    code must be a ``message(...)`` call (or a name holding one); with ``sentences``, no other
+    string may read like a sentence either (six words or more, docstrings aside)."""
     import ast
 
     raising = {"at", "add", "Issue", "_MemberProblem"}
     offenders, places = [], 0
-    for path in SAFETY_MODULES:
+    for path in paths:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         docstrings = {id(node.body[0].value) for node in ast.walk(tree)
                       if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef))
@@ -237,10 +256,36 @@ def test_the_package_check_words_every_message_from_the_catalogue():
                               and getattr(text.func, "id", "") == "message")
                     if not worded:
                         offenders.append((str(where), node.lineno, node.args[0].value))
-            elif isinstance(node, (ast.Constant, ast.JoinedStr)) and id(node) not in docstrings:
+            elif (sentences and isinstance(node, (ast.Constant, ast.JoinedStr))
+                  and id(node) not in docstrings):
                 if len(_prose(node).split()) >= 6:
                     offenders.append((str(where), node.lineno, _prose(node)[:40]))
+    return offenders, places
+
+
+def test_the_package_check_words_every_message_from_the_catalogue():
+    """safety/ diagnoses a file's bytes in many ways (empty, an old .xls, a cut-short
+    download, a zip bomb, ...): each sentence is a catalogue template, filled in with
+    :func:`message`, and no string in the package reads like a sentence (the helpers that
+    choose a case return the case, not the words)."""
+    offenders, places = _free_text(SAFETY_MODULES, sentences=True)
     assert places >= 25 and not offenders, offenders
+
+
+#: The reader and the pipeline: every issue message they give is a catalogue template.
+FILE_STAGE_MODULES = [ROOT / "xlplan" / "reader.py", ROOT / "xlplan" / "api.py"]
+
+
+def test_the_reader_and_the_pipeline_word_every_issue_from_the_catalogue():
+    """The reader's and the pipeline's findings about a whole file (skipped, hidden sheets,
+    password, entities, no rows, xlplan's own output) are catalogue templates. Other strings
+    there may be sentences: a file's note on the Submissions sheet and the reason a file was
+    set aside are not issue messages, and the reason is put into a template."""
+    offenders, places = _free_text(FILE_STAGE_MODULES, sentences=False)
+    assert places >= 10 and not offenders, offenders
+    # the reader holds no sentence of its own at all
+    offenders, _ = _free_text(FILE_STAGE_MODULES[:1], sentences=True)
+    assert not offenders, offenders
 
 
 def test_explain_shows_how_the_messages_read():

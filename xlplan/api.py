@@ -28,6 +28,11 @@ from .checks.actions import duplicate_refs, validate_actions, validate_required_
 
 from . import __version__, procs
 
+#: The codes the pipeline raises about a whole file, each worded from its catalogue templates
+#: (``too-large`` and ``unreadable-file`` for a file set aside by its reading process).
+CODES: tuple[str, ...] = ("unreadable-file", "too-large", "header-not-found", "no-rows",
+                          "own-output")
+
 
 @dataclass
 class Submission:
@@ -227,9 +232,8 @@ def _nothing_read(raw: RawWorkbook, info: FileInfo, issues: list[Issue]) -> None
     names = ", ".join(f"'{s.name}'" for s in tables)
     info.note = (f"nothing read: the table{'s' * (len(tables) > 1)} found ({names}) gave no "
                  "rows; see this file's issues")
-    issues.append(at("no-rows", f"the workbook has content, but the table{'s' * (len(tables) > 1)}"
-                     f" found ({names}) gave no rows: nothing from this file is merged; check "
-                     "the rows under the header (and the issues above)", file=raw.display))
+    issues.append(at("no-rows", message("no-rows", tables="table" + "s" * (len(tables) > 1),
+                                        names=names), file=raw.display))
 
 
 #: A sheet with at least this many rows has its styles read in a child process while this one
@@ -361,9 +365,7 @@ def own_outputs_skipped(item: tuple[Path, str], sub: Submission) -> Submission:
     sub.info.status = "skipped"
     sub.info.sheets = []
     handlers = _kind_handlers()
-    issue = at("own-output", "skipped: this is a template written by xlplan template that has "
-               "not been filled in (nobody has saved it since it was made). Send it to the SRO; "
-               "the copy they fill in and return is read", file=sub.info.path)
+    issue = at("own-output", message("own-output", "template"), file=sub.info.path)
     return Submission(sub.info, _empty(handlers[ACTION_PLAN][2]),
                       _empty(handlers[RISK_REGISTER][2]) if RISK_REGISTER in handlers else
                       _empty(()), _empty(handlers[SCORECARD][2]) if SCORECARD in handlers else

@@ -112,7 +112,10 @@ _ENTRIES = (
                         "(File > Info > Protect Workbook > Encrypt with Password, clear it), "
                         "save and send it again"),
            ("encrypted-zip", "the workbook package is password protected (an encrypted zip): "
-                             "save it from Excel without a password and send it again"))),
+                             "save it from Excel without a password and send it again"),
+           # the reader, when the package check passed but the workbook asks for a password
+           ("reader-password", "the workbook is password protected: remove the password in "
+                               "Excel (File > Info > Protect Workbook) and send it again"))),
     Entry("too-large", "The file is too large to read safely",
           "The workbook would unpack to more than the safe limit (a 'zip bomb', a sheet that "
           "claims a million rows, or a plan far larger than any SRO keeps), or reading it took "
@@ -164,7 +167,10 @@ _ENTRIES = (
                            "Excel, save it as a new .xlsx and send that"),
            ("long-preamble", "the workbook's XML starts with an unusually long preamble, which "
                              "xlplan does not parse; open the workbook in Excel, save it as a "
-                             "new .xlsx and send that"))),
+                             "new .xlsx and send that"),
+           # the reader, when its XML parser meets an entity the package check let through
+           ("reader-entities", "the workbook's XML declares entities, which xlplan never "
+                               "expands"))),
     Entry("macros-ignored", "Macros were not run",
           "The workbook is macro-enabled (.xlsm). Its values were read; its macros were neither "
           "run nor carried into anything xlplan writes.",
@@ -174,10 +180,15 @@ _ENTRIES = (
     Entry("skipped-file", "A file in the folder was skipped",
           "The file is not a workbook to read: an Excel lock file (~$...), a document, a CSV or "
           "another file that happens to be in the folder.",
-          "Nothing, if the file is not a return. A CSV return should be saved as .xlsx."),
+          "Nothing, if the file is not a return. A CSV return should be saved as .xlsx.",
+          (("lock-file", "skipped: an Excel lock file (the workbook was open when the folder "
+                         "was collected)"),
+           ("system-file", "skipped: a hidden or system file"),
+           ("not-excel", "skipped: not an Excel workbook ({suffix})"))),
     Entry("hidden-sheet", "A hidden sheet was not read",
           "Hidden sheets usually hold lookup lists or old versions, so they are not read.",
-          "Unhide the sheet in Excel if it holds this month's return."),
+          "Unhide the sheet in Excel if it holds this month's return.",
+          (("", "hidden sheet '{sheet}' was not read"),)),
     Entry("not-a-row", "A row under the header was not read as a row of the table",
           "Repeated headers, section banners, total rows, rating legends, notes and reference "
           "lists under a table, rows numbered in advance and left empty, and a column holding "
@@ -202,7 +213,13 @@ _ENTRIES = (
           "The folder holds a consolidated workbook (or an unfilled template) that xlplan wrote. "
           "Reading it as a return would count every row twice.",
           "Move it out of the returns folder; give last month's consolidated workbook to merge "
-          "as --previous."),
+          "as --previous.",
+          (("consolidated", "skipped: this is a consolidated workbook written by xlplan, not an "
+                            "SRO's return. To compare this month with it, pass it as --previous "
+                            "(and keep it out of the returns folder)"),
+           ("template", "skipped: this is a template written by xlplan template that has not "
+                        "been filled in (nobody has saved it since it was made). Send it to the "
+                        "SRO; the copy they fill in and return is read"))),
     # ---------------------------------------------------------------- finding the table
     Entry("header-not-found", "No table xlplan recognises",
           "No sheet has a header row that xlplan can map to an action plan (Action / Sub "
@@ -297,7 +314,11 @@ _ENTRIES = (
           "row of it could be read as an action, a risk or an indicator. Nothing from the file "
           "is merged; the Submissions sheet marks it failed and says why, and merge exits 1.",
           "Look at this file's other issues (rows not read, a header not understood); fix the "
-          "table or teach xlplan its headers with `xlplan map FILE`."),
+          "table or teach xlplan its headers with `xlplan map FILE`.",
+          # {tables} is "table" or "tables", {names} the sheets' names quoted
+          (("", "the workbook has content, but the {tables} found ({names}) gave no rows: "
+                "nothing from this file is merged; check the rows under the header (and the "
+                "issues above)"),)),
     # ---------------------------------------------------------------- risks
     Entry("bad-rating", "A risk rating that cannot be read",
           "A likelihood, impact or score cell holds text xlplan cannot read as a rating "

@@ -21,6 +21,11 @@ from .issues import FileInfo, Issue, at
 from .ooxml.package import PackageBytes
 from .safety import check_package, sha256_file
 
+#: The codes the reader raises itself, each worded from its catalogue templates (the package
+#: check's findings, which it passes on, are declared in :mod:`xlplan.safety`).
+CODES: tuple[str, ...] = ("unreadable-file", "skipped-file", "own-output", "hidden-sheet",
+                          "encrypted-file", "unsafe-xml")
+
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 OTHER_EXCEL = {".xls", ".xlsb", ".ods", ".csv"}
 
@@ -84,19 +89,21 @@ def file_info(path: Path, display: str) -> FileInfo:
     )
 
 
-def skip_reason(path: Path) -> str | None:
-    """Why a file in a submissions folder is not a workbook to read, or None to read it."""
+def skip_reason(path: Path) -> tuple[str, str] | None:
+    """Why a file in a submissions folder is not a workbook to read, as its ``skipped-file``
+    case (worded in the catalogue) and its extension as shown, or None to read it."""
     name = path.name
-    if name.startswith("~$"):
-        return "an Excel lock file (the workbook was open when the folder was collected)"
-    if name.startswith(".") or name.lower() in {"thumbs.db", "desktop.ini"}:
-        return "a hidden or system file"
     suffix = path.suffix.lower()
+    shown = suffix or "no extension"
+    if name.startswith("~$"):
+        return "lock-file", shown
+    if name.startswith(".") or name.lower() in {"thumbs.db", "desktop.ini"}:
+        return "system-file", shown
     if suffix in EXCEL_SUFFIXES:
         return None
     if suffix == ".xls":
         return None  # read by the safety check, which explains the old format
-    return f"not an Excel workbook ({suffix or 'no extension'})"
+    return "not-excel", shown
 
 
 def read_workbook(path: Path, display: str, programme: Programme
@@ -111,10 +118,12 @@ def read_workbook(path: Path, display: str, programme: Programme
                                                     reason=exc.strerror or exc), file=display))
         return None, info, issues
 
-    reason = skip_reason(path)
-    if reason:
+    skipped = skip_reason(path)
+    if skipped:
         info.status = "skipped"
-        issues.append(at("skipped-file", f"skipped: {reason}", file=display))
+        case, suffix = skipped
+        issues.append(at("skipped-file", message("skipped-file", case, suffix=suffix),
+                         file=display))
         return None, info, issues
 
     limits = programme.limits
@@ -155,12 +164,10 @@ def read_workbook(path: Path, display: str, programme: Programme
     if own == "consolidated":
         info.status = "skipped"
         issues[:] = [i for i in issues if i.code not in ("macros-ignored", "external-link")]
-        issues.append(at("own-output", "skipped: this is a consolidated workbook written by "
-                         "xlplan, not an SRO's return. To compare this month with it, pass it "
-                         "as --previous (and keep it out of the returns folder)", file=display))
+        issues.append(at("own-output", message("own-output", "consolidated"), file=display))
         return None, info, issues
     for name in hidden:
-        issues.append(at("hidden-sheet", f"hidden sheet '{name}' was not read", file=display,
+        issues.append(at("hidden-sheet", message("hidden-sheet", sheet=name), file=display,
                          sheet=name))
     raw = RawWorkbook(path, display, sheets, info, check.macro_enabled, own, check.package)
     return raw, info, issues
@@ -213,11 +220,9 @@ def own_output(path: Path, hidden: list[str], sparse=(), core: bytes | None = No
 def _calamine_issue(exc: Exception, display: str) -> Issue:
     name = type(exc).__name__
     if name == "PasswordError":
-        return at("encrypted-file", "the workbook is password protected: remove the password in "
-                  "Excel (File > Info > Protect Workbook) and send it again", file=display)
+        return at("encrypted-file", message("encrypted-file", "reader-password"), file=display)
     if name == "XmlError" and "entit" in str(exc).lower():
-        return at("unsafe-xml", "the workbook's XML declares entities, which xlplan never "
-                  "expands", file=display)
+        return at("unsafe-xml", message("unsafe-xml", "reader-entities"), file=display)
     return at("unreadable-file", message("unreadable-file", "damaged", reason=f"{name}: {exc}"),
               file=display)
 
