@@ -47,6 +47,26 @@ def test_header_below_title_block_with_renamed_padded_headers(tmp_path):
     assert [i for i in sub.issues if i.severity == "error"] == []
 
 
+def test_a_banner_right_under_a_theme_is_its_sub_heading_and_the_theme_is_kept(tmp_path):
+    """Theme banner, then a banner not worded as a theme or an aim, then rows: the second is
+    the theme's sub-heading (its aim), and the rows keep the theme. A theme-worded banner is
+    always a new theme, and a banner after rows of the table starts one too."""
+    path = write_plan(tmp_path / "p.xlsx", [
+        ["Theme 1: Commissioning & Market Management"],
+        ["Signal market requirements for 2018/19"],
+        plan_row("1. Develop draft Commissioning Intentions", action=ACTION, sro=SRO),
+        ["Theme 2: Integrated care"],
+        ["Theme 3: Workforce"],  # a theme with no actions yet: not the aim of theme 2
+        plan_row("1. Recruit 20 care staff", action="Recruitment campaign", sro=SRO),
+        ["Improving hospital discharge"],  # after rows: a new theme, as before
+        plan_row("1. Discharge to assess pilot", action="Discharge pathway", sro=SRO),
+    ], merges=[f"A{r}:J{r}" for r in (2, 3, 5, 6, 8)])  # banners span the table
+    df = read_submission(path).actions
+    assert list(df["theme"]) == ["Theme 1: Commissioning & Market Management",
+                                 "Theme 3: Workforce", "Improving hospital discharge"]
+    assert list(df["aim"]) == ["Signal market requirements for 2018/19", "", ""]
+
+
 @pytest.mark.parametrize("typed, level", [
     ("G", "Green"), ("green ", "Green"), ("GREEN", "Green"), ("On track", "Green"),
     ("A/G", "Amber/Green"), ("Amber-Green", "Amber/Green"), ("amber / green", "Amber/Green"),

@@ -60,6 +60,25 @@ CELL_TEXT_FIELDS = frozenset({"ref", "timeframe", *MARKER_COLUMNS, "status", "ra
 BANNER = re.compile(r"^(?:theme|aim|aims|goal|strategic goal|objective|priority|strategy|"
                     r"workstream|work stream|section|programme|outcome)\b\s*[\dA-Za-z]{0,3}\s*[:.\-\u2013]",
                     re.IGNORECASE)
+#: A banner worded as a new theme (never read as the sub-heading of the theme above it).
+THEME_WORDED = re.compile(r"^(?:theme|strategic priority|priority|workstream|work stream|"
+                          r"section|programme|pillar|strategy|strategic goal|goal)\b",
+                          re.IGNORECASE)
+
+
+def banner_is_aim(text: str, *, theme_waiting: bool) -> bool:
+    """Whether a banner row's text is an aim (the sub-heading under a theme) or a new theme.
+
+    Aim-worded banners are aims. So is a banner right under a theme banner, with no row of
+    the table between them, that is not worded as a theme itself: a heading and its
+    sub-heading (seed 000's Theme then Aim rows, with the aim not labelled "Aim"). Read as a
+    new theme instead, it would replace the theme above before any row took it: the theme's
+    text would be lost without a word."""
+    if match_key(text).startswith("aim"):
+        return True
+    return theme_waiting and not THEME_WORDED.match(text)
+
+
 _NUMBERING = re.compile(r"^\(?\d+(?:\.\d+)*[.)]?\s+")
 _LETTER_REF = re.compile(r"^[A-Z]$")
 FRAGMENT_COLUMNS = ("sro", "updates", "risks_issues")
@@ -233,6 +252,7 @@ def normalise_actions(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
     skip = furniture.skip
     theme = furniture.first_banner
     sro_record = -1  # the kept row whose own SRO is carried, for a fragment to extend it
+    theme_at = -1  # how many rows were kept when the last theme banner was read
 
     for r, row in enumerate(islice(sheet.rows, first, None), first):
         if skip and r in skip:  # not a row of the table (xlplan.rows): noted there
@@ -242,10 +262,11 @@ def normalise_actions(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
                     if v.__class__ is str and v.lstrip()[:1] in FORMULA_FIRST:
                         check_cell_text(ctx, r + 1, c, v)
             if cls == "banner":  # as the one-cell banners below: an aim, or a theme
-                if match_key(one).startswith("aim"):
+                if banner_is_aim(one, theme_waiting=theme_at == len(source_row) and not aim):
                     aim = one
                 else:
                     theme, aim, action, sro = one, "", "", ""
+                    theme_at = len(source_row)
             continue
         try:
             tx = list(map(text_of, row))
@@ -272,10 +293,12 @@ def normalise_actions(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
                 if r in banner_rows or BANNER.match(one) or (
                         c not in structural and c not in fragment_cols
                         and c < min(cols.values())):
-                    if match_key(one).startswith("aim"):
+                    if banner_is_aim(one, theme_waiting=theme_at == len(source_row)
+                                     and not aim):
                         aim = one
                     else:
                         theme, aim, action, sro = one, "", "", ""
+                        theme_at = len(source_row)
                     continue
                 if c in fragment_cols and source_row:
                     name = fragment_cols[c]
