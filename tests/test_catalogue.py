@@ -81,6 +81,7 @@ STAGE_MODULES = sorted([*(ROOT / "xlplan" / "checks").glob("*.py"),
                         ROOT / "xlplan" / "rows.py",
                         ROOT / "xlplan" / "reader.py",
                         ROOT / "xlplan" / "api.py",
+                        ROOT / "xlplan" / "tolerant.py",
                         ROOT / "xlplan" / "safety" / "__init__.py",
                         ROOT / "xlplan" / "safety" / "sheets.py"])
 
@@ -172,7 +173,7 @@ def test_the_stage_declarations_cover_the_codes_of_the_stages():
 #: the package check hands it a name holding the wording: the tests below read those calls).
 TEMPLATED = ("unreadable-file", "too-large", "missing-column", "unknown-rag", "header-not-found",
              "conflicting-ref", "carried-forward", "encrypted-file", "skipped-file",
-             "hidden-sheet", "own-output", "no-rows")
+             "hidden-sheet", "own-output", "no-rows", "unreadable-cell", "stray-cell")
 
 
 def test_the_codes_worded_in_many_places_have_templates():
@@ -272,17 +273,20 @@ def test_the_package_check_words_every_message_from_the_catalogue():
     assert places >= 25 and not offenders, offenders
 
 
-#: The reader and the pipeline: every issue message they give is a catalogue template.
-FILE_STAGE_MODULES = [ROOT / "xlplan" / "reader.py", ROOT / "xlplan" / "api.py"]
+#: The reader (with its cell-by-cell fallback) and the pipeline: every issue message they give
+#: is a catalogue template.
+FILE_STAGE_MODULES = [ROOT / "xlplan" / "reader.py", ROOT / "xlplan" / "api.py",
+                      ROOT / "xlplan" / "tolerant.py"]
 
 
 def test_the_reader_and_the_pipeline_word_every_issue_from_the_catalogue():
     """The reader's and the pipeline's findings about a whole file (skipped, hidden sheets,
-    password, entities, no rows, xlplan's own output) are catalogue templates. Other strings
-    there may be sentences: a file's note on the Submissions sheet and the reason a file was
-    set aside are not issue messages, and the reason is put into a template."""
+    password, entities, no rows, xlplan's own output) and the cell-by-cell reader's (cells it
+    could not read, values far outside the table) are catalogue templates. Other strings there
+    may be sentences: a file's note on the Submissions sheet is not an issue message, and the
+    reason a file was set aside or a cell could not be read is put into a template."""
     offenders, places = _free_text(FILE_STAGE_MODULES, sentences=False)
-    assert places >= 10 and not offenders, offenders
+    assert places >= 14 and not offenders, offenders
     # the reader holds no sentence of its own at all
     offenders, _ = _free_text(FILE_STAGE_MODULES[:1], sentences=True)
     assert not offenders, offenders

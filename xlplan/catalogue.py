@@ -287,12 +287,22 @@ _ENTRIES = (
           "One cell of the workbook is damaged (for example it points at text the file does "
           "not hold, or a number cell holds something that is not a number), so it was read as "
           "blank. Every other cell of the file was read.",
-          "Retype the cell's value in Excel and save the workbook."),
+          "Retype the cell's value in Excel and save the workbook.",
+          # {why} says what is wrong with the cell's stored value; {count} is written with commas
+          (("cell", "this cell could not be read ({why}), so it was left blank; every other "
+                    "cell was read. Retype the value in Excel and save"),
+           ("more", "{count} more cells on this sheet could not be read and were left blank"))),
     Entry("stray-cell", "A value far outside the table",
           "A value sits far below or to the right of the table (often typed by accident, or "
           "left behind when rows were deleted). It is not read as part of the table; the table "
           "itself is read.",
-          "Press Ctrl+End in Excel to find it; delete it, or move it into the table."),
+          "Press Ctrl+End in Excel to find it; delete it, or move it into the table.",
+          # {corner} is the table's last cell, {last} the farthest stray one ("XFD1048576")
+          (("value", "a value far outside the table (which ends at {corner}) was not read as "
+                     "part of it; if it belongs to the plan, move it into the table, otherwise "
+                     "delete it"),
+           ("more", "{count} more values outside the table (up to {last}) were not read; press "
+                    "Ctrl+End in Excel to find them"))),
     Entry("text-truncated", "Text cut to Excel's cell limit",
           "A cell's text is longer than the 32,767 characters Excel allows in a cell, so the "
           "consolidated workbook holds the start of it.",

@@ -29,10 +29,14 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .catalogue import message
 from .issues import Issue, at, col_letter
 from .ooxml import xml as ox
 from .ooxml.package import Members, related_part
 from .ooxml.styles import StylesTable
+
+#: The codes the cell-by-cell reader raises, each worded from its catalogue templates.
+CODES: tuple[str, ...] = ("unreadable-cell", "stray-cell")
 
 #: Excel's error values; anything else written as an error is kept as its text too.
 ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
@@ -297,10 +301,9 @@ class _SheetReader:
     def _bad(self, r: int, c: int, why: str, raw: str) -> None:
         self.bad += 1
         if self.bad <= MAX_CELL_ISSUES:
-            self.issues.append(at("unreadable-cell", f"this cell could not be read ({why}), so "
-                                  "it was left blank; every other cell was read. Retype the "
-                                  "value in Excel and save", file=self.display, sheet=self.sheet,
-                                  row=r + 1, col=c, value=raw[:200]))
+            self.issues.append(at("unreadable-cell", message("unreadable-cell", "cell", why=why),
+                                  file=self.display, sheet=self.sheet, row=r + 1, col=c,
+                                  value=raw[:200]))
 
     def _value(self, r: int, c: int, el):
         t = el.get("t") or "n"
@@ -390,9 +393,9 @@ class _SheetReader:
             for c, v in row.items():
                 target[c] = v
         if self.bad > MAX_CELL_ISSUES:
-            self.issues.append(at("unreadable-cell", f"{self.bad - MAX_CELL_ISSUES:,} more cells "
-                                  "on this sheet could not be read and were left blank",
-                                  file=self.display, sheet=self.sheet))
+            self.issues.append(at("unreadable-cell", message(
+                "unreadable-cell", "more", count=f"{self.bad - MAX_CELL_ISSUES:,}"),
+                file=self.display, sheet=self.sheet))
         self._report_stray(stray, height, width)
         merged = [m for m in merged if m[0] < self.max_rows and m[1] < self.max_columns]
         errors = {(r, c) for r, c in errors if r < height and c < width}
@@ -403,14 +406,11 @@ class _SheetReader:
             return
         corner = f"{col_letter(max(width - 1, 0))}{max(height, 1)}"
         for r, c, v in sorted(stray)[:MAX_CELL_ISSUES]:
-            self.issues.append(at("stray-cell", f"a value far outside the table (which ends at "
-                                  f"{corner}) was not read as part of it; if it belongs to the "
-                                  "plan, move it into the table, otherwise delete it",
+            self.issues.append(at("stray-cell", message("stray-cell", "value", corner=corner),
                                   file=self.display, sheet=self.sheet, row=r + 1, col=c,
                                   value=v))
         if len(stray) > MAX_CELL_ISSUES:
             last_r, last_c, _ = max(stray, key=lambda s: (s[0], s[1]))
-            self.issues.append(at("stray-cell", f"{len(stray) - MAX_CELL_ISSUES:,} more values "
-                                  f"outside the table (up to {col_letter(last_c)}{last_r + 1}) "
-                                  "were not read; press Ctrl+End in Excel to find them",
-                                  file=self.display, sheet=self.sheet))
+            self.issues.append(at("stray-cell", message(
+                "stray-cell", "more", count=f"{len(stray) - MAX_CELL_ISSUES:,}",
+                last=f"{col_letter(last_c)}{last_r + 1}"), file=self.display, sheet=self.sheet))
