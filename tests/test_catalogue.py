@@ -82,6 +82,8 @@ STAGE_MODULES = sorted([*(ROOT / "xlplan" / "checks").glob("*.py"),
                         ROOT / "xlplan" / "reader.py",
                         ROOT / "xlplan" / "api.py",
                         ROOT / "xlplan" / "tolerant.py",
+                        ROOT / "xlplan" / "merging" / "actions.py",
+                        ROOT / "xlplan" / "write" / "__init__.py",
                         ROOT / "xlplan" / "safety" / "__init__.py",
                         ROOT / "xlplan" / "safety" / "sheets.py"])
 
@@ -173,7 +175,8 @@ def test_the_stage_declarations_cover_the_codes_of_the_stages():
 #: the package check hands it a name holding the wording: the tests below read those calls).
 TEMPLATED = ("unreadable-file", "too-large", "missing-column", "unknown-rag", "header-not-found",
              "conflicting-ref", "carried-forward", "encrypted-file", "skipped-file",
-             "hidden-sheet", "own-output", "no-rows", "unreadable-cell", "stray-cell")
+             "hidden-sheet", "own-output", "no-rows", "unreadable-cell", "stray-cell",
+             "missing-submission", "text-truncated")
 
 
 def test_the_codes_worded_in_many_places_have_templates():
@@ -249,14 +252,17 @@ def _free_text(paths: list[Path], sentences: bool) -> tuple[list, int]:
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 name = getattr(node.func, "id", getattr(node.func, "attr", ""))
-                if (name in raising and len(node.args) >= 2
-                        and isinstance(node.args[0], ast.Constant)):
+                # the code and the message, given in order or by name (``Issue(code=...)``)
+                given = dict(zip(("code", "message"), node.args))
+                given.update((k.arg, k.value) for k in node.keywords if k.arg)
+                if (name in raising and "message" in given
+                        and isinstance(given.get("code"), ast.Constant)):
                     places += 1
-                    text = node.args[1]
+                    text = given["message"]
                     worded = (isinstance(text, ast.Name) or isinstance(text, ast.Call)
                               and getattr(text.func, "id", "") == "message")
                     if not worded:
-                        offenders.append((str(where), node.lineno, node.args[0].value))
+                        offenders.append((str(where), node.lineno, given["code"].value))
             elif (sentences and isinstance(node, (ast.Constant, ast.JoinedStr))
                   and id(node) not in docstrings):
                 if len(_prose(node).split()) >= 6:
@@ -273,20 +279,23 @@ def test_the_package_check_words_every_message_from_the_catalogue():
     assert places >= 25 and not offenders, offenders
 
 
-#: The reader (with its cell-by-cell fallback) and the pipeline: every issue message they give
-#: is a catalogue template.
+#: The reader (with its cell-by-cell fallback), the pipeline, the merge of the action plans and
+#: the writer: every issue message they give is a catalogue template.
 FILE_STAGE_MODULES = [ROOT / "xlplan" / "reader.py", ROOT / "xlplan" / "api.py",
-                      ROOT / "xlplan" / "tolerant.py"]
+                      ROOT / "xlplan" / "tolerant.py", ROOT / "xlplan" / "merging" / "actions.py",
+                      ROOT / "xlplan" / "write" / "__init__.py"]
 
 
 def test_the_reader_and_the_pipeline_word_every_issue_from_the_catalogue():
     """The reader's and the pipeline's findings about a whole file (skipped, hidden sheets,
     password, entities, no rows, xlplan's own output) and the cell-by-cell reader's (cells it
-    could not read, values far outside the table) are catalogue templates. Other strings there
-    may be sentences: a file's note on the Submissions sheet is not an issue message, and the
-    reason a file was set aside or a cell could not be read is put into a template."""
+    could not read, values far outside the table), the merge's (an SRO that sent nothing, an
+    overdue milestone) and the writer's (text cut short) are catalogue templates. Other
+    strings there may be sentences: a file's note on the Submissions sheet is not an issue
+    message, and the reason a file was set aside or a cell could not be read is put into a
+    template."""
     offenders, places = _free_text(FILE_STAGE_MODULES, sentences=False)
-    assert places >= 14 and not offenders, offenders
+    assert places >= 18 and not offenders, offenders
     # the reader holds no sentence of its own at all
     offenders, _ = _free_text(FILE_STAGE_MODULES[:1], sentences=True)
     assert not offenders, offenders

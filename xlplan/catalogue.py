@@ -306,7 +306,11 @@ _ENTRIES = (
     Entry("text-truncated", "Text cut to Excel's cell limit",
           "A cell's text is longer than the 32,767 characters Excel allows in a cell, so the "
           "consolidated workbook holds the start of it.",
-          "Shorten the text in the return."),
+          "Shorten the text in the return.",
+          # {length} and {limit} are written with commas; {sheet} and {row} are in the output
+          (("", "the {header} text is {length} characters long, more than an Excel cell holds "
+                "({limit}): it is cut short in the consolidated workbook (sheet {sheet}, row "
+                "{row}); the full text stays in the source file"),)),
     Entry("duplicate-ref", "The same Ref twice in one file",
           "Two rows of one workbook carry the same Ref, so they cannot be told apart next "
           "month. Both rows are kept.",
@@ -399,7 +403,8 @@ _ENTRIES = (
     # ---------------------------------------------------------------- the merge
     Entry("missing-submission", "An expected SRO sent nothing",
           "The programme settings list this SRO, but no return of theirs was found.",
-          "Chase the return, or remove the SRO from expected_sros."),
+          "Chase the return, or remove the SRO from expected_sros.",
+          (("", "no workbook from {sro} this month"),)),
     Entry("carried-forward", "A row missing this month was carried forward",
           "A row that was in last month's consolidated workbook is not in any return this "
           "month. It was copied forward with its last known values and flagged, never lost.",
@@ -413,7 +418,9 @@ _ENTRIES = (
           "is neither marked Complete nor RAG Complete. Bare quarters are read in the financial "
           "year the programme sets, else the one the plan states (its title, 'Q1 18/19'), else "
           "the reporting period's.",
-          "Mark it Complete, or give it a new due date and explain the slip in the update."),
+          "Mark it Complete, or give it a new due date and explain the slip in the update.",
+          # {due} as the plan gives it ("Q2"), {date} the day it ended ("30 Sep 2018")
+          (("", "due {due} (by {date}) and not marked Complete"),)),
     Entry("output-error", "The consolidated workbook could not be written",
           "Writing an output failed (the folder is read-only, the file is open in Excel, or the "
           "disk is full). Nothing half-written is left behind.",

@@ -21,6 +21,9 @@ from ..consolidated import RISKS, SCORECARD, read_previous
 from ..issues import FileInfo, Issue
 from ..schema.movement import CARRIED, IMPROVED, NEW, SAME, WORSENED
 
+#: The codes the merge of the action plans raises, each worded from its catalogue templates.
+CODES: tuple[str, ...] = ("conflicting-ref", "missing-submission", "carried-forward", "overdue")
+
 
 @dataclass
 class Merged:
@@ -184,7 +187,7 @@ def missing_submissions(programme: Programme, files: list[FileInfo]) -> list[Iss
     for sro in programme.expected_sros:
         name = re.sub(r"[^a-z0-9]+", " ", match_key(sro)).strip()
         if not name or not re.search(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", seen):
-            out.append(at("missing-submission", f"no workbook from {sro} this month",
+            out.append(at("missing-submission", message("missing-submission", sro=sro),
                           value=sro))
     return out
 
@@ -309,8 +312,8 @@ def mark_overdue(actions: pd.DataFrame, programme: Programme, period_start: dt.d
         if late:
             cell = cell or ""
             issues.append(Issue(
-                code="overdue", message=f"due {due} (by {due_date:%d %b %Y}) and not marked "
-                "Complete", file=file, sheet=sheet or None,
+                code="overdue", message=message("overdue", due=due, date=f"{due_date:%d %b %Y}"),
+                file=file, sheet=sheet or None,
                 row=int(source_row) if str(source_row).isdigit() else None,
                 column="".join(ch for ch in cell if ch.isalpha()) or None,
                 value=sub_action or action))

@@ -29,6 +29,7 @@ from typing import Callable, Iterable
 
 from .. import atomic, procs
 from ..consolidated import ACTIONS, action_layout
+from ..catalogue import message
 from ..issues import Issue, at
 from .actions import write_actions
 from .changes import write_changes
@@ -44,6 +45,9 @@ from .scorecard import write_scorecard
 from .submissions import write_submissions
 
 __all__ = ["OutputError", "SHEETS", "SheetSpec", "Written", "write_consolidated"]
+
+#: The codes the writer raises about what it wrote, each worded from its catalogue templates.
+CODES: tuple[str, ...] = ("text-truncated",)
 
 #: xlsxwriter must never reinterpret text: see FIELD-NOTES "Text that looks like a formula".
 #: (``in_memory``: for a small workbook made with these options outside
@@ -185,10 +189,9 @@ def truncation_issues(merged) -> list[Issue]:
                 src = rec.get("source_row", None)
                 row = int(src) if str(src).isdigit() else None
                 issue = at("text-truncated",
-                           f"the {header} text is {utf16_len(v):,} characters long, more than an "
-                           f"Excel cell holds ({EXCEL_MAX_TEXT:,}): it is cut short in the "
-                           f"consolidated workbook (sheet {ACTIONS}, row {i + 2}); the full text "
-                           "stays in the source file", file=str(rec.get("file", "") or ""),
+                           message("text-truncated", header=header, length=f"{utf16_len(v):,}",
+                                   limit=f"{EXCEL_MAX_TEXT:,}", sheet=ACTIONS, row=i + 2),
+                           file=str(rec.get("file", "") or ""),
                            sheet=(str(rec.get("sheet", "")) or None), row=row,
                            value=v[:80] + "...")
                 if issue not in known:
