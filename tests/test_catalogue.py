@@ -91,7 +91,10 @@ STAGE_MODULES = sorted([*(ROOT / "xlplan" / "checks").glob("*.py"),
 def _module(path: Path):
     import importlib
 
-    name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+    # a package's __init__.py is the package itself: imported under its own name, never
+    # a second time as "pkg.__init__" (which would run its registrations twice)
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
     return importlib.import_module(name)
 
 
