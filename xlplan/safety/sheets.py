@@ -204,6 +204,21 @@ def _tag_hits(buf: bytes, lo: int, hi: int) -> np.ndarray:
 _aligned_views = aligned_views
 
 
+def _checked(chunks: Iterator[bytes], state: _SheetState) -> Iterator[bytes]:
+    """The sheet's chunks, as both scans take them: the head refused if it declares entities
+    or a DOCTYPE, and every chunk shown to the ``<dimension>`` finder on the way."""
+    dimension = _DimensionFinder(state)
+    first = True
+    for chunk in chunks:
+        if first:
+            first = False
+            problem = _xml_hazard(chunk[:HEAD_BYTES], whole=False)
+            if problem:
+                raise _MemberProblem("unsafe-xml", problem)
+        dimension.feed(chunk)
+        yield chunk
+
+
 def _scan_chunks_fast(chunks: Iterator[bytes], state: _SheetState, limits: Limits) -> None:
     """The usual form: every cell written ``<c r="B7" ...>`` (Excel, xlsxwriter, openpyxl...).
 
@@ -215,15 +230,7 @@ def _scan_chunks_fast(chunks: Iterator[bytes], state: _SheetState, limits: Limit
     """
     half = _PAD // 2
     carry = b" " * _PAD
-    first = True
-    dimension = _DimensionFinder(state)
-    for chunk in chunks:
-        if first:
-            first = False
-            problem = _xml_hazard(chunk[:HEAD_BYTES], whole=False)
-            if problem:
-                raise _MemberProblem("unsafe-xml", problem)
-        dimension.feed(chunk)
+    for chunk in _checked(chunks, state):
         buf = carry + chunk
         _scan_buffer(buf, half, len(buf) - half, state, limits)
         carry = buf[-_PAD:]
@@ -367,15 +374,7 @@ class _ExactScanner:
 
     def run(self, chunks: Iterator[bytes]) -> None:
         carry = b""
-        first = True
-        dimension = _DimensionFinder(self.state)
-        for chunk in chunks:
-            if first:
-                first = False
-                problem = _xml_hazard(chunk[:HEAD_BYTES], whole=False)
-                if problem:
-                    raise _MemberProblem("unsafe-xml", problem)
-            dimension.feed(chunk)
+        for chunk in _checked(chunks, self.state):
             data = carry + chunk
             cut = data.rfind(b"<")
             if cut >= 0 and data.find(b">", cut) < 0:
