@@ -166,6 +166,33 @@ def test_one_bad_cell_costs_one_cell(plan19, tmp_path, fault):
     assert list(sub.actions["updates"].drop(index=4)) == list(good.actions["updates"].drop(index=4))
 
 
+def _drop_text_entry(xml: str, text: str) -> str:
+    out, n = re.subn(rf"<si><t>{text}</t></si>", "", xml, count=1)
+    assert n == 1, text
+    return out
+
+
+def test_a_text_missing_from_the_text_table_is_said_for_the_whole_file(plan19, tmp_path):
+    """An entry gone from the shared strings moves every later text onto another cell: only
+    the last cell points past the table, yet the whole file's text is doubtful, and is said
+    to be (the count the part declares no longer matches what it holds)."""
+    path = edit_sheet(plan19, tmp_path / "in.xlsx", lambda x: _drop_text_entry(x, "Sub 3"),
+                      member="xl/sharedStrings.xml")
+    sub = read_submission(path)
+    assert sub.ok
+    whole = [i for i in sub.issues if i.code == "unreadable-cell" and i.sheet is None]
+    assert len(whole) == 1 and whole[0].severity == "error"
+    assert "holds" in whole[0].message and "another cell's text" in whole[0].message
+    # a file whose table of texts is whole gets no such issue
+    assert not [i for i in read_submission(plan19).issues if i.code == "unreadable-cell"]
+
+
+def test_a_damaged_cell_alone_does_not_make_the_text_table_doubtful(plan19, tmp_path):
+    sub = read_submission(set_cell(plan19, tmp_path / "in.xlsx", "H6",
+                                   '<c r="H6" t="s"><v>99999</v></c>'))
+    assert [i.sheet for i in sub.issues if i.code == "unreadable-cell"] == ["Action Plan"]
+
+
 def test_a_stray_value_at_the_bottom_of_the_sheet_is_reported_not_fatal(plan19, tmp_path):
     path = edit_sheet(plan19, tmp_path / "in.xlsx", lambda x: x.replace(
         "</sheetData>", '<row r="1048567"><c r="B1048567" t="inlineStr"><is><t>oops</t></is>'

@@ -455,6 +455,27 @@ def test_headings_above_and_between_tables_repeated_headers_and_banners(tmp_path
     assert list(df["source_row"]) == [5, 10, 12]
 
 
+def test_an_excel_error_in_a_banner_is_not_a_strategy_heading(tmp_path):
+    """An objective banner that became #NUM! names no section: the strategy heading above it
+    still heads the indicators below, and the error is kept (and said) as the objective."""
+    header = list(HEADER)
+    rows = [
+        ["In hospital Falls with harm", "Percentage", "Dec-17", "N/A", "0.24", "", "0.36", "",
+         "Low is good"],
+        ["ENHANCED AND SPECIALIST"],
+        ["#NUM!"],
+        ["Improving Access to Psychological Therapies Monthly Access rate", "Percentage",
+         "Dec-17", "N/A", "1.17", "", "0.90", "", "High is good"],
+    ]
+    path = write_plan(tmp_path / "e.xlsx", rows, header=header, title=["6. WELLBEING"],
+                      merges=["A5:I5", "A6:I6"])
+    sub = read_submission(path)
+    df = sub.scorecards
+    assert list(df["strategy"]) == ["Wellbeing", "Enhanced and Specialist"]
+    assert list(df["objective"]) == ["", "#NUM!"]
+    assert [(i.code, i.cell) for i in sub.issues] == [("error-value", "A6")]
+
+
 def test_strategy_column_carries_down_and_programme_strategies(tmp_path):
     from xlplan.config import load_config
 

@@ -291,7 +291,12 @@ _ENTRIES = (
           # {why} says what is wrong with the cell's stored value; {count} is written with commas
           (("cell", "this cell could not be read ({why}), so it was left blank; every other "
                     "cell was read. Retype the value in Excel and save"),
-           ("more", "{count} more cells on this sheet could not be read and were left blank"))),
+           ("more", "{count} more cells on this sheet could not be read and were left blank"),
+           # {declared} and {found} are written with commas
+           ("text-table", "the workbook's table of texts says it holds {declared} texts but "
+                          "holds {found}: one is missing or extra, so the text cells after it "
+                          "may show another cell's text. Open the file in Excel, check its "
+                          "text and save it again"))),
     Entry("stray-cell", "A value far outside the table",
           "A value sits far below or to the right of the table (often typed by accident, or "
           "left behind when rows were deleted). It is not read as part of the table; the table "

@@ -166,7 +166,13 @@ def read_book(path: Path, display: str, *, max_rows: int, max_columns: int) -> B
         kinds = {rel.target: rel.type.rsplit("/", 1)[-1] for rel in rels}
         strings_part = related_part(rels, "sharedStrings", members.find)
         styles_part = related_part(rels, "styles", members.find)
-        strings = _shared_strings(zf, strings_part) if strings_part else []
+        strings, declared = _shared_strings(zf, strings_part) if strings_part else ([], None)
+        if declared is not None and declared != len(strings):
+            # An entry missing (or added) moves every text after it onto another cell, and
+            # nothing in the cells shows it: the file as a whole is said to be doubtful.
+            issues.append(at("unreadable-cell", message(
+                "unreadable-cell", "text-table", declared=f"{declared:,}",
+                found=f"{len(strings):,}"), file=display))
         date_styles = _date_styles(_read_xml(members, styles_part)) if styles_part else set()
         sheets: list[Sheet] = []
         hidden: list[str] = []
@@ -258,14 +264,22 @@ def _rich_text(si) -> str:
     return unescape("".join(parts))
 
 
-def _shared_strings(zf: zipfile.ZipFile, part: str) -> list[str]:
+def _shared_strings(zf: zipfile.ZipFile, part: str) -> tuple[list[str], int | None]:
+    """The texts of the shared-strings part, and how many it says it holds (its
+    ``uniqueCount``; None when it does not say, which the format allows)."""
     out: list[str] = []
+    declared: int | None = None
     with zf.open(part) as fh:
-        for _event, el in ox.iterparse(fh, events=("end",), huge_tree=True):
+        for event, el in ox.iterparse(fh, events=("start", "end"), huge_tree=True):
+            if event == "start":
+                if _local(el.tag) == "sst":
+                    count = (el.get("uniqueCount") or "").strip()
+                    declared = int(count) if count.isdigit() else None
+                continue
             if _local(el.tag) == "si":
                 out.append(_rich_text(el))
                 el.clear(keep_tail=False)
-    return out
+    return out, declared
 
 
 def _date_styles(root) -> set[int]:

@@ -471,8 +471,16 @@ def normalise_scorecard(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
             if FOOTNOTE.match(text):
                 _not_a_row(ctx, r + 1, own[0][0], text, "a note under the table")
                 continue
-            banner = _banner(text, own[0][0], r, lay, loc)
-            if banner is None and own[0][0] != loc.columns.get("indicator"):
+            if (r, own[0][0]) in sheet.errors:
+                # An Excel error (#REF!, #NUM!) names no section: as a heading it would end
+                # the strategy above it before any indicator took it. Kept as the objective
+                # (the error-value warning says so), or as a row when it is in no banner.
+                banner = ("objective", text) if r in lay.banner_rows or \
+                    own[0][0] <= loc.columns.get("indicator", 0) else None
+            else:
+                banner = _banner(text, own[0][0], r, lay, loc)
+            if banner is None and own[0][0] != loc.columns.get("indicator") and \
+                    (r, own[0][0]) not in sheet.errors:
                 # One cell of text beside the KPI column, never in it: a note when it reads
                 # as a sentence, else a section heading (a note too if no KPI follows it).
                 if _SENTENCE.search(text) or len(text.split()) >= 6:
