@@ -295,6 +295,15 @@ def _words(v) -> set[str]:
     return set(_WORD.findall(_TAG.sub(" ", str(v)).lower()))
 
 
+def _forms(v) -> list[set[str]]:
+    """The ways a value's words may be written: a huge whole number also in full (a score of
+    1e39 said as its 40 digits)."""
+    forms = [_words(v)]
+    if isinstance(v, float) and v.is_integer() and abs(v) >= 1e15:
+        forms.append({str(int(v))})
+    return forms
+
+
 #: Columns that hold a picture of the data, not data (a scorecard's Graph column).
 DISPLAY_ONLY = frozenset({"graph"})
 
@@ -362,7 +371,7 @@ def silent_cells(path: Path, sub) -> list[str]:
                     continue
                 if texts_doubtful and isinstance(v, str):
                     continue
-                if not _words(v) <= seen:
+                if not any(form <= seen for form in _forms(v)):
                     missing.append(f"{sheet.name}!{_col(c)}{r + 1}={str(v)[:40]!r}")
     return missing
 
