@@ -13,6 +13,7 @@ from xlplan.schema.scorecard import (
     benchmark_rag,
     parse_measure_value,
     parse_polarity,
+    parse_target,
     trend_rag,
 )
 
@@ -130,6 +131,31 @@ def test_property_value_text_round_trip(x):
 ])
 def test_parse_polarity(text, expected):
     assert parse_polarity(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("< 8%", ("low", 8.0)),
+    ("<=5", ("low", 5.0)),
+    ("\u2264 5", ("low", 5.0)),
+    ("Max 5", ("low", 5.0)),
+    ("Maximum: 12", ("low", 12.0)),
+    ("no more than 3.5%", ("low", 3.5)),
+    (">= 90%", ("high", 90.0)),
+    (">95%", ("high", 95.0)),
+    ("at least 85%", ("high", 85.0)),
+    ("Min 90%", ("high", 90.0)),
+    ("over 1,000", ("high", 1000.0)),
+    # no comparator, or one before something that is not a number: nothing is taken
+    ("8%", (None, None)),
+    ("< TBC", (None, None)),
+    ("under 18 weeks", (None, None)),
+    ("minimal", (None, None)),
+    ("Maxwell 5", (None, None)),
+    (95.0, (None, None)),
+    (None, (None, None)),
+])
+def test_parse_target(text, expected):
+    assert parse_target(text) == expected
 
 
 # ------------------------------------------------------------------------------ trend: seed values

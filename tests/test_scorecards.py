@@ -476,6 +476,23 @@ def test_an_excel_error_in_a_banner_is_not_a_strategy_heading(tmp_path):
     assert [(i.code, i.cell) for i in sub.issues] == [("error-value", "A6")]
 
 
+def test_a_target_written_with_a_comparator_gives_the_polarity_and_the_number(tmp_path):
+    """An integrated performance report states its standards as "< 8%" or ">= 90%": the sign
+    says which way is good (the trend follows it), and the number is the target."""
+    header = ["Indicator", "Standard", "Apr-24", "May-24", "Jun-24", "RAG"]
+    rows = [["Emergency readmissions within 30 days", "< 8%", "8.9%", "8.6%", "8.1%", "Red"],
+            ["Complaints answered in 25 days", ">= 90%", "86%", "89%", "93%", "Green"],
+            ["Patients waiting over 52 weeks", "0", "140", "131", "120", "Red"]]
+    sub = read_submission(write_plan(tmp_path / "ipr.xlsx", rows, header=header))
+    df = sub.scorecards
+    assert list(df["polarity"]) == ["low", "high", ""]
+    assert list(df["polarity_text"])[:2] == ["from the target: < 8%", "from the target: >= 90%"]
+    assert list(df["target"]) == [8.0, 90.0, 0.0]
+    assert list(df["trend_rag"])[:2] == ["Green", "Green"]  # both improving, each its own way
+    # only the indicator whose target states no direction is said to lack a polarity
+    assert [i.row for i in sub.issues if i.code == "unknown-polarity"] == [4]
+
+
 def test_strategy_column_carries_down_and_programme_strategies(tmp_path):
     from xlplan.config import load_config
 

@@ -49,7 +49,7 @@ from ..reader import RawSheet
 from ..schema.columns import header_key
 from ..schema.periods import Period, parse_period_loose
 from ..schema.scorecard import FOOTNOTE, SECTION_NAMES, SECTION_WORDS, benchmark_rag, parse_measure_value, \
-    parse_polarity, status_rag, trend_rag
+    parse_polarity, parse_target, status_rag, trend_rag
 from ..text import cell_text, clean_text, match_key
 from .common import PROVENANCE, SheetContext, check_cell_text, extra_columns, wide_merge_rows
 
@@ -549,6 +549,18 @@ def _indicator(row: list, excel_row: int, ctx: SheetContext, lay: _Layout) -> di
             return "", None
         return _value(row[c] if c < len(row) else "", lay.percent.get((excel_row, c)))
 
+    said_by_targets: dict[str, str] = {}  # polarity -> the first target that states it
+
+    def target_cell(c: int | None) -> tuple[str, float | None]:
+        """A target cell; one written with a comparator ("< 8%", "at least 85%") gives its
+        number, and says which way is good."""
+        written, number = cell(c)
+        if number is None:
+            said, number = parse_target(written)
+            if said:
+                said_by_targets.setdefault(said, written)
+        return written, number
+
     period_raw = raw("period")
     period = parse_period_loose(period_raw, lay.fy_start_month)
     period_text = period.label if isinstance(period_raw, dt.date) and period else text("period")
@@ -574,8 +586,8 @@ def _indicator(row: list, excel_row: int, ctx: SheetContext, lay: _Layout) -> di
         # a band without a target of its own has the row's one Target (a column beside them)
         band_cols = {c for b in lay.bands for c in b.columns.values()}
         own = cols.get("target") if cols.get("target") not in band_cols else None
-        per_band = [cell(b.columns["target"]) if "target" in b.columns else cell(own)
-                    for b in lay.bands]
+        per_band = [target_cell(b.columns["target"]) if "target" in b.columns
+                    else target_cell(own) for b in lay.bands]
         targets = [number for _, number in per_band]
         target_texts = [written for written, _ in per_band]
         forecasts = [cell(b.columns.get("forecast"))[1] for b in lay.bands]
@@ -586,7 +598,7 @@ def _indicator(row: list, excel_row: int, ctx: SheetContext, lay: _Layout) -> di
         # One Target column: the target of the row's one value (a KPI tracker, a long
         # extract's row); beside a row of period columns it may be the year's, so it is kept
         # for the row and not claimed for each period.
-        target_text, target_value = cell(cols.get("target"))
+        target_text, target_value = target_cell(cols.get("target"))
         forecast = cell(cols.get("forecast"))[1]
         one = len(labels) == 1
         targets = [target_value if one else None for _ in labels]
@@ -605,6 +617,9 @@ def _indicator(row: list, excel_row: int, ctx: SheetContext, lay: _Layout) -> di
 
     measure, comments, trend_text = text("measure"), text("comments"), text("trend")
     polarity, polarity_text = _polarity(text("polarity"), comments, trend_text, "polarity" in cols)
+    if not polarity and len(said_by_targets) == 1:  # targets that disagree say nothing
+        (polarity, written), = said_by_targets.items()
+        polarity_text = f"from the target: {written}"
     if not polarity and rag and at is not None and (lay.bands or len(labels) == 1):
         # only where the target is the value's own period's (see polarity_from_status)
         polarity, polarity_text = polarity_from_status(values[at], target_value, rag, rag_text)

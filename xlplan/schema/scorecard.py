@@ -40,6 +40,8 @@ __all__ = [
     "sub_header_role",
     "parse_measure_value",
     "parse_polarity",
+    "parse_target",
+    "TARGET_COMPARATORS",
     "TREND_RAGS",
     "BENCHMARK_RAGS",
     "trend_rag",
@@ -197,6 +199,45 @@ def parse_polarity(text: object) -> str | None:
     found = {("high" if m.group("dir").lower() in ("high", "higher", "up", "increase") else "low")
              for m in _POLARITY.finditer(_SPACES.sub(" ", text))}
     return found.pop() if len(found) == 1 else None
+
+
+#: Signs and words a target opens with that say which way is good: "< 8%", "no more than 5"
+#: (low is good); ">= 90%", "at least 85%" (high is good). Longest first, so "<=" is not "<".
+TARGET_COMPARATORS: tuple[tuple[str, str], ...] = (
+    ("no more than", "low"), ("not more than", "low"), ("no greater than", "low"),
+    ("less than", "low"), ("fewer than", "low"), ("at most", "low"), ("maximum", "low"),
+    ("up to", "low"), ("under", "low"), ("below", "low"), ("max", "low"),
+    ("<=", "low"), ("=<", "low"), ("\u2264", "low"), ("<", "low"),
+    ("no less than", "high"), ("not less than", "high"), ("no fewer than", "high"),
+    ("greater than", "high"), ("more than", "high"), ("at least", "high"),
+    ("minimum", "high"), ("above", "high"), ("over", "high"), ("min", "high"),
+    (">=", "high"), ("=>", "high"), ("\u2265", "high"), (">", "high"),
+)
+_TARGET = re.compile(
+    r"(?P<op>" + "|".join(re.escape(op) + (r"\b" if op[-1].isalpha() else "")
+                          for op, _ in TARGET_COMPARATORS) + r")\s*[:.]?\s*(?P<num>.*)",
+    re.I)
+
+
+def parse_target(text: object) -> tuple[str | None, float | None]:
+    """(the polarity a target's comparator states, the target's number) for a target written
+    with one: ``"< 8%"`` -> ("low", 8.0), ``"at least 85%"`` -> ("high", 85.0),
+    ``"Max 5"`` -> ("low", 5.0). ``(None, None)`` for anything else (a plain number is read by
+    :func:`parse_measure_value`; a comparator before something that is not a number says
+    nothing, so nothing is taken from it)."""
+    if not isinstance(text, str):
+        return None, None
+    m = _TARGET.fullmatch(_SPACES.sub(" ", text).strip())
+    if not m:
+        return None, None
+    try:
+        number = parse_measure_value(m.group("num"))
+    except ValueError:
+        return None, None
+    if number is None:
+        return None, None
+    polarity = dict(TARGET_COMPARATORS)[m.group("op").lower()]
+    return polarity, number
 
 
 def _direction(polarity: str) -> int:
