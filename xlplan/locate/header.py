@@ -154,8 +154,11 @@ def group_labels(upper: list, lower: list, r: int, merges: dict[tuple[int, int],
     if not groups:
         return None
     covered = {k for a, b in groups.values() for k in range(a, b + 1)}
-    if len(groups) == 1 and filled_lower <= covered:
-        return None  # one label over everything: a title
+    if len(groups) == 1 and filled_lower <= covered and set(texts) <= covered:
+        # One label over everything: a title. Not when the row holds other labels beside
+        # it: those are headers merged down over both rows ("Ref", "Action" left of
+        # "Progress" over "Status" / "Update"), so the lower row only has the group's cells.
+        return None
     out: dict[int, str] = {}
     for c, (a, b) in groups.items():
         label = clean_text(texts[c])
