@@ -240,6 +240,60 @@ def test_a_header_with_known_words_under_banners_is_read_by_band_too(tmp_path):
     assert not {"Target", "Actual"} & set(df.columns)
 
 
+# --------------------------------------------------------- years over their quarters or months
+
+def write_years_over(path: Path, years: list[str], subs: list[str], *, merged: bool) -> Path:
+    """Indicator | Measure | a year banner over its quarters or months (merged over them, or
+    written once at the left) | Polarity: a two-row header, the sub-headers naming no year."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "KPIs"
+    width = len(subs)
+    top = ["Indicator", "Measure"]
+    for year in years:
+        top += [year] + [None] * (width - 1)
+    ws.append(top + ["Polarity"])
+    ws.append([None, None] + subs * len(years) + [None])
+    for k, (name, start, step, polarity) in enumerate(
+            [("Smoking quitters", 100, 10, "High is good"),
+             ("Falls admissions per 100,000", 2100, -50, "Low is good")]):
+        values = [start + step * i for i in range(width * len(years) - 2)] + [None, None]
+        ws.append([name, "Number"] + values + [polarity])
+    if merged:
+        for n in range(len(years)):
+            first = 3 + n * width
+            ws.merge_cells(start_row=1, start_column=first, end_row=1,
+                           end_column=first + width - 1)
+        for col in (1, 2, 3 + width * len(years)):
+            ws.merge_cells(start_row=1, start_column=col, end_row=2, end_column=col)
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("years, subs, labels, merged", [
+    (["2023/24", "2024/25"], ["Q1", "Q2", "Q3", "Q4"],
+     ["2023/24 Q1", "2023/24 Q2", "2023/24 Q3", "2023/24 Q4", "2024/25 Q1", "2024/25 Q2",
+      "2024/25 Q3", "2024/25 Q4"], True),
+    (["2024", "2025"], ["Oct", "Nov", "Dec"],  # written once, left of its months
+     ["Oct-24", "Nov-24", "Dec-24", "Oct-25", "Nov-25", "Dec-25"], False),
+    (["2024/25"], ["Oct", "Nov", "Dec", "Jan", "Feb", "Mar"],  # a financial year's months
+     ["Oct-24", "Nov-24", "Dec-24", "Jan-25", "Feb-25", "Mar-25"], True),
+])
+def test_years_over_their_quarters_or_months_are_one_header(tmp_path, years, subs, labels,
+                                                            merged):
+    sub = read_submission(write_years_over(tmp_path / "y.xlsx", years, subs, merged=merged))
+    assert sub.issues == []  # the sub-header row is no indicator with bad values
+    got = by_indicator(sub.scorecards)
+    assert list(got) == ["Smoking quitters", "Falls admissions per 100,000"]
+    quitters = got["Smoking quitters"]
+    assert quitters["value_labels"] == labels
+    n = len(labels) - 2
+    assert quitters["values"] == [100.0 + 10 * i for i in range(n)] + [None, None]
+    assert quitters["latest_value"] == 100.0 + 10 * (n - 1)
+    assert quitters["period"] == labels[n - 1]
+    assert got["Falls admissions per 100,000"]["values"][:2] == [2100.0, 2050.0]
+
+
 # ------------------------------------------------------------------------------ long extract
 
 LONG = [

@@ -37,7 +37,7 @@ from ..text import clean_text
 from .header import HEADER_SEARCH_ROWS, Located
 
 __all__ = ["ScorecardLayout", "Band", "find_bands", "indicator_by_words", "locate_scorecard",
-           "sideways_rows", "PERIOD_HEADERS", "ROW_LABELS"]
+           "sideways_rows", "sub_periods", "PERIOD_HEADERS", "ROW_LABELS"]
 
 #: Header cells over a column of periods in a sideways scorecard.
 PERIOD_HEADERS = frozenset({"period", "month", "quarter", "date", "year", "week",
@@ -152,6 +152,41 @@ def find_bands(sheet: RawSheet, header_row: int, fy_start_month: int = 4
         elif own or over:
             combined[c] = own or over
     return bands, combined
+
+
+def sub_periods(sheet: RawSheet, header_row: int, fy_start_month: int = 4
+                ) -> list[tuple[int, object]]:
+    """(column, period) of each value column of a two-row period header: years over their
+    quarters or months ("2023/24" merged over Q1 | Q2 | Q3 | Q4, then "2024/25" over the next
+    four), each sub-header read with the banner over it ("2023/24 Q1"). ``[]`` unless the row
+    under ``header_row`` holds at least two periods that no banner is needed to write, every
+    one of them under a banner naming a longer period, and nothing else that reads as data."""
+    if header_row + 1 >= len(sheet.rows):
+        return []
+    sub = sheet.rows[header_row + 1]
+    cells = {c: _text(v) for c, v in enumerate(sub) if _text(v)}
+    own = {c: parse_period_loose(t, fy_start_month) for c, t in cells.items()}
+    # (a month or quarter written without its year is dated year 0, or 1 for the months of a
+    # financial year that fall in its second calendar year: see parse_period_loose)
+    if len(cells) < 2 or any(p is None or p.kind == "year" or p.end[0] > 1
+                             for p in own.values()):
+        return []  # every filled cell is a quarter or month with no year (Q1, Apr), or none is
+    found: dict[str, tuple[int, object]] = {}
+    for c in sorted(cells):
+        _, over = _banner_over(sheet, header_row, c, set(cells))
+        banner = parse_period_loose(over, fy_start_month) if over else None
+        if banner is None or banner.kind != "year":
+            return []
+        if own[c].kind == "month":  # the month's own year, within the banner's twelve
+            (end_year, end_month), month = banner.end, own[c].end[1]
+            period = parse_period_loose(
+                f"{cells[c]} {end_year if month <= end_month else end_year - 1}", fy_start_month)
+        else:
+            period = parse_period_loose(f"{cells[c]} {over}", fy_start_month)
+        if period is None or period.kind != own[c].kind:
+            return []
+        found.setdefault(period.label, (c, period))
+    return sorted(found.values(), key=lambda cp: (cp[1].sort_key, cp[0]))
 
 
 def indicator_by_words(header: list, before: int | None = None) -> int | None:

@@ -44,7 +44,8 @@ import pandas as pd
 
 from ..issues import col_index, col_letter
 from ..locate import Located
-from ..locate.scorecards import Band, ScorecardLayout, find_bands, sideways_rows
+from ..locate.scorecards import Band, ScorecardLayout, find_bands, sideways_rows, \
+    sub_periods
 from ..reader import RawSheet
 from ..schema.columns import header_key
 from ..schema.periods import Period, parse_period_loose
@@ -356,6 +357,9 @@ def _layout(sheet: RawSheet, ctx: SheetContext) -> _Layout:
                                                        for b in bands]
     else:
         value_cols = period_columns(header, loc, fy)
+        under = sub_periods(sheet, loc.header_row, fy)
+        if under:  # years over their quarters or months: the header is two rows deep
+            value_cols, last_header = under, loc.header_row + 1
     skip = {c for c, _ in value_cols if c is not None} | band_cols
     extras = {c: name for c, name in extra_columns(sheet, loc).items()
               if c not in skip and c not in loc.columns.values()}
