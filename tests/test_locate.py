@@ -224,6 +224,21 @@ def test_group_labels_spaced_alike_need_no_merge():
     assert loc.headers[5] == "Target Likelihood"
 
 
+def test_a_year_merged_over_its_quarters_gives_the_quarters_and_the_next_year_is_later():
+    rows = [["Action", "Lead", "2024/25", "", "", "", "2025/26", "Progress update", "RAG"],
+            ["", "", "Q1", "Q2", "Q3", "Q4", "", "", ""],
+            ["Recruit care coordinators", "Jo Beer", "X", "", "", "", "", "Interviews held",
+             "Green"],
+            ["Roll out shared care record", "Ann Other", "", "", "", "", "X", "Business case",
+             "Red"]]
+    merged = [(0, 2, 0, 5), *((0, c, 1, c) for c in (0, 1, 6, 7, 8))]
+    loc = locate(sheet(*rows, merged=merged), DEFAULT)
+    assert (loc.kind, loc.header_row, loc.group_row) == ("action_plan", 1, 0)
+    assert loc.columns == {"action": 0, "sro": 1, "q1": 2, "q2": 3, "q3": 4, "q4": 5,
+                           "later": 6, "updates": 7, "rag": 8}
+    assert loc.headers[2] == "2024/25 Q1" and not loc.extras
+
+
 def test_one_title_over_the_whole_table_is_not_a_group_row():
     rows = [["Action plan 2018-19"] + [""] * 9, PLAN_HEADER, *PLAN_ROWS]
     loc = locate(sheet(*rows, merged=[(0, 0, 0, 9)]), DEFAULT)

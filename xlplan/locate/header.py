@@ -56,6 +56,9 @@ SHAPE_ROWS = 3
 
 _QUARTER = re.compile(r"^(?:q|qtr|quarter)\s?([1-4])(?:\s+(\d{2,4})(?:\s+(\d{2,4}))?)?$")
 _YEAR_COLUMN = re.compile(r"^(?:fy\s)?(\d{4})\s(\d{2,4})$|^(\d{4})$")
+#: A quarter under its year's banner, as a two-row header combines them: "2024/25" merged over
+#: Q1 | Q2 | Q3 | Q4 gives "2024 25 q1" ...
+_QUARTER_UNDER_YEAR = re.compile(r"^(?:fy\s)?\d{4}(?:\s\d{2,4})?\s(?:q|qtr|quarter)\s?([1-4])$")
 
 
 @dataclass
@@ -282,7 +285,7 @@ def _match_row(row: list, kind: str, programme: Programme) -> tuple[dict[str, in
 
 def _quarter_column(key: str, found: dict[str, int]) -> str | None:
     """'Q1 18/19', 'Quarter 2', '2019/20': quarter columns, the next year's as 'later'."""
-    m = _QUARTER.match(key)
+    m = _QUARTER.match(key) or _QUARTER_UNDER_YEAR.match(key)
     if m:
         q = f"q{m.group(1)}"
         return q if q not in found else "later"
