@@ -169,7 +169,8 @@ def planner_export(path: Path) -> Expected:
                 "02/12/2024", start, due, "false", late, done, "Aisha Khan" if done else "",
                 "0/0", "", label, "See programme plan" if i == 0 else ""],
                expect={"text": name, "sro": who, "timeframe": due, "theme": bucket,
-                       "kept": [progress]} if i in (0, 2, 4) else None)
+                       "kept": [progress], "complete": progress == "Completed",
+                       "updates": ""} if i in (0, 2, 4) else None)
     _save(wb, path)
     return exp
 
@@ -198,7 +199,8 @@ def jira_export(path: Path) -> Expected:
     for i, (key, summary, typ, status, prio, who, due, res) in enumerate(issues):
         w.data([key, 10000 + i, summary, typ, status, prio, who, "Lena Fischer",
                 dt.datetime(2025, 1, 6, 9, 30 + i), dt.datetime(2025, 1, 20, 16, 5), due, res],
-               expect={"ref": key, "text": summary, "sro": who, "kept": [status]}
+               expect={"ref": key, "text": summary, "sro": who, "kept": [status, prio],
+                       "theme": ""}
                if i in (0, 1, 2) else None)
     _save(wb, path)
     return exp

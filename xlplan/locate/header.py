@@ -41,6 +41,7 @@ Columns no schema knows are kept as extra columns.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
@@ -372,9 +373,13 @@ def locate_by_header(sheet: RawSheet, programme: Programme) -> Located | None:
     headers = {c: clean_text(v) for c, v in reading.labels.items()}
     found = dict(reading.found)
     status_or_rag(sheet, reading.row, kind, found, programme)
+    if kind == ACTION_PLAN:
+        values_decide(sheet, reading.row, found)
     extras = {c: h for c, h in headers.items() if c not in found.values()}
-    return Located(kind, reading.row, found, extras, headers, reading.group_row,
-                   reading.guessed)
+    # a column values_decide took away is no longer a guess of that name
+    guessed = {n: h for n, h in reading.guessed.items()
+               if n in found or n not in ("theme", "updates")}
+    return Located(kind, reading.row, found, extras, headers, reading.group_row, guessed)
 
 
 # --------------------------------------------------------------------------------------------
@@ -421,6 +426,43 @@ def status_or_rag(sheet: RawSheet, header_row: int, kind: str, found: dict[str, 
             other += 1
     if rag >= RAG_SHARE * (rag + other):
         found["rag"] = found.pop("status")
+
+
+#: Share of a column's filled cells that must be status (or priority) words for the column
+#: to be read as a status (or as no theme).
+WORDS_SHARE = 0.9
+
+
+def _texts(sheet: RawSheet, header_row: int, c: int) -> Counter:
+    """The filled text cells of column ``c`` below the header, counted (a column repeats a
+    few words down a long sheet: each is judged once)."""
+    return Counter(v for row in sheet.rows[header_row + 1:] if c < len(row)
+                   for v in (row[c],) if v.__class__ is str and v.strip())
+
+
+def _share(texts: Counter, test: Callable[[str], bool]) -> bool:
+    """Whether the column holds text and at least WORDS_SHARE of it passes ``test``."""
+    total = sum(texts.values())
+    return bool(total) and sum(n for t, n in texts.items() if test(t)) >= WORDS_SHARE * total
+
+
+def values_decide(sheet: RawSheet, header_row: int, found: dict[str, int]) -> None:
+    """An action plan's columns whose values say they are not what their header matched.
+
+    * A "Progress" column read as the updates whose cells are workflow words (Planner's Not
+      started / In progress / Completed) is the plan's status, when it has no other: so a
+      completed task is read as complete.
+    * A theme column whose cells are task priorities (High / Medium / Low, Urgent, P1) is no
+      theme (a tracker's "Priority"): it is kept as an extra column, as written.
+    ``found`` is updated."""
+    from ..schema.status import is_priority, normalise_status
+
+    if "updates" in found and "status" not in found and _share(
+            _texts(sheet, header_row, found["updates"]),
+            lambda t: normalise_status(t)[0] is not None):
+        found["status"] = found.pop("updates")
+    if "theme" in found and _share(_texts(sheet, header_row, found["theme"]), is_priority):
+        del found["theme"]
 
 
 # --------------------------------------------------------------------------------------------

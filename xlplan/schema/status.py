@@ -45,3 +45,17 @@ def normalise_status(text: str) -> tuple[str | None, bool]:
         return None, False
     name = _LOOKUP.get(match_key(text))
     return name, name in FINISHED
+
+
+#: A task's priority as trackers write it (Planner: Urgent / Important / Medium / Low; Jira:
+#: Highest ... Lowest; P1-P4). A column of these is no theme, whatever its header says: a
+#: "Priority" column beside a plan's themes is how urgent each action is.
+PRIORITY_WORDS: frozenset[str] = frozenset(match_key(w) for w in (
+    "highest", "high", "medium", "med", "normal", "low", "lowest", "urgent", "important",
+    "critical", "major", "minor", "trivial", "blocker", "very high", "very low",
+    "p1", "p2", "p3", "p4", "p5", "priority 1", "priority 2", "priority 3", "priority 4"))
+
+
+def is_priority(text: str) -> bool:
+    """Whether a cell's words are a task priority ("High", "Urgent", "P2")."""
+    return match_key(text) in PRIORITY_WORDS
