@@ -452,6 +452,9 @@ def test_files_that_give_nothing_fail_plainly(tmp_path, prog):
     result = CliRunner().invoke(main, ["merge", str(folder), "-o", str(out), "--period",
                                        "2025-04"])
     assert result.exit_code == 1, result.output
+    # the summary tells a file that failed from one that holds no plan at all
+    assert "Failed: empty-register.xlsx." in result.output
+    assert "Nothing read (not a plan, register or scorecard): matrix.xlsx." in result.output
     subs = {r["File"]: r for r in table(load_workbook(out)["Submissions"])}
     assert subs["good.xlsx"]["Status"] == "merged"
     assert subs["empty-register.xlsx"]["Status"] == "failed"

@@ -222,7 +222,8 @@ def summary_line(merged, out_path: Path | None) -> str:
     for issue in merged.issues:
         c[issue.severity] += 1
     merged_files = sum(1 for f in merged.files if f.status in ("ok", "errors"))
-    failed = [f.path for f in merged.files if f.status in GAVE_NOTHING]
+    failed = [f.path for f in merged.files if f.status == "failed"]
+    not_plans = [f.path for f in merged.files if f.status == "not-a-plan"]
     carried = int((merged.actions["status"] == "Carried forward").sum()) if len(merged.actions) \
         else 0
     others = 0  # a RAID log's assumptions, issues and dependencies: kept, but no risks
@@ -244,10 +245,13 @@ def summary_line(merged, out_path: Path | None) -> str:
                  f"(from {merged.financial_year_source}).")
     if out_path is not None:
         line += f" Written to {out_path}."
-    if failed:
-        from .issues import printable
+    from .issues import printable
 
+    if failed:
         line += f" Failed: {printable(', '.join(failed))}."
+    if not_plans:  # read, but holding no plan, register or scorecard: said apart from failures
+        line += f" Nothing read (not a plan, register or scorecard): " \
+                f"{printable(', '.join(not_plans))}."
     return line
 
 
