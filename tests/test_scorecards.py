@@ -493,6 +493,20 @@ def test_a_target_written_with_a_comparator_gives_the_polarity_and_the_number(tm
     assert [i.row for i in sub.issues if i.code == "unknown-polarity"] == [4]
 
 
+def test_a_rate_tracked_month_by_month_takes_its_polarity_from_its_status(tmp_path):
+    """A percentage's target holds for every month, so the status the file gives the latest
+    month against it says which way is good, as it does for a one-value row; a count's target
+    beside monthly columns may be the year's, and says nothing."""
+    header = ["KPI", "Target", "Apr-24", "May-24", "Jun-24", "RAG"]
+    rows = [["A&E 4 hour performance", "95%", "72%", "74%", "78%", "Red"],
+            ["Staff sickness rate", "3.5%", "4.5%", "4.4%", "4.2%", "Red"],
+            ["Cancer 62 day", "85%", "70%", "72%", "75%", "Amber"],
+            ["Delayed discharges", "1200", "110", "105", "98", "Green"]]
+    df = read_submission(write_plan(tmp_path / "m.xlsx", rows, header=header)).scorecards
+    assert list(df["polarity"]) == ["high", "low", "", ""]
+    assert df["polarity_text"].iloc[0] == "from the status: 78 against a target of 95 is Red"
+
+
 def test_strategy_column_carries_down_and_programme_strategies(tmp_path):
     from xlplan.config import load_config
 

@@ -624,10 +624,12 @@ def _indicator(row: list, excel_row: int, ctx: SheetContext, lay: _Layout) -> di
     if not polarity and len(said_by_targets) == 1:  # targets that disagree say nothing
         (polarity, written), = said_by_targets.items()
         polarity_text = f"from the target: {written}"
-    if not polarity and rag and at is not None and (lay.bands or len(labels) == 1):
-        # only where the target is the value's own period's (see polarity_from_status)
-        polarity, polarity_text = polarity_from_status(values[at], target_value, rag, rag_text)
     unit = "%" if _PERCENT_MEASURE.search(measure) or any(t.endswith("%") for t in texts) else ""
+    # Only where the target is the value's own period's (see polarity_from_status), or is a
+    # percentage: a rate's target is the same for a month as for the year.
+    if not polarity and rag and at is not None and (lay.bands or len(labels) == 1
+                                                     or unit == "%"):
+        polarity, polarity_text = polarity_from_status(values[at], target_value, rag, rag_text)
 
     trend_stated, trend_source = _stated(trend_text, stated_trend, excel_row, cols.get("trend"),
                                          lay.fills, TREND_FILLS)
