@@ -84,5 +84,8 @@ def test_rows_left_out_of_the_table_are_said(read, written):
     said = {(i.code, i.sheet, i.row) for i in read["grouped_progress_header"].issues}
     total = written["grouped_progress_header"][1].furniture["Action plan"][-1]
     assert ("not-a-row", "Action plan", total) in said
+    said = {(i.code, i.sheet, i.row) for i in read["action_point_log"].issues}
+    counts = [("Jan 25", r) for r in written["action_point_log"][1].furniture["Jan 25"][-2:]]
+    assert [c for c in counts if ("not-a-row", *c) not in said] == []
     hidden = [i for i in read["action_log_workbook"].issues if i.code == "hidden-sheet"]
     assert [i.sheet for i in hidden] == ["Lists"]

@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from tests.partner_layouts import ACTION_PLAN, OTHER, Expected, Writer, _fill, _save
+from tests.partner_layouts import ACTION_PLAN, OTHER, Expected, Has, Writer, _fill, _save
 
 FILLS = {"Green": "00B050", "Amber": "FFC000", "Red": "FF0000", "Complete": "0070C0"}
 
@@ -474,6 +474,173 @@ def programme_tracker_words(path: Path) -> Expected:
     return exp
 
 
+def azure_devops_export(path: Path) -> Expected:
+    """An Azure DevOps query export: ID | Work Item Type | Title | Assigned To | State |
+    Iteration Path | Tags | Target Date, assignees written "Name <email>"."""
+    exp = Expected(forbidden=("header-not-found", "unknown-rag"))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Work items"
+    w = Writer(ws, exp, ACTION_PLAN)
+    w.header(["ID", "Work Item Type", "Title", "Assigned To", "State", "Iteration Path",
+              "Tags", "Target Date"])
+    rows = [
+        (4211, "User Story", "Citizen can book a bulky waste collection online",
+         "Dev Team <devteam@example.gov.uk>", "Active", dt.datetime(2025, 2, 21)),
+        (4212, "Task", "Build the payment integration", "Ana Ruiz <ana.ruiz@example.gov.uk>",
+         "New", dt.datetime(2025, 3, 7)),
+        (4213, "Bug", "Confirmation email not sent for Saturday slots", "",
+         "Closed", None),
+        (4214, "Task", "Load test the booking API", "Ana Ruiz <ana.ruiz@example.gov.uk>",
+         "Resolved", dt.datetime(2025, 2, 14)),
+    ]
+    for i, (wid, typ, title, who, state, due) in enumerate(rows):
+        w.data([wid, typ, title, who, state, "Waste\\Sprint 12", "online; waste", due],
+               expect={"ref": wid, "text": title, "sro": who, "kept": [state]}
+               if i in (0, 2) else None)
+    _save(wb, path)
+    return exp
+
+
+def action_point_log(path: Path) -> Expected:
+    """A committee's action points, one sheet per meeting, the table starting in column B
+    under a block of meeting details: Action Number | Action Point | Action By | Action Date
+    | Action Status, with a count block ("Open actions" | 2) under the table."""
+    exp = Expected(forbidden=("header-not-found", "unknown-rag"))
+    wb = Workbook()
+    meetings = [("Jan 25", [
+        ("01/25/1", "Circulate the audit plan to members", "Head of Audit", "Feb 2025",
+         "Complete"),
+        ("01/25/2", "Report back on the fraud referral numbers", "Counter Fraud Manager",
+         "Next meeting", "Open"),
+        ("01/25/3", "Arrange training on treasury management", "Democratic Services",
+         "31.03.2025", "Open"),
+    ]), ("Feb 25", [
+        ("02/25/1", "Add the cyber risk deep dive to the work programme", "Committee Clerk",
+         "End of Q1", "Open"),
+        ("02/25/2", "Share the external auditor's letter", "S151 Officer", "2025-03-14",
+         "Complete"),
+    ])]
+    for m, (sheet, rows) in enumerate(meetings):
+        ws = wb.active if m == 0 else wb.create_sheet()
+        ws.title = sheet
+        w = Writer(ws, exp, ACTION_PLAN)
+        w.title("Audit and Governance Committee", col=2)
+        w.furniture(["Meeting:", f"{sheet} meeting"], col=2)
+        w.furniture(["Chair:", "Cllr A. Morgan"], col=2)
+        w.blank()
+        w.header(["Action Number", "Action Point", "Action By", "Action Date",
+                  "Action Status"], col=2)
+        for i, (ref, text, who, when, status) in enumerate(rows):
+            w.data([ref, text, who, when, status], col=2,
+                   expect={"ref": ref, "text": text, "sro": who, "timeframe": when,
+                           "kept": [status]} if i == 1 else None)
+        w.blank()
+        open_n = sum(1 for r in rows if r[4] == "Open")
+        w.furniture(["Open actions", open_n], col=2)
+        w.furniture(["Closed actions", len(rows) - open_n], col=2)
+    _save(wb, path)
+    return exp
+
+
+def text_dates_log(path: Path) -> Expected:
+    """An action log whose due dates are typed as text in every way people type them:
+    "31/03/25", "31.03.2025", "2025-03-31", "Mar-25", "March 2025", "w/c 12 Jan", "Q3
+    2024/25", with real dates and datetimes beside them."""
+    exp = Expected(forbidden=("header-not-found",))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Action Log"
+    w = Writer(ws, exp, ACTION_PLAN)
+    w.header(["Ref", "Action", "Owner", "Due date", "RAG", "Update"])
+    rows = [
+        ("1", "Publish the annual report", "Comms Lead", "31/03/25", dt.date(2025, 3, 31)),
+        ("2", "Refresh the website content", "Comms Lead", "31.03.2025",
+         dt.date(2025, 3, 31)),
+        ("3", "Procure a new CRM", "Head of IT", "2025-04-30", dt.date(2025, 4, 30)),
+        ("4", "Run the staff survey", "HR Lead", dt.datetime(2025, 5, 16, 0, 0),
+         dt.date(2025, 5, 16)),
+        ("5", "Close the old office", "Facilities", dt.datetime(2025, 6, 30, 17, 30),
+         dt.date(2025, 6, 30)),
+    ]
+    for i, (ref, text, who, due, want) in enumerate(rows):
+        w.data([ref, text, who, due, "G", None],
+               expect={"ref": ref, "text": text, "sro": who, "rag": "Green",
+                       "due_date": want})
+    _save(wb, path)
+    return exp
+
+
+def dashboard_and_log(path: Path) -> Expected:
+    """A log behind a dashboard sheet of counts ("Status | Count"): the log's headers carry
+    line breaks, asterisks and formats ("Action Owner*", "Due Date\n(dd/mm/yy)"), the action
+    is merged across two columns, and rows are numbered in advance below the last action."""
+    exp = Expected(forbidden=("header-not-found", "unknown-rag"))
+    wb = Workbook()
+    dash = wb.active
+    dash.title = "Dashboard"
+    exp.sheets["Dashboard"] = OTHER
+    dash["A1"] = "Actions dashboard"
+    dash["A3"], dash["B3"] = "Status", "Count"
+    for r, (k, n) in enumerate([("Open", 3), ("In progress", 1), ("Closed", 1)], start=4):
+        dash.cell(row=r, column=1, value=k)
+        dash.cell(row=r, column=2, value=n)
+    ws = wb.create_sheet("Log")
+    w = Writer(ws, exp, ACTION_PLAN)
+    w.title("Transformation Programme Action Log")
+    w.blank()
+    top = w.header(["Action\nNo.", "Action*", None, "Action Owner*", "Due Date\n(dd/mm/yy)",
+                    "Status*", "RAG", "Latest\nUpdate"])
+    ws.merge_cells(start_row=top, start_column=2, end_row=top, end_column=3)
+    rows = [("Agree the benefits realisation plan", "PMO Lead", "28/02/25", "Open", "A"),
+            ("Recruit the change manager", "Programme Director", "31/03/25", "In progress", "G"),
+            ("Close the legacy systems contract", "Head of IT", "30/06/25", "Open", "R"),
+            ("Run the staff engagement events", "Comms Lead", "30/01/25", "Closed", "B"),
+            ("Set up the design authority", "Chief Architect", "14/02/25", "Open", "G")]
+    rag = {"A": "Amber", "G": "Green", "R": "Red", "B": "Complete"}
+    for i, (text, who, due, status, r) in enumerate(rows, start=1):
+        row = w.data([i, text, None, who, due, status, r, None],
+                     expect={"ref": i, "text": text, "sro": who, "rag": rag[r],
+                             "timeframe": due, "kept": [status]} if i in (1, 4) else None)
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=3)
+    for i in range(len(rows) + 1, 16):
+        w.furniture([i])
+    _save(wb, path)
+    return exp
+
+
+def numbered_sections_plan(path: Path) -> Expected:
+    """A plan whose sections are numbered rows of their own ("1 | Governance and
+    leadership", in bold, nothing else on the row) above numbered actions ("1.1", "1.2"),
+    with a RAG in words and a "Date closed" column."""
+    exp = Expected(forbidden=("header-not-found", "unknown-rag"))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Plan"
+    w = Writer(ws, exp, ACTION_PLAN)
+    w.title("SEND Written Statement of Action - progress tracker")
+    w.header(["Ref", "Action", "Lead", "Due", "RAG", "Progress this month", "Date closed"])
+    sections = [("1", "Governance and leadership", [
+        ("1.1", "Establish the SEND partnership board", "Director of Education", "Sep-24",
+         "Complete", dt.datetime(2024, 9, 20)),
+        ("1.2", "Publish the joint SEND strategy", "Head of SEND", "Jan-25", "Amber", None),
+    ]), (2, "Identification of need", [
+        ("2.1", "Train SENCOs on the graduated approach", "Inclusion Lead", "Mar-25", "Green",
+         None),
+        ("2.2", "Reduce EHCP assessment waits to 20 weeks", "SEND Service Manager", "Mar-25",
+         "Red", None),
+    ])]
+    for ref, title, actions in sections:
+        r = w.furniture([ref, title])
+        ws.cell(row=r, column=2).font = ws.cell(row=r, column=2).font.copy(bold=True)
+        for a_ref, text, lead, due, rag, closed in actions:
+            w.data([a_ref, text, lead, due, rag, "See highlight report", closed],
+                   expect={"ref": a_ref, "text": text, "sro": lead, "rag": rag,
+                           "theme": Has(title)} if a_ref in ("1.1", "2.2") else None)
+    _save(wb, path)
+    return exp
+
+
 LAYOUTS = {
     "meeting_action_log": meeting_action_log,
     "action_log_workbook": action_log_workbook,
@@ -487,6 +654,11 @@ LAYOUTS = {
     "to_do_list": to_do_list,
     "issue_action_log": issue_action_log,
     "programme_tracker_words": programme_tracker_words,
+    "azure_devops_export": azure_devops_export,
+    "action_point_log": action_point_log,
+    "text_dates_log": text_dates_log,
+    "dashboard_and_log": dashboard_and_log,
+    "numbered_sections_plan": numbered_sections_plan,
 }
 
 

@@ -53,8 +53,14 @@ CLASS_TEXT = {
     "numbered": "a row numbered in advance and left empty",
 }
 
-_TOTAL_LEADS = frozenset("TtGgSs \u00a0")
-_TOTAL = re.compile(r"^(?:grand\s+|sub[\s-]?)?totals?\b", re.IGNORECASE)
+_TOTAL_LEADS = frozenset("TtGgSsNnCcOoIi \u00a0")
+#: "Total", "Grand total", "Sub-total"; and the counts a log keeps under its table: "Number
+#: of actions", "Open actions", "Closed items: 4", "Open: 3" (a state alone only with its
+#: count, so a row whose first cell is a bare status word is still a row).
+_TOTAL = re.compile(r"^(?:(?:grand\s+|sub[\s-]?)?totals?\b|(?:number|no\.?|count)\s+of\s|"
+                    r"(?:open|closed|overdue|outstanding|completed?|in\s+progress|on\s+track|"
+                    r"not\s+started)(?:\s+(?:actions?|items?|tasks?)\s*:?\s*\d*|"
+                    r"\s*:\s*\d+)\s*$)", re.IGNORECASE)
 _LEGEND_TITLE = re.compile(r"^(?:key|legend|rating key|risk rating key|scoring key|rag key|"
                            r"risk (?:score|scoring|rating|matrix)\w*|scoring|ratings?|"
                            r"status (?:rules|conditions|key)|rag (?:ratings?|definitions?))\b",

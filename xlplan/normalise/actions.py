@@ -81,6 +81,8 @@ def banner_is_aim(text: str, *, theme_waiting: bool) -> bool:
 
 _NUMBERING = re.compile(r"^\(?\d+(?:\.\d+)*[.)]?\s+")
 _LETTER_REF = re.compile(r"^[A-Z]$")
+#: A section's own number ("1", "2.") over actions numbered within it ("1.1", "1.2").
+_SECTION_REF = re.compile(r"^(\d{1,3})\.?$")
 FRAGMENT_COLUMNS = ("sro", "updates", "risks_issues")
 #: The output column of a plan's own workflow status (Open, In Progress, Done ...), kept apart
 #: from the RAG; only a plan with a Status column that is not its RAG has it.
@@ -123,6 +125,21 @@ def _remembered_row_key(theme: str, action: str, sub_action: str) -> str:
 
 _ROW_KEYS: dict[tuple[str, str, str], str] = {}
 _MATCH_KEYS = Memo(match_key, limit=MEMO_LIMIT)  # the same theme and action on many rows
+
+
+def _heads_section(sheet: RawSheet, r: int, ref_col: int, ref: str) -> bool:
+    """Whether row ``r`` (0-based), whose ref is a whole number such as "1", is a numbered
+    section over the rows below it: the next row with a ref numbers it within the section
+    ("1.1", "1a")."""
+    m = _SECTION_REF.match(ref)
+    if m is None:
+        return False
+    for row in islice(sheet.rows, r + 1, r + 6):
+        below = cell_text(row[ref_col]).strip() if ref_col < len(row) else ""
+        if below:
+            return below.startswith(m.group(1)) and len(below) > len(m.group(1)) \
+                and not below[len(m.group(1))].isdigit()
+    return False
 
 
 def _letter_banner_refs(refs: list) -> bool:
@@ -348,6 +365,13 @@ def normalise_actions(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
                 title = tx[i_action] or tx[i_updates]
                 theme, aim, action, sro = (f"{ref}: {title}" if title else ref), "", "", ""
                 continue
+        # A numbered section ("1 | Governance", nothing else on the row) over actions
+        # numbered within it ("1.1", "1.2"): the section is their theme, not an action.
+        if not sub_action and ref and tx[i_action] \
+                and sum(1 for t in tx if t) == 2 and _heads_section(sheet, r, cols["ref"], ref):
+            theme, aim, action, sro = f"{ref.rstrip('.')}. {tx[i_action]}", "", "", ""
+            theme_at = len(source_row)
+            continue
 
         own_action = tx[i_action]
         own_sro = tx[i_sro]

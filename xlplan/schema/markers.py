@@ -34,6 +34,8 @@ _QUARTER_FY = re.compile(r"\b(?:q|qtr|quarter)\s*([1-4])\s*(?:of\s*)?(?:fy\s*)?"
                          r"(\d{2}|\d{4})?\s*[/\-]?\s*(\d{2})?\b", re.IGNORECASE)
 _FY = re.compile(r"\b(\d{4}|\d{2})\s*[/\-]\s*(\d{2}|\d{4})\b")
 _DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{2}|\d{4})\b")
+#: A date typed (or exported as text) the ISO way: "2025-04-30", "2025-04-30 17:00:00".
+_ISO_DATE = re.compile(r"\b((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})\b")
 _YEAR = re.compile(r"\b(20\d{2})\b")
 
 
@@ -190,6 +192,13 @@ def _parse_timeframe(value: object, start_month: int = 4) -> Marker | None:
         fy = _year(m.group(2)) if m.group(2) else None
         if fy is not None:
             return Marker(QUARTER, text, quarter_end(fy, q, start_month), q, fy)
+    m = _ISO_DATE.search(low)
+    if m:
+        try:
+            return Marker(DATE, text, dt.date(int(m.group(1)), int(m.group(2)),
+                                              int(m.group(3))))
+        except ValueError:
+            pass
     m = _DAY_MONTH_YEAR.search(low)
     if m:
         try:
