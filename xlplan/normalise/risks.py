@@ -32,6 +32,7 @@ from typing import Callable
 import pandas as pd
 
 from ..catalogue import message
+from ..issues import col_letter
 from ..reader import RawSheet
 from ..rows import classify_rows, list_columns, note_rows
 from ..schema.columns import header_key
@@ -342,6 +343,49 @@ def _join_fragment(ctx: SheetContext, r: int, c: int, text: str, prev: dict,
     ctx.issue("fragment-row", f"a row holding only '{text[:60]}' was joined to the "
               f"{name.replace('_', ' ')} of the risk above (row {prev['source_row']})",
               row=r + 1, col=c, value=text)
+    return True
+
+
+#: Tidy fields that hold one number or one reading each: a second line cannot be added to them.
+_SINGLE_VALUED = frozenset({*NUMBER_COLUMNS, "ref", "description", "current_rating",
+                            "previous_rating", "inherent_rating", "target_rating", "rag",
+                            "movement", "review_date", "raid_type"})
+
+
+def _join_continuation(ctx: SheetContext, r: int, own: list[tuple[int, object]],
+                       merges: dict[tuple[int, int], tuple[int, int]], prev: dict,
+                       extras: dict[int, str]) -> bool:
+    """A row under a risk whose description cell is merged down over it is the rest of that
+    risk (a second mitigation, a second action owner), not a risk of its own: its text is
+    added, on a new line, to the same columns of the risk above, with a ``fragment-row``
+    warning. What cannot be added (a second likelihood) is named in the warning."""
+    c_desc = ctx.loc.columns.get("description")
+    top = merges.get((r, c_desc)) if c_desc is not None else None
+    if top is None or top[0] + 1 != prev["source_row"] or any(c == c_desc for c, _ in own):
+        return False
+    names = {c: n for n, c in ctx.loc.columns.items()}
+    joined: list[str] = []
+    kept_out: list[str] = []
+    for c, v in own:
+        text = clean_text(cell_text(v))
+        name = extras.get(c) or names.get(c)
+        if c in extras and not isinstance(prev.get(name), str):
+            prev[name] = cell_text(prev.get(name))  # an extra column's date or number: as text
+        if name is None or name in _SINGLE_VALUED or not isinstance(prev.get(name, ""), str):
+            if name is None or text != clean_text(cell_text(prev.get(name))):
+                kept_out.append(f"{col_letter(c)}{r + 1} '{text[:40]}'")
+            continue
+        if (r, c) in merges:
+            continue  # the same merged cell as the risk above: already there
+        previous = prev.get(name) or ""
+        prev[name] = f"{previous}\n{text}" if previous else text
+        joined.append(f"'{text[:40]}'")
+    said = f"its text ({', '.join(joined)}) was added to the risk above (row " \
+           f"{prev['source_row']}), whose description cell is merged down over it"
+    if kept_out:
+        said += f"; not read, as that risk has one value there already: {', '.join(kept_out)}"
+    ctx.issue("fragment-row", f"this row continues the risk above: {said}", row=r + 1,
+              col=own[0][0], value="; ".join(joined + kept_out)[:200])
     return True
 
 
@@ -729,6 +773,8 @@ def normalise_risks(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
                       + ", ".join(f"'{clean_text(cell_text(v))[:30]}'" for _, v in own[:3])
                       + "): not read as a risk", row=excel_row, col=own[0][0],
                       value=clean_text(cell_text(own[0][1]))[:60])
+            continue
+        if records and _join_continuation(ctx, r, own, merges, records[-1], extras):
             continue
         if len(own) == 1:
             c, v = own[0]
