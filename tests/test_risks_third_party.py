@@ -104,3 +104,97 @@ def test_a_second_rating_on_a_continued_row_is_named_not_lost(tmp_path, prog):
     assert list(sub.risks["controls"]) == ["Dual source\nStock buffer"]
     said = [i for i in sub.issues if i.code == "fragment-row"]
     assert len(said) == 1 and "D3 '5'" in said[0].message
+
+
+# ------------------------------------------------- a rating column written Red/Amber/Green
+def test_a_risk_rating_column_of_rag_words_beside_likelihood_and_impact_is_the_rag(tmp_path,
+                                                                                   prog):
+    path = book(tmp_path / "council.xlsx", {"Strategic Risks": [
+        ["Borough Council Strategic Risk Register"],
+        ["Ref", "Risk description", "Risk owner", "Likelihood", "Impact", "Risk rating"],
+        ["SR1", "Budget gap", "Chief Executive", "Almost certain", "Major", "Red"],
+        ["SR2", "Flooding", "Emergency Planning", "Unlikely", "Catastrophic", "Amber"],
+        ["SR3", "Data breach", "DPO", "Rare", "Minor", "Green"],
+    ]})
+    sub = read_submission(path, prog)
+    assert "bad-rating" not in codes(sub) and "rag-band-mismatch" not in codes(sub)
+    risks = sub.risks
+    assert list(risks["likelihood"]) == [5, 2, 1]
+    assert list(risks["impact"]) == [4, 5, 2]
+    assert list(risks["score"]) == [20, 10, 2]
+    assert list(risks["rag"]) == ["Red", "Amber", "Green"]
+
+
+# ------------------------------------------- a prose column named like a rating, and the real one
+def test_a_prose_consequence_column_gives_way_to_the_impact_column(tmp_path, prog):
+    path = book(tmp_path / "ops.xlsx", {"Risk Register": [
+        ["Ref", "Risk", "Consequence", "Likelihood", "Impact", "Rating", "Owner"],
+        ["OP-01", "Loss of power at main site", "Service outage for a day", 2, 5, 10, "Estates"],
+        ["OP-02", "Fleet breakdowns", "Missed bin collections", 4, 2, 8, "Fleet"],
+    ]})
+    sub = read_submission(path, prog)
+    assert "missing-value" not in codes(sub)
+    risks = sub.risks
+    assert list(risks["impact"]) == [5, 2]
+    assert list(risks["score"]) == [10, 8]
+    assert list(risks["Consequence"]) == ["Service outage for a day", "Missed bin collections"]
+    said = [i for i in sub.issues if i.code == "text-not-rating"]
+    assert len(said) == 1 and said[0].cell == "C1" and "'Impact' (E)" in said[0].message
+
+
+# ------------------------------------------------------------- exported from a risk tool
+def test_money_impact_and_exposure_are_kept_as_amounts_not_ratings(tmp_path, prog):
+    path = book(tmp_path / "export.xlsx", {"Export": [
+        ["ID", "Title", "Owner", "Probability %", "Impact £", "Exposure", "Response strategy",
+         "Status"],
+        ["RSK-101", "Steel price inflation", "Commercial Manager", 0.7, 250000, 175000,
+         "Reduce", "Open"],
+        ["RSK-102", "Planning consent delayed", "Planning Lead", 0.3, 120000, 36000, "Accept",
+         "Open"],
+    ]})
+    sub = read_submission(path, prog)
+    assert not {"out-of-range", "score-mismatch", "impossible-score"} & set(codes(sub))
+    risks = sub.risks
+    assert list(risks["ref"]) == ["RSK-101", "RSK-102"]
+    assert list(risks["likelihood"]) == [4, 2]  # the probability's step on the 1-5 scale
+    assert list(risks["impact"]) == [None, None] and list(risks["score"]) == [None, None]
+    assert list(risks["Impact £"]) == [250000, 120000]
+    assert list(risks["Exposure"]) == [175000, 36000]
+    said = {i.cell: i.message for i in sub.issues if i.code == "text-not-rating"}
+    assert set(said) == {"E1", "F1"} and "amounts" in said["E1"]
+    # what the register lacks is said, row by row
+    assert [i.row for i in sub.issues if i.code == "missing-value"] == [2, 3]
+
+
+# ------------------------------------------------------- scoring guidance beside the register
+def test_a_scoring_guidance_sheet_beside_the_register_is_not_read_as_risks(tmp_path, prog):
+    guidance = [["Score", "Likelihood", "Description", "Impact", "Description"],
+                *[[s, lw, f"{s * 20}% chance", iw, "effect"] for s, lw, iw in
+                  [(1, "Rare", "Negligible"), (2, "Unlikely", "Minor"),
+                   (3, "Possible", "Moderate"), (4, "Likely", "Major")]]]
+    register = [["Ref", "Risk", "Likelihood", "Impact", "Owner"],
+                ["R1", "Supplier fails", 3, 4, "Buyer"]]
+    path = book(tmp_path / "two.xlsx", {"Risk Register": register,
+                                        "Scoring Guidance": guidance})
+    sub = read_submission(path, prog)
+    assert list(sub.risks["ref"]) == ["R1"]
+    assert "score-mismatch" not in codes(sub)
+    said = [i for i in sub.issues if i.sheet == "Scoring Guidance"]
+    assert [(i.code, i.cell) for i in said] == [("not-a-row", "A1")]
+    assert "4 rows" in said[0].message
+    # the same table alone in a workbook is what there is to read: it is read
+    alone = read_submission(book(tmp_path / "alone.xlsx", {"Scoring Guidance": guidance}), prog)
+    assert len(alone.risks) == 4
+
+
+# ------------------------------------------------------------------ "#" as the Ref header
+def test_a_number_sign_header_is_the_ref(tmp_path, prog):
+    path = book(tmp_path / "raid.xlsx", {"RAID": [
+        ["#", "Type", "Description", "Owner", "Likelihood", "Impact"],
+        [1, "Risk", "Content owners miss the freeze", "Content Lead", "High", "Medium"],
+        [2, "Issue", "Hosting quote over budget", "Finance", None, None],
+    ]})
+    sub = read_submission(path, prog)
+    assert list(sub.risks["ref"]) == ["1", "2"]
+    assert list(sub.risks["raid_type"]) == ["Risk", "Issue"]
+    assert list(sub.risks["score"])[0] == 12

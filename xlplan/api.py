@@ -24,6 +24,7 @@ from .normalise.common import SheetContext
 from .reader import RawWorkbook, display_name, read_workbook, sheet_has_formulas
 from .schema.columns import ACTION_PLAN, OTHER, RISK_REGISTER, SCORECARD
 from .schema.markers import financial_year_of_sheet
+from .schema.risk import guidance_sheet_name
 from .checks.actions import duplicate_refs, validate_actions, validate_required_columns
 
 from . import __version__, procs
@@ -31,7 +32,7 @@ from . import __version__, procs
 #: The codes the pipeline raises about a whole file, each worded from its catalogue templates
 #: (``too-large`` and ``unreadable-file`` for a file set aside by its reading process).
 CODES: tuple[str, ...] = ("unreadable-file", "too-large", "header-not-found", "no-rows",
-                          "own-output")
+                          "own-output", "not-a-row")
 
 
 @dataclass
@@ -147,8 +148,16 @@ def _read_sheets(raw: RawWorkbook, programme: Programme, info: FileInfo, issues:
     handlers = _kind_handlers()
     ref_columns: dict[tuple[str, str], int] = {}
     unmapped: list = []  # (sheet, locate.Unmapped): said when nothing else is read
-    for sheet in raw.sheets:
-        loc = locate(sheet, programme)
+    located = [locate(sheet, programme) for sheet in raw.sheets]
+    guides = guidance_sheets(raw.sheets, located)
+    for sheet, loc in zip(raw.sheets, located):
+        if sheet.name in guides:
+            info.sheets.append(SheetInfo(sheet.name, OTHER, loc.header_row + 1, 0))
+            said = guides[sheet.name]
+            issues.append(at("not-a-row", said, file=raw.display,
+                             sheet=sheet.name, row=loc.header_row + 1,
+                             col=min(loc.columns.values()), value=sheet.name))
+            continue
         if loc is None or loc.kind not in handlers:
             info.sheets.append(SheetInfo(sheet.name, loc.kind if loc else OTHER,
                                          loc.header_row + 1 if loc else None, 0))
@@ -191,6 +200,29 @@ def _read_sheets(raw: RawWorkbook, programme: Programme, info: FileInfo, issues:
         names = ", ".join(f"'{s.name}'" for s in info.sheets) or "none"
         issues.append(at("header-not-found", message("header-not-found", "no-table",
                                                      sheets=names), file=raw.display))
+
+
+def guidance_sheets(sheets: list, located: list) -> dict[str, str]:
+    """Sheet name -> why it is not read, for each sheet of guidance beside a register: a
+    "Scoring Guidance", "Risk Matrix" or "Key" sheet whose table of likelihood and impact words
+    reads like a register, but has no Ref and no owner, while another sheet of the workbook is
+    the register itself. (A workbook whose only register is such a sheet keeps it.)"""
+    def guide(sheet, loc) -> bool:
+        return (loc is not None and loc.kind == RISK_REGISTER and guidance_sheet_name(sheet.name)
+                and not {"ref", "owner"} & set(loc.columns))
+
+    flags = [guide(sheet, loc) for sheet, loc in zip(sheets, located)]
+    if not any(loc is not None and loc.kind == RISK_REGISTER and not flag
+               for loc, flag in zip(located, flags)):
+        return {}
+    out = {}
+    for sheet, loc, flag in zip(sheets, located, flags):
+        if flag:
+            rows = sum(1 for row in sheet.rows[loc.header_row + 1:]
+                       if any(v not in ("", None) for v in row))
+            out[sheet.name] = message("not-a-row", "guidance-sheet", sheet=sheet.name,
+                                      rows=f"{rows} row{'s' * (rows != 1)}")
+    return out
 
 
 def _error_values(sheet, loc, ctx: SheetContext) -> list[Issue]:

@@ -193,9 +193,12 @@ _ENTRIES = (
           "Repeated headers, section banners, total rows, rating legends, notes and reference "
           "lists under a table, rows numbered in advance and left empty, and a column holding "
           "a dropdown's list of choices are part of the sheet's layout, not actions, risks or "
-          "indicators. xlplan skips each and says where it is, so nothing vanishes unexplained.",
+          "indicators; so is a sheet of scoring guidance beside a register. xlplan skips each and says where it is, so nothing vanishes unexplained.",
           "Nothing, if the row is what the message says. If it is real data, fill in its "
-          "cells like the rows above it (a row needs more than a number or a single note)."),
+          "cells like the rows above it (a row needs more than a number or a single note).",
+          (("guidance-sheet", "the sheet '{sheet}' is guidance beside the register (its name "
+                              "says so, and its table has no Ref or owner column): its {rows} "
+                              "under the header are not read as risks"),)),
     Entry("external-link", "The workbook links to other workbooks",
           "Some cells take values from other files. xlplan uses the values saved in this "
           "workbook and never follows the links.",

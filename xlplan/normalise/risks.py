@@ -35,7 +35,7 @@ from ..catalogue import message
 from ..issues import col_letter
 from ..reader import RawSheet
 from ..rows import classify_rows, list_columns, note_rows
-from ..schema.columns import header_key
+from ..schema.columns import RISK_REGISTER, header_key
 from ..schema.risk import RATED_KINDS, Band, Qualitative, Rating, RatingError, RiskMatrix, \
     WordRatings, movement, parse_movement, parse_rating, raid_kind, sheet_raid_kind
 from ..text import cell_text, clean_text, match_key
@@ -494,29 +494,90 @@ def refine_columns(sheet: RawSheet, ctx: SheetContext, keep: set[str] | frozense
             if values and sum(1 for k in kinds if k) >= MOST * len(values) \
                     and any(k not in (None, "Risk") for k in kinds):
                 cols["raid_type"] = cols.pop(name)
+    _rating_as_rag(sheet, ctx)
+    amount_floor = AMOUNT_TIMES * ctx.programme.risk_matrix.max_score()
     for name in RATING_COLUMNS:
         if name not in cols or name in keep:
             continue
         c = cols[name]
         values = _column_texts(sheet, loc, c)
-        if not values or any(_reads_as_rating(v, words) for v in values):
-            continue
-        texts = [clean_text(cell_text(v)).lower() for v in values]
-        prose = [t for t in texts if len(t.split()) >= 3 or len(t) > 25]
-        ticks = [t for t in texts if t in _TICKS]
-        if not prose and len(ticks) < len(texts):
-            continue  # short unreadable values: bad ratings, reported cell by cell
-        del cols[name]
         header = loc.headers.get(c) or f"Column {c}"
+        if values and _amounts(header, values, amount_floor):
+            what = "amounts of money or counts"
+        elif not values or any(_reads_as_rating(v, words) for v in values):
+            continue
+        else:
+            texts = [clean_text(cell_text(v)).lower() for v in values]
+            prose = [t for t in texts if len(t.split()) >= 3 or len(t) > 25]
+            ticks = [t for t in texts if t in _TICKS]
+            if not prose and len(ticks) < len(texts):
+                continue  # short unreadable values: bad ratings, reported cell by cell
+            what = "text" if prose else "tick marks"
+        del cols[name]
         loc.extras[c] = header
-        what = "text" if prose else "tick marks"
+        said = f"no {name.replace('_', ' ')} is read from it"
+        other = _namesake(sheet, ctx, name, c)
+        if other is not None:
+            cols[name] = other
+            said = (f"the {name.replace('_', ' ')} is read from "
+                    f"'{loc.extras.pop(other)}' ({col_letter(other)}) instead")
         ctx.issue("text-not-rating", f"the column '{header}' holds {what}, not ratings: it is "
-                  f"kept as a column of its own, and no {name.replace('_', ' ')} is read from "
-                  "it", row=loc.header_row + 1, col=c, value=header)
+                  f"kept as a column of its own, and {said}", row=loc.header_row + 1, col=c,
+                  value=header)
     _described(ctx)
     _rag_words(sheet, ctx)
     _rating_sets(ctx)
     _residual_as_target(ctx)
+
+
+#: A rating column whose every value is above this many times the matrix's highest score
+#: holds amounts (an "Impact £" of 250000, an "Exposure" of 175000), not ratings.
+AMOUNT_TIMES = 10
+#: Currency signs: a rating header naming one ("Impact £", "Cost impact ($)") holds amounts.
+_CURRENCY = re.compile(r"[£$€¥]|\b(?:gbp|usd|eur|cost|costs)\b", re.IGNORECASE)
+
+
+def _amounts(header: str, values: list[object], floor: int) -> bool:
+    """True for a rating column that holds sums of money (or counts), not ratings: its header
+    names a currency, or every value is a number far above any score of the matrix."""
+    if _CURRENCY.search(header):
+        return True
+    numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    return len(numbers) == len(values) and all(v > floor for v in numbers)
+
+
+def _namesake(sheet: RawSheet, ctx: SheetContext, name: str, taken: int) -> int | None:
+    """Another column headed for the same rating ("Impact" right of a prose "Consequence"),
+    left as an extra because the first took the name, whose values read as ratings."""
+    loc = ctx.loc
+    table = ctx.programme.aliases(RISK_REGISTER)
+    words = ctx.programme.rating_words
+    floor = AMOUNT_TIMES * ctx.programme.risk_matrix.max_score()
+    for c in sorted(loc.extras):
+        if c == taken:
+            continue
+        key = header_key(loc.extras[c])
+        if table.match(key) != name and table.match_tokens(key) != name:
+            continue
+        values = _column_texts(sheet, loc, c)
+        if values and not _amounts(loc.extras[c], values, floor) \
+                and all(_reads_as_rating(v, words) for v in values):
+            return c
+    return None
+
+
+def _rating_as_rag(sheet: RawSheet, ctx: SheetContext) -> None:
+    """A one-cell rating column ("Risk rating") written Red / Amber / Green beside likelihood
+    and impact columns is the risk's RAG: the score comes from the likelihood and impact,
+    and the RAG words are no rating that could not be read."""
+    loc, cols = ctx.loc, ctx.loc.columns
+    if "rag" in cols or "current_rating" not in cols \
+            or not {"likelihood", "impact"} <= set(cols):
+        return
+    scale = ctx.programme.rag
+    values = [clean_text(cell_text(v)) for v in _column_texts(sheet, loc, cols["current_rating"])]
+    if values and all(scale.normalise(v) for v in values):
+        cols["rag"] = cols.pop("current_rating")
 
 
 def _described(ctx: SheetContext) -> None:

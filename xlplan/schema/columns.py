@@ -4,7 +4,8 @@ A sheet is classified by its header row (see :mod:`xlplan.locate`): each kind li
 with the spellings seen in real workbooks, which columns identify the kind, and which are
 required. Headers are compared after :func:`header_key` folding, which drops case, padding,
 punctuation, HTML remnants and parenthesised explanations ("DESCRIPTION OF RISK (Risk
-description should include ...)" -> "description of risk").
+description should include ...)" -> "description of risk"); a number sign reads as "no"
+("Risk #" -> "risk no").
 """
 from __future__ import annotations
 
@@ -63,7 +64,8 @@ def header_key(text: object) -> str:
 
 
 def _fold(text: str) -> str:
-    s = _TAGS.sub(" ", text).lower().replace("&", " and ")
+    # "#" is a number sign in a header ("#", "Risk #"): "no", as a header writes "No.".
+    s = _TAGS.sub(" ", text).lower().replace("&", " and ").replace("#", " no ")
     s = _PARENS.sub(" ", s)
     return _NON_ALNUM.sub(" ", s).strip()
 

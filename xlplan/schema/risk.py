@@ -61,6 +61,8 @@ __all__ = [
     "RATED_KINDS",
     "raid_kind",
     "sheet_raid_kind",
+    "GUIDANCE_SHEET_WORDS",
+    "guidance_sheet_name",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -879,3 +881,19 @@ def sheet_raid_kind(sheet_name: str) -> str | None:
     words = set(_fold(sheet_name).split())
     kinds = {RAID_KINDS[w] for w in words if len(w) > 1 and w in RAID_KINDS}
     return kinds.pop() if len(kinds) == 1 else None
+
+
+#: Words naming a sheet of guidance kept beside a register: how to score, the matrix, the key
+#: to its colours, the lists its dropdowns take their choices from. Folded like sheet names.
+GUIDANCE_SHEET_WORDS = frozenset({
+    "guidance", "guide", "scoring", "legend", "key", "matrix", "heatmap", "heat map", "lookup",
+    "lookups", "lists", "definitions", "criteria", "instructions", "help", "dropdowns",
+    "readme", "read me", "how to", "methodology", "scales"})
+
+
+def guidance_sheet_name(sheet_name: str) -> bool:
+    """True when a sheet's name says it holds guidance ("Scoring Guidance", "Risk Matrix",
+    "Key"), not risks."""
+    words = _fold(sheet_name).split()
+    pairs = {" ".join(words[i:i + 2]) for i in range(len(words) - 1)}
+    return bool((set(words) | pairs) & GUIDANCE_SHEET_WORDS)
