@@ -198,3 +198,43 @@ def test_a_number_sign_header_is_the_ref(tmp_path, prog):
     assert list(sub.risks["ref"]) == ["1", "2"]
     assert list(sub.risks["raid_type"]) == ["Risk", "Issue"]
     assert list(sub.risks["score"])[0] == 12
+
+
+# ------------------------------------------------- headers of H&S assessments and risk logs
+def test_a_health_and_safety_assessment_names_its_owner_by_whom(tmp_path, prog):
+    path = book(tmp_path / "hs.xlsx", {"Risk Assessment": [
+        ["Health and Safety Risk Assessment", None, None, "Site:", "Depot"],
+        [],
+        ["Hazard", "Who might be harmed and how", "Existing control measures",
+         "Likelihood (L)", "Severity (S)", "Risk Rating (L x S)", "Further action required",
+         "Action by whom", "Action by when"],
+        ["Manual handling of bins", "Operatives: back injury", "Training", 3, 3, 9, "Review",
+         "Depot Manager", "2025-10-31"],
+    ]})
+    risks = read_submission(path, prog).risks
+    assert list(risks["description"]) == ["Manual handling of bins"]
+    assert list(risks["owner"]) == ["Depot Manager"]
+    assert list(risks["score"]) == [9]
+
+
+def test_p_and_i_columns_and_their_product(tmp_path, prog):
+    path = book(tmp_path / "log.xlsx", {"Risk Log": [
+        ["Ref", "Risk", "P", "I", "P x I", "Owner"],
+        ["RL1", "Supplier contract not signed", 3, 4, 12, "Procurement"],
+        ["RL2", "Data migration errors", 4, 5, 20, "Data Lead"],
+    ]})
+    sub = read_submission(path, prog)
+    assert "missing-value" not in codes(sub)
+    assert list(sub.risks["likelihood"]) == [3, 4]
+    assert list(sub.risks["score"]) == [12, 20]
+
+
+def test_an_r_slash_i_column_says_which_rows_are_issues(tmp_path, prog):
+    path = book(tmp_path / "ri.xlsx", {"Risks & Issues": [
+        ["Ref", "R/I", "Description", "Owner", "Probability", "Impact", "Score"],
+        ["R001", "R", "Funding may be withdrawn", "Sponsor", 2, 5, 10],
+        ["I001", "I", "Workshop venue double booked", "Events", None, None, None],
+    ]})
+    sub = read_submission(path, prog)
+    assert list(sub.risks["raid_type"]) == ["Risk", "Issue"]
+    assert "missing-value" not in codes(sub)  # an issue is not rated
