@@ -238,3 +238,17 @@ def test_an_r_slash_i_column_says_which_rows_are_issues(tmp_path, prog):
     sub = read_submission(path, prog)
     assert list(sub.risks["raid_type"]) == ["Risk", "Issue"]
     assert "missing-value" not in codes(sub)  # an issue is not rated
+
+
+# ------------------------------------------------------ a score beside a level word, no L or I
+def test_a_risk_score_beside_a_risk_level_word_is_the_score(tmp_path, prog):
+    path = book(tmp_path / "level.xlsx", {"Risks": [
+        ["Risk No", "Risk", "Owner", "Risk Score", "Risk Level", "Actions"],
+        [1, "Pension deficit grows", "FD", 16, "High", "Review"],
+        [2, "Lease break missed", "Estates", 6, "Medium", "Diary"],
+    ]})
+    sub = read_submission(path, prog)
+    assert "bad-rating" not in codes(sub) and "missing-value" not in codes(sub)
+    risks = sub.risks
+    assert list(risks["score"]) == [16, 6]
+    assert list(risks["rating_text"]) == ["High", "Medium"]  # the word kept as written

@@ -284,6 +284,17 @@ def read_rating(get: Callable[[str], object], src: RatingSource, present: set[st
             out.text, out.band = q.text, w.band(q, m)
             if q.number is not None:  # "16 - High": the number is the score
                 out.rating = Rating(None, None, q.number, text=q.text)
+            elif col == src.cell and src.score in present and not _blank(get(src.score)):
+                # "Risk Level: High" beside a "Risk Score" of 16: the score is the rating,
+                # the word is kept as written.
+                try:
+                    scored = parse_rating(clean_text(cell_text(get(src.score))))
+                except RatingError:
+                    scored = None
+                if scored is not None and scored.score is not None:
+                    out.rating = Rating(None, None, scored.score, text=out.text)
+                    out.cells = {"likelihood": src.score, "impact": src.score,
+                                 "score": src.score}
         return out
     # Nothing written: point at where it would be written.
     col = src.cell if src.cell in present else (src.likelihood if src.likelihood in present
