@@ -252,3 +252,29 @@ def test_a_risk_score_beside_a_risk_level_word_is_the_score(tmp_path, prog):
     risks = sub.risks
     assert list(risks["score"]) == [16, 6]
     assert list(risks["rating_text"]) == ["High", "Medium"]  # the word kept as written
+
+
+# --------------------------------------------------------- a RAID workbook with a decision log
+def test_a_decision_log_sheet_is_kept_as_decisions(tmp_path, prog):
+    path = book(tmp_path / "raid.xlsx", {
+        "Risk Log": [["Risk ID", "Description", "Owner", "Probability", "Impact", "Rating"],
+                     ["R1", "Budget overrun", "PM", 3, 4, 12]],
+        "Decision Log": [["Decision ID", "Decision", "Made by", "Date"],
+                         ["DEC1", "Go with vendor B", "Board", "2025-03-01"]]})
+    risks = read_submission(path, prog).risks
+    assert list(risks["ref"]) == ["R1", "DEC1"]
+    assert list(risks["raid_type"]) == ["Risk", "Decision"]
+    assert list(risks["owner"]) == ["PM", "Board"]
+    assert list(risks["score"]) == [12, None]
+
+
+def test_a_numbered_template_row_with_a_dropdown_choice_beside_it_is_no_risk(tmp_path, prog):
+    rows = [["#", "Risk description", "Owner", "Likelihood", "Impact"],
+            [1, "Practices do not sign up", "Project Lead", 3, 4, None, "Rare"],
+            [2, None, None, None, None, None, "Likely"],
+            [3, None, None, None, None, None, "Almost certain"]]
+    sub = read_submission(book(tmp_path / "t.xlsx", {"Register": rows}), prog)
+    assert list(sub.risks["ref"]) == ["1"]
+    said = [i for i in sub.issues if i.code == "not-a-row"]
+    assert [i.cell for i in said] == ["A3", "A4"]
+    assert "'Likely'" in said[0].message

@@ -128,6 +128,15 @@ _DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d
 _MONTH_FORMATS = ("%b-%y", "%b %Y", "%B %Y", "%b-%Y", "%B-%y", "%b %y")
 
 
+def _is_number(v: object) -> bool:
+    """A whole number as a cell holds it (5, 5.0) or as text ("5")."""
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, (int, float)):
+        return float(v).is_integer()
+    return isinstance(v, str) and v.strip().isdigit()
+
+
 def _blank(v: object) -> bool:
     return v is None or v == "" or (isinstance(v, str) and not v.strip()) or \
         (isinstance(v, float) and v != v)
@@ -838,10 +847,16 @@ def normalise_risks(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
             ctx.issue("not-a-row", f"not read as a risk: a total row ('{first_text[:60]}')",
                       row=excel_row, col=own[0][0], value=first_text[:200])
             continue
-        if headed and not any(c in headed for c, _ in own):
+        under = [(c, v) for c, v in own if c in headed]
+        numbered = len(own) > len(under) == 1 and under[0][0] == cols.get("ref") \
+            and _is_number(under[0][1])
+        if headed and (not under or numbered):
             # Nothing under any headed column: a pre-numbered empty row of a template, a
             # dropdown's source list beside the table. Not a risk; said, not dropped silently.
-            ctx.issue("not-a-row", "this row has nothing under the table's headers (only "
+            # (A number in a "#" column and a dropdown's choice beside the table is such a
+            # row too.)
+            what = "only its number" if numbered else "nothing"
+            ctx.issue("not-a-row", f"this row has {what} under the table's headers (only "
                       + ", ".join(f"'{clean_text(cell_text(v))[:30]}'" for _, v in own[:3])
                       + "): not read as a risk", row=excel_row, col=own[0][0],
                       value=clean_text(cell_text(own[0][1]))[:60])

@@ -175,7 +175,8 @@ RISK_REGISTER_SCHEMA = SheetSchema(
                                   "responsible officer", "sro", "responsible",
                                   "responsible person", "assigned to", "accountable",
                                   "owned by", "action owner", "lead officer", "raid owner",
-                                  "action by whom", "by whom", "action by"),
+                                  "action by whom", "by whom", "action by", "made by",
+                                  "decision maker", "decided by"),
                ("owner", "owners", "lead", "responsible", "accountable", "assignee", "assigned")),
         # A RAID log's kind of item (Risk, Assumption, Issue, Dependency). A "Type" or
         # "Category" column whose values are those kinds is read as this too (see
@@ -193,7 +194,8 @@ RISK_REGISTER_SCHEMA = SheetSchema(
                                               "threat event", "threat", "event",
                                               "risk statement", "risk details", "risk name",
                                               "risk summary", "issue description", "issue",
-                                              "assumption", "dependency", "raid description",
+                                              "assumption", "dependency", "decision",
+                                              "raid description",
                                               "item description", "description of issue",
                                               "description of the risk"),
                ("description", "risk", "threat", "event", "hazard", "issue", "statement",
