@@ -278,3 +278,29 @@ def test_a_numbered_template_row_with_a_dropdown_choice_beside_it_is_no_risk(tmp
     said = [i for i in sub.issues if i.code == "not-a-row"]
     assert [i.cell for i in said] == ["A3", "A4"]
     assert "'Likely'" in said[0].message
+
+
+# --------------------------------------------- safety-case words and probability bands
+def test_safety_case_words_and_probability_bands_are_read_onto_the_scale(tmp_path, prog):
+    """A hazard log rates likelihood Frequent ... Improbable and severity Catastrophic ...
+    Marginal; a project log writes its probability as a band ('50-80%') or a bound ('>80%')."""
+    path = book(tmp_path / "hazards.xlsx", {"Hazard Log": [
+        ["Hazard ID", "Hazard description", "Owner", "Likelihood", "Severity"],
+        ["HZ1", "Train door opens in motion", "Safety Lead", "Occasional", "Catastrophic"],
+        ["HZ2", "Platform gap trip", "Station Manager", "Frequent", "Marginal"],
+        ["HZ3", "Signal failure", "Signalling Lead", "Improbable", "Critical"],
+        ["HZ4", "Escalator stop", "Station Manager", "Highly likely", "(2) Minor"],
+    ], "Project Risks": [
+        ["ID", "Risk", "Owner", "Probability", "Impact"],
+        ["P1", "Late delivery", "PM", "50-80%", 4],
+        ["P2", "Scope change", "PM", ">80%", 3],
+        ["P3", "Key loss", "PM", "< 5%", 5],
+    ]})
+    sub = read_submission(path, prog)
+    assert "bad-rating" not in codes(sub)
+    risks = sub.risks.set_index("ref")
+    assert [risks.loc[r, "likelihood"] for r in ("HZ1", "HZ2", "HZ3", "HZ4")] == [3, 5, 1, 5]
+    assert [risks.loc[r, "impact"] for r in ("HZ1", "HZ2", "HZ3", "HZ4")] == [5, 2, 5, 2]
+    assert [risks.loc[r, "likelihood"] for r in ("P1", "P2", "P3")] == [4, 5, 1]
+    assert [risks.loc[r, "score"] for r in ("P1", "P2", "P3")] == [16, 15, 5]
+    assert risks.loc["HZ1", "rating_text"] == "Likelihood Occasional, impact Catastrophic"

@@ -651,14 +651,17 @@ def parse_movement(text: object) -> tuple[str | None, str | None]:
 #: are here too. A programme adds words or moves them with ``[risk.words]`` in its TOML.
 RATING_WORDS: dict[str, int] = {
     "very low": 1, "negligible": 1, "insignificant": 1, "minimal": 1, "rare": 1, "remote": 1,
-    "very unlikely": 1, "trivial": 1, "vl": 1, "none": 1,
-    "low": 2, "minor": 2, "unlikely": 2, "limited": 2, "l": 2, "lo": 2,
+    "very unlikely": 1, "trivial": 1, "vl": 1, "none": 1, "highly unlikely": 1,
+    "improbable": 1, "very rare": 1,
+    "low": 2, "minor": 2, "unlikely": 2, "limited": 2, "l": 2, "lo": 2, "marginal": 2,
+    "seldom": 2, "not likely": 2,
     "medium": 3, "moderate": 3, "possible": 3, "med": 3, "mid": 3, "m": 3, "average": 3,
-    "tolerable": 3,
+    "tolerable": 3, "even chance": 3, "occasional": 3, "moderately likely": 3,
     "high": 4, "major": 4, "likely": 4, "probable": 4, "significant": 4, "serious": 4, "h": 4,
-    "hi": 4, "very likely": 4,
+    "hi": 4, "very likely": 4, "substantial": 4, "quite likely": 4,
     "very high": 5, "critical": 5, "extreme": 5, "severe": 5, "catastrophic": 5,
-    "almost certain": 5, "certain": 5, "vh": 5, "highest": 5,
+    "almost certain": 5, "certain": 5, "vh": 5, "highest": 5, "highly likely": 5,
+    "frequent": 5, "very frequent": 5,
 }
 
 #: Where a probability (0.45, "45%") falls on the five-step scale: the upper bound of steps
@@ -677,9 +680,15 @@ _FOLD = re.compile(r"[^a-z]+")
 #: "M - H", "M to H", "Medium/High", "Low-Medium": two steps, the rating is the higher one.
 _RANGE = re.compile(r"^(?P<a>[a-z ]+?)\s*(?:-|\u2013|\u2014|/|\bto\b|\bor\b)\s*(?P<b>[a-z ]+)$")
 #: "4 - Likely", "3 (Medium)", "High (4)", "Likely - 4": a number with its word; the number wins.
-_NUMBER_AND_WORD = re.compile(r"^\s*(?P<n>\d+)(?:\.0+)?\s*[-\u2013:.)(=]*\s*(?P<w>[A-Za-z][A-Za-z .]*?)\)?\s*$"
+_NUMBER_AND_WORD = re.compile(r"^\s*\(?(?P<n>\d+)(?:\.0+)?\s*[-\u2013:.)(=]*\s*(?P<w>[A-Za-z][A-Za-z .]*?)\)?\s*$"
                               r"|^\s*(?P<w2>[A-Za-z][A-Za-z .]*?)\s*[-\u2013:(=]+\s*(?P<n2>\d+)(?:\.0+)?\s*\)?\s*$")
 _PERCENT = re.compile(r"^\s*(\d{1,3}(?:\.\d+)?)\s*%\s*$")
+#: "50-80%", "50% to 80%": a band of probabilities, read at its middle.
+_PERCENT_RANGE = re.compile(r"^\s*(\d{1,3}(?:\.\d+)?)\s*%?\s*(?:-|\u2013|to)\s*"
+                            r"(\d{1,3}(?:\.\d+)?)\s*%\s*$", re.I)
+#: ">80%", "< 5%", "over 90%": a probability beyond a bound, read just past it.
+_PERCENT_BOUND = re.compile(r"^\s*(>=?|<=?|\u2265|\u2264|over|above|more than|under|below|"
+                            r"less than)\s*(\d{1,3}(?:\.\d+)?)\s*%\s*$", re.I)
 #: Words that may follow a rating word without changing it ("High risk", "Medium priority").
 _TRAILING_NOUNS = (" risk", " priority", " impact", " likelihood", " probability", " rating")
 
@@ -742,8 +751,9 @@ class WordRatings:
         return 1 + sum(1 for bound in self.probability if p > bound)
 
     def read(self, raw: object) -> Qualitative | None:
-        """A word, a word range, a number with its word, a probability (0.45, '45%'); None for
-        anything else (a whole number, a blank, prose)."""
+        """A word, a word range, a number with its word, a probability (0.45, '45%', a band
+        '50-80%' read at its middle, a bound '>80%' read just past it); None for anything else
+        (a whole number, a blank, prose)."""
         if isinstance(raw, bool) or raw is None:
             return None
         if isinstance(raw, float) and not math.isnan(raw) and 0 < raw < 1:
@@ -756,6 +766,16 @@ class WordRatings:
         m = _PERCENT.match(text)
         if m:
             p = float(m.group(1)) / 100
+            return Qualitative(self.probability_step(p), text) if p <= 1 else None
+        m = _PERCENT_RANGE.match(text)
+        if m:
+            a, b = float(m.group(1)) / 100, float(m.group(2)) / 100
+            return Qualitative(self.probability_step((a + b) / 2), text) if a <= b <= 1 else None
+        m = _PERCENT_BOUND.match(text)
+        if m:
+            p = float(m.group(2)) / 100
+            above = m.group(1).lower() in (">", ">=", "\u2265", "over", "above", "more than")
+            p = min(1.0, p + 0.001) if above else max(0.0, p - 0.001)
             return Qualitative(self.probability_step(p), text) if p <= 1 else None
         try:
             p = float(text)
