@@ -193,7 +193,8 @@ _ENTRIES = (
           "Repeated headers, section banners, total rows, rating legends, notes and reference "
           "lists under a table, rows numbered in advance and left empty, and a column holding "
           "a dropdown's list of choices are part of the sheet's layout, not actions, risks or "
-          "indicators; so is a sheet of scoring guidance beside a register. xlplan skips each and says where it is, so nothing vanishes unexplained.",
+          "indicators; so is a sheet of scoring guidance beside a register. xlplan skips each "
+          "and says where it is, so nothing vanishes unexplained.",
           "Nothing, if the row is what the message says. If it is real data, fill in its "
           "cells like the rows above it (a row needs more than a number or a single note).",
           (("guidance-sheet", "the sheet '{sheet}' is guidance beside the register (its name "
@@ -348,16 +349,18 @@ _ENTRIES = (
           "Write the rating as numbers, or add the word to the programme's rating words."),
     Entry("rating-from-words", "Ratings written in words were read onto the matrix",
           "The register rates risks in words (High, Medium, Low, Critical, 'M - H') or as "
-          "probabilities (0.45, '45%'). They were read onto the programme's risk matrix with "
-          "its table of rating words: a word in a Likelihood or Impact column is a step of the "
+          "probabilities (0.45, '45%', '50-80%'). They were read onto the programme's risk "
+          "matrix with its table of rating words: a word in a Likelihood or Impact column is a "
+          "step of the "
           "scale, a word for the whole rating is a band of the matrix. The words are kept on "
           "the Risks sheet (Rating as written).",
           "Nothing. To read a word differently, set it in [risk.words] of the programme "
           "settings (a step from 1 to 5)."),
     Entry("text-not-rating", "A rating column holds text, not ratings",
           "A column whose header names a rating (for example 'Impact (resulting in ...)') holds "
-          "sentences or tick marks, not ratings. It is kept as a column of its own and no "
-          "rating is read from it.",
+          "sentences, tick marks or amounts of money ('Impact £', an Exposure of 175000), not "
+          "ratings. It is kept as a column of its own and no rating is read from it; where "
+          "another column of the same name holds the ratings, they are read from that one.",
           "Nothing, unless the column should hold ratings: then write numbers or rating words."),
     Entry("own-rag-bands", "The register uses RAG bands of its own",
           "The register's RAG rises with the score consistently, but by bands of its own rather "
