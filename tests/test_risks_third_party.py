@@ -304,3 +304,40 @@ def test_safety_case_words_and_probability_bands_are_read_onto_the_scale(tmp_pat
     assert [risks.loc[r, "likelihood"] for r in ("P1", "P2", "P3")] == [4, 5, 1]
     assert [risks.loc[r, "score"] for r in ("P1", "P2", "P3")] == [16, 15, 5]
     assert risks.loc["HZ1", "rating_text"] == "Likelihood Occasional, impact Catastrophic"
+
+
+# ------------------------------------------------- a template's own rows inside the table
+def test_a_templates_guidance_row_example_row_and_key_are_no_risks(tmp_path, prog):
+    """A register template says under its header what goes in each column, gives an example
+    row, and keeps a key to the scores beside the table (a blank column between)."""
+    path = book(tmp_path / "template.xlsx", {"Register": [
+        ["Risk ID", "Risk Description", "Risk Owner", "Likelihood", "Impact", "Score", None,
+         "Key", None],
+        ["Unique reference", "Describe the risk as cause, event and effect",
+         "Name of the accountable person", "1-5 (see key)", "1-5 (see key)", "Auto-calculated",
+         None, "1-3", "Low"],
+        ["Example", "e.g. Key supplier goes into administration", "e.g. Head of Procurement", 3,
+         4, 12, None, "4-6", "Moderate"],
+        ["R01", "Supplier fails", "Buyer", 3, 4, 12, None, "8-12", "High"],
+        ["R02", "Server outage", "IT", 2, 5, 10],
+        [None, None, None, None, None, None, None, "15-25", "Extreme"],
+    ]})
+    sub = read_submission(path, prog)
+    assert list(sub.risks["ref"]) == ["R01", "R02"]
+    assert list(sub.risks["score"]) == [12, 10]
+    assert not [i for i in sub.issues if i.severity == "error"]
+    said = {i.cell: i.message for i in sub.issues if i.code == "not-a-row"}
+    assert set(said) == {"A2", "A3", "H6"}
+    assert "guidance" in said["A2"] and "example" in said["A3"] and "key" in said["H6"]
+
+
+def test_a_first_risk_with_unreadable_ratings_is_still_a_risk(tmp_path, prog):
+    """Only a row of instructions is the template's guidance: a risk whose ratings are still
+    to be given ('TBC') is read, and its ratings reported."""
+    path = book(tmp_path / "tbc.xlsx", {"Register": [
+        ["Risk Description", "Risk Owner", "Likelihood", "Impact"],
+        ["Supplier fails", "Buyer", "TBC", "TBC"],
+    ]})
+    sub = read_submission(path, prog)
+    assert list(sub.risks["description"]) == ["Supplier fails"]
+    assert "bad-rating" in codes(sub)

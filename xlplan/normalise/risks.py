@@ -847,6 +847,11 @@ def normalise_risks(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
             ctx.issue("not-a-row", f"not read as a risk: a total row ('{first_text[:60]}')",
                       row=excel_row, col=own[0][0], value=first_text[:200])
             continue
+        furniture_said = _template_furniture(ctx, r, row, own, first_text, records, extras)
+        if furniture_said:
+            ctx.issue("not-a-row", f"not read as a risk: {furniture_said}", row=excel_row,
+                      col=own[0][0], value=clean_text(cell_text(own[0][1]))[:200])
+            continue
         under = [(c, v) for c, v in own if c in headed]
         numbered = len(own) > len(under) == 1 and under[0][0] == cols.get("ref") \
             and _is_number(under[0][1])
@@ -891,6 +896,46 @@ def normalise_risks(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
         df[name] = pd.Series([rec.get(name) for rec in records], dtype=object)
     df.attrs["extra_columns"] = list(extras.values())
     return df
+
+
+#: How a template marks its example row: "Example" in the Ref, "e.g." before the text.
+_EXAMPLE = re.compile(r"^(?:e\.?\s?g\b\.?|example\b|sample\b|for example\b)", re.IGNORECASE)
+#: What a template's guidance row under the header says in its rating cells ("1-5 (see key)",
+#: "Auto-calculated", "Select from the list").
+_GUIDANCE = re.compile(r"\b(?:1\s*(?:-|\u2013|to)\s*(?:3|4|5|10|25)|auto|automatic|calculated|"
+                       r"formula|see|select|choose|enter|drop\s?down|pick)\b", re.IGNORECASE)
+
+
+def _template_furniture(ctx: SheetContext, r: int, row: list, own: list[tuple[int, object]],
+                        first_text: str, records: list[dict], extras: dict[int, str]) -> str:
+    """Why a row is a template's furniture rather than a risk ('' when it is a risk):
+
+    * its example row ("Example" in the Ref, "e.g. Key supplier fails" as the description);
+    * the guidance row right under the header, saying what goes in each column ("Describe the
+      risk", "1-5 (see key)", "Auto-calculated"): every cell text, and the rating cells
+      instructions, not ratings;
+    * a key or note beside the table: cells only in columns right of a blank, unheaded column
+      after the table's last column."""
+    cols = ctx.loc.columns
+    c_ref, c_desc = cols.get("ref"), cols.get("description")
+    for c in (c_ref, c_desc):
+        v = row[c] if c is not None and c < len(row) else ""
+        if isinstance(v, str) and _EXAMPLE.match(v.strip()):
+            return f"the template's example row ('{clean_text(v)[:60]}')"
+    if not records and r == ctx.loc.header_row + 1 and all(isinstance(v, str) for _, v in own):
+        rating = [row[cols[n]] for n in RATING_COLUMNS
+                  if n in cols and cols[n] < len(row) and not _blank(row[cols[n]])]
+        ref = row[c_ref] if c_ref is not None and c_ref < len(row) else ""
+        if rating and all(_GUIDANCE.search(str(v)) for v in rating) \
+                and not (isinstance(ref, str) and _REF_LIKE.match(ref.strip())):
+            return f"the template's guidance under the header ('{first_text[:60]}')"
+    last = max(cols.values(), default=-1)
+    headed = set(cols.values()) | set(ctx.loc.extras)
+    gap = next((c for c in range(last + 1, min(c for c, _ in own) if own else 0)
+                if c not in headed), None)
+    if gap is not None and all(c > gap for c, _ in own):
+        return f"a key or note beside the table ('{first_text[:60]}')"
+    return ""
 
 
 #: A total line under a register ("Total", "Total risks: 12").
