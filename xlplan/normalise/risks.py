@@ -847,11 +847,6 @@ def normalise_risks(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
             ctx.issue("not-a-row", f"not read as a risk: a total row ('{first_text[:60]}')",
                       row=excel_row, col=own[0][0], value=first_text[:200])
             continue
-        furniture_said = _template_furniture(ctx, r, row, own, first_text, records, extras)
-        if furniture_said:
-            ctx.issue("not-a-row", f"not read as a risk: {furniture_said}", row=excel_row,
-                      col=own[0][0], value=clean_text(cell_text(own[0][1]))[:200])
-            continue
         under = [(c, v) for c, v in own if c in headed]
         numbered = len(own) > len(under) == 1 and under[0][0] == cols.get("ref") \
             and _is_number(under[0][1])
@@ -865,6 +860,11 @@ def normalise_risks(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
                       + ", ".join(f"'{clean_text(cell_text(v))[:30]}'" for _, v in own[:3])
                       + "): not read as a risk", row=excel_row, col=own[0][0],
                       value=clean_text(cell_text(own[0][1]))[:60])
+            continue
+        furniture_said = _template_furniture(ctx, r, row, own, first_text, records, extras)
+        if furniture_said:
+            ctx.issue("not-a-row", f"not read as a risk: {furniture_said}", row=excel_row,
+                      col=own[0][0], value=clean_text(cell_text(own[0][1]))[:200])
             continue
         if records and _join_continuation(ctx, r, own, merges, records[-1], extras):
             continue
@@ -914,8 +914,8 @@ def _template_furniture(ctx: SheetContext, r: int, row: list, own: list[tuple[in
     * the guidance row right under the header, saying what goes in each column ("Describe the
       risk", "1-5 (see key)", "Auto-calculated"): every cell text, and the rating cells
       instructions, not ratings;
-    * a key or note beside the table: cells only in columns right of a blank, unheaded column
-      after the table's last column."""
+    * a key or note beside the table: cells only in columns right of a column left blank
+      (no header, no data) after the table's last column."""
     cols = ctx.loc.columns
     c_ref, c_desc = cols.get("ref"), cols.get("description")
     for c in (c_ref, c_desc):
@@ -930,10 +930,9 @@ def _template_furniture(ctx: SheetContext, r: int, row: list, own: list[tuple[in
                 and not (isinstance(ref, str) and _REF_LIKE.match(ref.strip())):
             return f"the template's guidance under the header ('{first_text[:60]}')"
     last = max(cols.values(), default=-1)
-    headed = set(cols.values()) | set(ctx.loc.extras)
-    gap = next((c for c in range(last + 1, min(c for c, _ in own) if own else 0)
-                if c not in headed), None)
-    if gap is not None and all(c > gap for c, _ in own):
+    if own and own[0][0] > last + 1 and any(c not in extras for c in range(last + 1, own[0][0])):
+        # A column between the table and this row's first cell is blank from the header
+        # down (no header, no data: extras holds every column with either).
         return f"a key or note beside the table ('{first_text[:60]}')"
     return ""
 
