@@ -15,7 +15,12 @@ Register), and what happens to it here:
   RAG part of a movement cell.
 * Category rows and banners ("Financial risks", merged across the table) are not risks: they
   become the ``section`` of the risks below them (and their category when they have none).
-* Blank rows are skipped; cells merged down (an owner over several risks) carry down.
+* Blank rows are skipped; cells merged down (an owner over several risks) carry down. A row
+  under a risk whose description cell is merged down over it is the rest of that risk (a
+  second mitigation, a second action owner): its text joins that risk's, on a new line.
+* A template's own rows are not risks: its guidance row under the header ("1-5 (see key)",
+  "Auto-calculated"), its example row ("Example", "e.g. ..."), a key beside the table past a
+  blank column, rows numbered in advance. Each is said (``not-a-row``), never dropped unsaid.
 * Columns the schema does not know are kept under their own header, as for action plans.
 * A risk with no description, or no current rating, is a ``missing-value`` error at the cell.
 * Every risk keeps its provenance (file, sheet, Excel row) and a stable key: its Ref, else a
