@@ -341,3 +341,21 @@ def test_a_first_risk_with_unreadable_ratings_is_still_a_risk(tmp_path, prog):
     sub = read_submission(path, prog)
     assert list(sub.risks["description"]) == ["Supplier fails"]
     assert "bad-rating" in codes(sub)
+
+
+# ------------------------------------------------------ impact scored by kind, then overall
+def test_the_overall_impact_is_the_rating_beside_impacts_by_kind(tmp_path, prog):
+    path = book(tmp_path / "kinds.xlsx", {"Register": [
+        ["Ref", "Risk", "Owner", "Likelihood", "Impact (Financial)", "Impact (Reputation)",
+         "Impact (Service)", "Overall Impact", "Risk Score"],
+        ["1", "Grant clawback", "FD", 3, 4, 2, 1, 4, 12],
+        ["2", "Service failure", "COO", 2, 2, 4, 5, 5, 10],
+    ]})
+    sub = read_submission(path, prog)
+    assert "score-mismatch" not in codes(sub)
+    risks = sub.risks
+    assert list(risks["impact"]) == [4, 5]
+    assert list(risks["score"]) == [12, 10]
+    assert list(risks["Impact (Financial)"]) == [4, 2]  # kept, under its own header
+    assert risks.attrs["extra_columns"] == ["Impact (Financial)", "Impact (Reputation)",
+                                            "Impact (Service)"]

@@ -549,6 +549,7 @@ def refine_columns(sheet: RawSheet, ctx: SheetContext, keep: set[str] | frozense
         ctx.issue("text-not-rating", f"the column '{header}' holds {what}, not ratings: it is "
                   f"kept as a column of its own, and {said}", row=loc.header_row + 1, col=c,
                   value=header)
+    _overall(ctx)
     _described(ctx)
     _rag_words(sheet, ctx)
     _rating_sets(ctx)
@@ -603,6 +604,37 @@ def _rating_as_rag(sheet: RawSheet, ctx: SheetContext) -> None:
     values = [clean_text(cell_text(v)) for v in _column_texts(sheet, loc, cols["current_rating"])]
     if values and all(scale.normalise(v) for v in values):
         cols["rag"] = cols.pop("current_rating")
+
+
+#: Words that make a column the one rating over several of the same name ("Overall Impact"
+#: right of "Impact (Financial)", "Impact (Reputation)", ...).
+_OVERALL_WORDS = frozenset({"overall", "combined", "total", "highest", "max", "maximum",
+                            "worst", "final"})
+
+
+def _overall(ctx: SheetContext) -> None:
+    """A register scoring impact (or likelihood) by kind ("Impact (Financial)", "Impact
+    (Service)") and then overall: the overall column is the risk's rating; the others are kept
+    as columns of their own."""
+    loc, cols = ctx.loc, ctx.loc.columns
+    table = ctx.programme.aliases(RISK_REGISTER)
+    for name in ("likelihood", "impact"):
+        if name not in cols:
+            continue
+        for c in sorted(loc.extras):
+            key = header_key(loc.extras[c])
+            if not set(key.split()) & _OVERALL_WORDS:
+                continue
+            rest = " ".join(w for w in key.split() if w not in _OVERALL_WORDS)
+            if table.match(rest) == name or table.match_tokens(rest) == name:
+                old = cols[name]
+                cols[name] = c
+                del loc.extras[c]
+                loc.extras[old] = loc.headers.get(old) or f"Column {old}"
+                ordered = sorted(loc.extras.items())  # extras stay in the sheet's order
+                loc.extras.clear()
+                loc.extras.update(ordered)
+                break
 
 
 def _described(ctx: SheetContext) -> None:
