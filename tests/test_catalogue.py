@@ -179,7 +179,10 @@ def test_the_stage_declarations_cover_the_codes_of_the_stages():
 TEMPLATED = ("unreadable-file", "too-large", "missing-column", "unknown-rag", "header-not-found",
              "conflicting-ref", "carried-forward", "encrypted-file", "skipped-file",
              "hidden-sheet", "own-output", "no-rows", "unreadable-cell", "stray-cell",
-             "missing-submission", "text-truncated")
+             "missing-submission", "text-truncated", "missing-rag", "unknown-marker",
+             "duplicate-ref", "error-value", "own-rag-bands", "rag-band-mismatch",
+             "movement-mismatch", "residual-above-inherent", "above-appetite", "review-overdue",
+             "bad-value", "trend-mismatch")
 
 
 def test_the_codes_worded_in_many_places_have_templates():
@@ -240,11 +243,12 @@ def _prose(node) -> str:
 def _free_text(paths: list[Path], sentences: bool) -> tuple[list, int]:
     """The messages in ``paths`` that are not worded from the catalogue, and how many messages
     were looked at. A message handed to ``at``/``add``/``Issue``/``_MemberProblem`` with a
-    code must be a ``message(...)`` call (or a name holding one); with ``sentences``, no other
-    string may read like a sentence either (six words or more, docstrings aside)."""
+    code must be a ``message(...)`` call (or a name holding one); so must one handed to a sheet's
+    ``ctx.issue``; with ``sentences``, no other string may read like a sentence either (six
+    words or more, docstrings aside)."""
     import ast
 
-    raising = {"at", "add", "Issue", "_MemberProblem"}
+    raising = {"at", "add", "issue", "Issue", "_MemberProblem"}
     offenders, places = [], 0
     for path in paths:
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -302,6 +306,34 @@ def test_the_reader_and_the_pipeline_word_every_issue_from_the_catalogue():
     # the reader holds no sentence of its own at all
     offenders, _ = _free_text(FILE_STAGE_MODULES[:1], sentences=True)
     assert not offenders, offenders
+
+
+#: The value checks and the rules they apply: every issue message they give is a catalogue
+#: template (a rating's findings are worded where the rules are, in the risk schema).
+CHECK_MODULES = [*sorted((ROOT / "xlplan" / "checks").glob("*.py")),
+                 ROOT / "xlplan" / "schema" / "risk.py"]
+
+
+def test_the_value_checks_word_every_issue_from_the_catalogue():
+    """A RAG not on the scale, a milestone or a value that cannot be read, a Ref used twice,
+    an Excel error in a cell, a risk's RAG, movement, review date or appetite that disagree
+    with its ratings, a scorecard's polarity and trend: each message is a catalogue template,
+    and so is every finding of the risk rating rules (out of range, impossible score, score
+    not likelihood x impact)."""
+    offenders, places = _free_text(CHECK_MODULES, sentences=False)
+    assert places >= 20 and not offenders, offenders
+    import ast
+
+    rules = ast.parse((ROOT / "xlplan" / "schema" / "risk.py").read_text(encoding="utf-8"))
+    check = next(node for node in ast.walk(rules)
+                 if isinstance(node, ast.FunctionDef) and node.name == "check_rating")
+    # the rules hand back (code, message) pairs: no words of their own but the templates'
+    worded = [node for node in ast.walk(check) if isinstance(node, ast.Call)
+              and getattr(node.func, "id", "") == "message"]
+    loose = [_prose(node) for node in ast.walk(check)
+             if isinstance(node, (ast.Constant, ast.JoinedStr)) and node is not check.body[0].value
+             and len(_prose(node).split()) >= 3]
+    assert len(worded) >= 4 and not loose, loose
 
 
 def test_explain_shows_how_the_messages_read():

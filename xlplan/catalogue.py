@@ -250,7 +250,18 @@ _ENTRIES = (
     Entry("missing-value", "A required cell is empty",
           "A row has content but no action or sub-action text, or a risk has no description or "
           "no current rating.",
-          "Fill in the cell the message names."),
+          "Fill in the cell the message names.",
+          # {item} is "risk" or the RAID kind ("issue"); {part} "likelihood" or "impact"
+          (("action", "this row has content but neither an action nor a sub-action: add the "
+                      "text, or delete the row"),
+           ("indicator", "this row has content but no indicator name: add the name, or delete "
+                         "the row"),
+           ("description", "this {item} has no description: say what could happen, why, and "
+                           "what it would cost"),
+           ("current-rating", "this risk has no current rating: give its likelihood, impact and "
+                              "score (e.g. '4 4 16')"),
+           ("current-part", "this risk's current {part} is empty: the score needs both "
+                            "likelihood and impact"))),
     Entry("unknown-rag", "A RAG value that is not on the scale",
           "The RAG cell holds a word or letter that is not on the programme's scale (the message "
           "lists the scale).",
@@ -258,7 +269,8 @@ _ENTRIES = (
           (("", "RAG value '{value}' is not on the scale ({scale})"),)),
     Entry("missing-rag", "An update without a RAG",
           "The action has a progress update this month but no RAG status.",
-          "Give the action a RAG status."),
+          "Give the action a RAG status.",
+          (("", "this action has an update but no RAG status"),)),
     Entry("rag-from-colour", "RAG taken from the cell colour",
           "The RAG cell has no text, but its fill colour is a RAG colour: the colour was read as "
           "the value.",
@@ -269,7 +281,12 @@ _ENTRIES = (
     Entry("unknown-marker", "A milestone cell xlplan cannot read",
           "A quarter cell holds something other than X, Complete, a date or a quarter such as "
           "'Q2 18/19'. It is kept as written.",
-          "Use X for the quarter a milestone is due, Complete when done, or a date."),
+          "Use X for the quarter a milestone is due, Complete when done, or a date.",
+          # {column} is the quarter's column as the plan heads it ("Q2")
+          (("milestone", "milestone '{text}' in {column} is not X, Complete, a date or a quarter "
+                         "such as 'Q2 18/19'; kept as written"),
+           ("timeframe", "timeframe '{text}' gives no date xlplan can read (e.g. 'Oct-18', "
+                         "'2018/19', 'Autumn 2018'); kept as written"))),
     Entry("unknown-timeframe", "A timeframe xlplan cannot read",
           "A Timeframe cell holds no date or period xlplan can read (Oct-18, 2018/19, Autumn "
           "2018 ... are read). It is kept as written, but the row cannot be judged overdue.",
@@ -286,7 +303,17 @@ _ENTRIES = (
           "A cell that needs a value holds an Excel error such as #REF!, #N/A or #DIV/0! "
           "(usually a formula whose source was deleted). The error is kept as text, never read as "
           "a blank.",
-          "Fix the formula in the SRO's workbook, or type the value."),
+          "Fix the formula in the SRO's workbook, or type the value.",
+          # {value} is the error as Excel shows it ("#REF!"), {header} the column's header
+          (("period", "Excel shows the error {value} in this cell ({header}): this period's "
+                      "value is unknown: it is left out, so the indicator's latest value and "
+                      "trend come from the other periods only. Fix the formula or type the value "
+                      "in Excel"),
+           ("value", "Excel shows the error {value} in this cell ({header}): the value is "
+                     "unknown, so nothing is worked out from it (it is not a blank). Fix the "
+                     "formula or type the value in Excel"),
+           ("text", "Excel shows the error {value} in this cell ({header}): the text is kept as "
+                    "it is. Fix the formula or type the value in Excel"))),
     Entry("unreadable-cell", "A cell could not be read",
           "One cell of the workbook is damaged (for example it points at text the file does "
           "not hold, or a number cell holds something that is not a number), so it was read as "
@@ -323,7 +350,12 @@ _ENTRIES = (
     Entry("duplicate-ref", "The same Ref twice in one file",
           "Two rows of one workbook carry the same Ref, so they cannot be told apart next "
           "month. Both rows are kept.",
-          "Give each row its own Ref."),
+          "Give each row its own Ref.",
+          # a Ref is unique in a whole file (every sheet of it) and on a scorecard's sheet
+          (("file", "Ref '{ref}' is used again here (first at {sheet} row {row}): give each row "
+                    "its own Ref"),
+           ("sheet", "Ref '{ref}' is used again here (first at row {row}): give each indicator "
+                     "its own Ref"))),
     Entry("conflicting-ref", "The same Ref from two files",
           "Two returns submitted a row with the same Ref. Both rows are kept and marked. For "
           "risks, a Ref belongs to the organisation that sent it: two partners' own 'R-001' "
@@ -367,45 +399,86 @@ _ENTRIES = (
           "than the programme's matrix. Its RAG is kept as written (RAG as written on the Risks "
           "sheet) and not flagged row by row; the Risks sheet's RAG follows the programme's "
           "bands.",
-          "Nothing, or ask the partner to use the programme's bands."),
+          "Nothing, or ask the partner to use the programme's bands.",
+          # {bands} lists the register's bands as found ("Green 1-4, Amber 5-12, Red 15-25")
+          (("", "this register's RAG follows bands of its own ({bands} in the scores it holds), "
+                "not the programme's risk matrix: its RAG is kept as written ('RAG as written' on "
+                "the Risks sheet) and the Risks sheet's RAG follows the programme's bands"),)),
     Entry("out-of-range", "Likelihood or impact outside the scale",
           "A likelihood or impact is outside the programme's matrix (1-5 by default).",
-          "Use a value on the scale."),
+          "Use a value on the scale.",
+          # {part} is "likelihood" or "impact"; the whole rating's name may come before it
+          (("", "{part} {value} is outside the allowed range {low}-{high}"),)),
     Entry("impossible-score", "A score no likelihood and impact can give",
           "The score cannot be the product of a likelihood and an impact on the scale.",
-          "Check the score and its likelihood and impact."),
+          "Check the score and its likelihood and impact.",
+          # {likelihood} and {impact} are the matrix's ranges ("1-5")
+          (("beyond", "score {score} cannot come from likelihood {likelihood} x impact {impact}: "
+                      "scores run from {least} to {most}"),
+           ("gap", "score {score} cannot come from likelihood {likelihood} x impact {impact}: "
+                   "possible scores are {scores}"))),
     Entry("score-mismatch", "Score is not likelihood x impact",
           "The score written differs from likelihood x impact.",
-          "Correct the score or the rating it comes from."),
+          "Correct the score or the rating it comes from.",
+          (("", "score {score} is not likelihood {likelihood} x impact {impact} = "
+                "{product}"),)),
     Entry("rag-band-mismatch", "Risk RAG disagrees with the score band",
           "The risk's RAG is not the band the programme gives its score.",
-          "Use the band's RAG, or check the score."),
+          "Use the band's RAG, or check the score.",
+          (("", "the RAG says {rag} but score {score} is in the {band} band ({band_rag}) of the "
+                "risk matrix"),)),
     Entry("movement-mismatch", "Stated movement disagrees with the scores",
           "The movement written (up, down, same) is not what the previous and current scores "
           "show.",
-          "Correct the movement or the scores."),
+          "Correct the movement or the scores.",
+          # {was} is the previous score or "New"; {derived} the movement the scores give
+          (("", "the movement says {written} but the score went from {was} to {score} "
+                "({derived})"),)),
     Entry("residual-above-inherent", "Residual rating above the inherent rating",
           "Controls should not make a risk worse: the residual (current) score is higher than the "
           "inherent score.",
-          "Check both ratings."),
+          "Check both ratings.",
+          (("", "the current (residual) score {current} is above the inherent score {inherent}: "
+                "controls should not make a risk worse; check both ratings"),)),
     Entry("review-overdue", "A risk's review date has passed",
           "The risk's review date is before the reporting period.",
-          "Review the risk and update its review date."),
+          "Review the risk and update its review date.",
+          # {date} as "30 Sep 2018"
+          (("", "the review date {date} has passed: review the risk and give the next review "
+                "date"),)),
     Entry("above-appetite", "A risk above the programme's appetite",
           "The current score is above the risk appetite the programme set.",
-          "Bring it to the board's attention with its mitigation."),
+          "Bring it to the board's attention with its mitigation.",
+          (("", "score {score} is above the programme's risk appetite ({appetite}): escalate "
+                "it"),)),
     # ---------------------------------------------------------------- scorecards
     Entry("bad-value", "A scorecard value that is not a number",
           "A value cell holds text that is not a number, so it is left out of the trend.",
-          "Type the number (units such as % may follow it)."),
+          "Type the number (units such as % may follow it).",
+          # {label} is the period the value is for
+          (("", "'{text}' ({label}) is not a number: it is left out of the trend; type the "
+                "number alone (e.g. 84.3 or 84.3%), or N/A when there is no value"),)),
     Entry("unknown-polarity", "Whether high or low is good is not known",
           "The indicator does not say whether a higher value is better, so no trend RAG can be "
           "given.",
-          "Write 'High is good' or 'Low is good' in its polarity or comments column."),
+          "Write 'High is good' or 'Low is good' in its polarity or comments column.",
+          # {column} is the column to write it in: Polarity, or Comments when there is none
+          (("not-understood", "polarity '{said}' is not understood: write 'High is good' or "
+                              "'Low is good'; without it the trend RAG cannot be worked out"),
+           ("in-column", "no polarity for this indicator: write 'High is good' or 'Low is good' "
+                         "in the {column} column; without it the trend RAG cannot be worked out"),
+           ("no-column", "no polarity for this indicator: add a Polarity column saying 'High is "
+                         "good' or 'Low is good'; without it the trend RAG cannot be worked out"))),
     Entry("trend-mismatch", "Stated trend disagrees with the values",
           "The trend written for an indicator is not what its latest values show under the "
           "programme's trend rules.",
-          "Check the trend or the values."),
+          "Check the trend or the values.",
+          # {values}: the last values, "80 -> 82 -> 85"; {polarity}: "High is good"
+          (("says", "the Trend cell says {stated} but the values ({values}, {polarity}) give "
+                    "{computed} under the scorecard's rules; {computed} was used"),
+           ("coloured", "the Trend cell is coloured {stated} but the values ({values}, "
+                        "{polarity}) give {computed} under the scorecard's rules; {computed} was "
+                        "used"))),
     Entry("duplicate-period", "An indicator has two values for one period",
           "A scorecard gives the same indicator two values for the same period (two rows of a "
           "long extract, or one period written twice down a sideways sheet). The later one was "

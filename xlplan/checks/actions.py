@@ -70,18 +70,16 @@ def validate_actions(df: pd.DataFrame, ctx: SheetContext) -> None:
                                              scale=scale.display()),
                       row=row, column="rag", value=rag_text)
         elif i in missing_rag:
-            ctx.issue("missing-rag", "this action has an update but no RAG status",
-                      row=row, column="rag")
+            ctx.issue("missing-rag", message("missing-rag"), row=row, column="rag")
         for name in markers:
             if i in unread[name]:
                 text = column[name][i]
-                ctx.issue("unknown-marker", f"milestone '{text}' in {name.upper()} is not X, "
-                          "Complete, a date or a quarter such as 'Q2 18/19'; kept as written",
+                ctx.issue("unknown-marker", message("unknown-marker", "milestone", text=text,
+                                                    column=name.upper()),
                           row=row, column=name, value=text)
         if i in timeframe:
             text = column["timeframe"][i]
-            ctx.issue("unknown-marker", f"timeframe '{text}' gives no date xlplan "
-                      "can read (e.g. 'Oct-18', '2018/19', 'Autumn 2018'); kept as written",
+            ctx.issue("unknown-marker", message("unknown-marker", "timeframe", text=text),
                       row=row, column="timeframe", value=text)
 
 
@@ -130,7 +128,8 @@ def duplicate_refs(df: pd.DataFrame, issues_out: list, locations: dict) -> None:
         first, *again = where[ref]
         for i in again:
             col = locations.get((sheets[i], "ref"))
-            issues_out.append(at("duplicate-ref", f"Ref '{ref}' is used again here (first at "
-                                 f"{sheets[first]} row {source_rows[first]}): give each row its "
-                                 "own Ref", file=files[i], sheet=sheets[i], row=source_rows[i],
+            issues_out.append(at("duplicate-ref", message("duplicate-ref", "file", ref=ref,
+                                                          sheet=sheets[first],
+                                                          row=source_rows[first]),
+                                 file=files[i], sheet=sheets[i], row=source_rows[i],
                                  col=col, value=ref))

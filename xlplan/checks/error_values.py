@@ -12,6 +12,7 @@ and are replaced by it.
 """
 from __future__ import annotations
 
+from ..catalogue import message
 from ..issues import ERROR, WARNING, Issue, col_letter
 from ..locate import Located
 from ..reader import RawSheet
@@ -53,15 +54,10 @@ def error_value_issues(sheet: RawSheet, loc: Located, file: str, periods: set[in
         value = sheet.value(r, c)
         header = loc.headers.get(c) or name or col_letter(c)
         serious = name in weighty or c in periods
-        if c in periods or name in ("first_value", "last_value"):
-            what = ("this period's value is unknown: it is left out, so the indicator's latest "
-                    "value and trend come from the other periods only")
-        elif serious:
-            what = "the value is unknown, so nothing is worked out from it (it is not a blank)"
-        else:
-            what = "the text is kept as it is"
-        out.append(Issue("error-value", f"Excel shows the error {value} in this cell "
-                         f"({header}): {what}. Fix the formula or type the value in Excel",
+        # what the error costs: a period's value, a judgement or figure, or only text
+        case = ("period" if c in periods or name in ("first_value", "last_value")
+                else "value" if serious else "text")
+        out.append(Issue("error-value", message("error-value", case, value=value, header=header),
                          file=file, sheet=sheet.name, row=r + 1, column=col_letter(c),
                          value=str(value), severity=ERROR if serious else WARNING))
     return out

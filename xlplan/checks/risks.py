@@ -150,10 +150,7 @@ def _check_own_bands(rows: list[dict], ctx: SheetContext, m: RiskMatrix) -> bool
     label = ctx.programme.rag.label
     said = ", ".join(f"{label(rag)} {lo}-{hi}" if lo != hi else f"{label(rag)} {lo}"
                      for rag, lo, hi in bands)
-    ctx.issue("own-rag-bands", f"this register's RAG follows bands of its own ({said} in the "
-              "scores it holds), not the programme's risk matrix: its RAG is kept as written "
-              "('RAG as written' on the Risks sheet) and the Risks sheet's RAG follows the "
-              "programme's bands", row=ctx.loc.header_row + 1,
+    ctx.issue("own-rag-bands", message("own-rag-bands", bands=said), row=ctx.loc.header_row + 1,
               column="rag", value=said)
     return True
 
@@ -177,9 +174,10 @@ def _check_rag(rec: dict, ctx: SheetContext, m: RiskMatrix, current: Rating | No
         return
     band = m.band_for(current.score)
     if band is not None and band.rag != rec["rag"]:
-        ctx.issue("rag-band-mismatch", f"the RAG says {scale.label(rec['rag'])} but score "
-                  f"{current.score} is in the {band.name} band ({scale.label(band.rag)}) of the "
-                  "risk matrix", row=row, column=col, value=rec["rag_text"])
+        ctx.issue("rag-band-mismatch", message("rag-band-mismatch", rag=scale.label(rec["rag"]),
+                                               score=current.score, band=band.name,
+                                               band_rag=scale.label(band.rag)),
+                  row=row, column=col, value=rec["rag_text"])
 
 
 def _check_movement(rec: dict, ctx: SheetContext, sound: dict[str, Rating | None]) -> None:
@@ -193,8 +191,9 @@ def _check_movement(rec: dict, ctx: SheetContext, sound: dict[str, Rating | None
                        bool(rec.get("previous_new")))
     if derived and derived != written and (derived, written) not in AGREEING_MOVEMENTS:
         was = "New" if rec.get("previous_new") else str(previous.score)  # type: ignore[union-attr]
-        ctx.issue("movement-mismatch", f"the movement says {written} but the score went from "
-                  f"{was} to {current.score} ({derived})", row=rec["source_row"],
+        ctx.issue("movement-mismatch", message("movement-mismatch", written=written, was=was,
+                                               score=current.score, derived=derived),
+                  row=rec["source_row"],
                   column=rec["_cells"].get("movement", "movement"),
                   value=rec.get("movement_text") or written)
 
@@ -206,18 +205,18 @@ def _check_scores(rec: dict, ctx: SheetContext, m: RiskMatrix, sound: dict[str, 
     score_col = cells.get("current.score")
     if current is not None and not current.is_new:
         if inherent is not None and not inherent.is_new and current.score > inherent.score:
-            ctx.issue("residual-above-inherent", f"the current (residual) score {current.score} "
-                      f"is above the inherent score {inherent.score}: controls should not make a "
-                      "risk worse; check both ratings", row=row, column=score_col,
+            ctx.issue("residual-above-inherent", message(
+                "residual-above-inherent", current=current.score, inherent=inherent.score),
+                      row=row, column=score_col,
                       value=current.score)
         if m.above_appetite(current.score):
-            ctx.issue("above-appetite", f"score {current.score} is above the programme's risk "
-                      f"appetite ({m.appetite}): escalate it", row=row, column=score_col,
+            ctx.issue("above-appetite", message("above-appetite", score=current.score,
+                                                appetite=m.appetite), row=row, column=score_col,
                       value=current.score)
     review = rec.get("review_date")
     if isinstance(review, dt.date) and review < today:
-        ctx.issue("review-overdue", f"the review date {review:%d %b %Y} has passed: review the "
-                  "risk and give the next review date", row=row, column="review_date",
+        ctx.issue("review-overdue", message("review-overdue", date=f"{review:%d %b %Y}"),
+                  row=row, column="review_date",
                   value=review.isoformat())
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..catalogue import message
 from ..issues import col_index
 from ..normalise.common import SheetContext
 from ..schema.scorecard import parse_measure_value
@@ -25,8 +26,8 @@ def validate_scorecard(df: pd.DataFrame, ctx: SheetContext) -> None:
     for rec in df.to_dict("records"):
         row = int(rec["source_row"])
         if not rec["indicator"]:
-            ctx.issue("missing-value", "this row has content but no indicator name: add the "
-                      "name, or delete the row", row=row, column="indicator")
+            ctx.issue("missing-value", message("missing-value", "indicator"), row=row,
+                      column="indicator")
         _bad_values(rec, ctx)
         if not rec["polarity"] and _has_values(rec):
             _unknown_polarity(rec, ctx, "polarity" in cols)
@@ -46,9 +47,8 @@ def _bad_values(rec: dict, ctx: SheetContext) -> None:
             parse_measure_value(text)
         except ValueError:
             letters = "".join(ch for ch in cell if ch.isalpha())
-            ctx.issue("bad-value", f"'{text}' ({label}) is not a number: it is left out of the "
-                      "trend; type the number alone (e.g. 84.3 or 84.3%), or N/A when there is "
-                      "no value", row=int(rec["source_row"]), col=col_index(letters), value=text)
+            ctx.issue("bad-value", message("bad-value", text=text, label=label),
+                      row=int(rec["source_row"]), col=col_index(letters), value=text)
 
 
 def _unknown_polarity(rec: dict, ctx: SheetContext, has_column: bool) -> None:
@@ -56,16 +56,13 @@ def _unknown_polarity(rec: dict, ctx: SheetContext, has_column: bool) -> None:
     where = "polarity" if has_column else ("comments" if "comments" in ctx.loc.columns
                                            else "indicator")
     if said:
-        message = (f"polarity '{said}' is not understood: write 'High is good' or 'Low is good'; "
-                   "without it the trend RAG cannot be worked out")
+        text = message("unknown-polarity", "not-understood", said=said)
     elif has_column or "comments" in ctx.loc.columns:
-        message = ("no polarity for this indicator: write 'High is good' or 'Low is good' in the "
-                   f"{'Polarity' if has_column else 'Comments'} column; without it the trend RAG "
-                   "cannot be worked out")
+        text = message("unknown-polarity", "in-column",
+                       column="Polarity" if has_column else "Comments")
     else:
-        message = ("no polarity for this indicator: add a Polarity column saying 'High is good' "
-                   "or 'Low is good'; without it the trend RAG cannot be worked out")
-    ctx.issue("unknown-polarity", message, row=int(rec["source_row"]), column=where,
+        text = message("unknown-polarity", "no-column")
+    ctx.issue("unknown-polarity", text, row=int(rec["source_row"]), column=where,
               value=said or None)
 
 
@@ -74,11 +71,12 @@ def _trend_mismatch(rec: dict, ctx: SheetContext) -> None:
     if not stated or not computed or stated == computed:
         return
     shown = [t for t in rec["values_text"] if t][-4:]
-    how = "says" if rec["trend_stated_source"] == "text" else "is coloured"
+    case = "says" if rec["trend_stated_source"] == "text" else "coloured"
     direction = "High is good" if rec["polarity"] == "high" else "Low is good"
-    ctx.issue("trend-mismatch", f"the Trend cell {how} {stated} but the values "
-              f"({' -> '.join(shown)}, {direction}) give {computed} under the scorecard's rules; "
-              f"{computed} was used", row=int(rec["source_row"]), column="trend",
+    ctx.issue("trend-mismatch", message("trend-mismatch", case, stated=stated,
+                                        values=" -> ".join(shown), polarity=direction,
+                                        computed=computed),
+              row=int(rec["source_row"]), column="trend",
               value=rec["trend_text"] or stated)
 
 
@@ -92,8 +90,8 @@ def _duplicate_refs(df: pd.DataFrame, ctx: SheetContext) -> None:
         if not ref:
             continue
         if ref in first:
-            ctx.issue("duplicate-ref", f"Ref '{ref}' is used again here (first at row "
-                      f"{first[ref]}): give each indicator its own Ref", row=int(row),
+            ctx.issue("duplicate-ref", message("duplicate-ref", "sheet", ref=ref,
+                                               row=first[ref]), row=int(row),
                       column="ref", value=ref)
         else:
             first[ref] = int(row)

@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from ..catalogue import message
 from .rag import LEVEL_FILL
 
 __all__ = [
@@ -492,21 +493,24 @@ def check_rating(r: Rating | None, m: RiskMatrix) -> list[tuple[str, str]]:
     for what, value, (lo, hi) in (("likelihood", r.likelihood, m.likelihood),
                                   ("impact", r.impact, m.impact)):
         if value is not None and not lo <= value <= hi:
-            issues.append(("out-of-range", f"{what} {value} is outside the allowed range {lo}-{hi}"))
+            issues.append(("out-of-range", message("out-of-range", part=what, value=value,
+                                                   low=lo, high=hi)))
     if r.likelihood is not None and r.impact is not None:
         product = r.likelihood * r.impact
         if r.score is not None and r.score != product:
-            issues.append(("score-mismatch",
-                           f"score {r.score} is not likelihood {r.likelihood} x impact {r.impact} = {product}"))
+            issues.append(("score-mismatch", message(
+                "score-mismatch", score=r.score, likelihood=r.likelihood, impact=r.impact,
+                product=product)))
     elif r.score is not None and r.score not in m.possible_scores():
-        scale = (f"likelihood {m.likelihood[0]}-{m.likelihood[1]} x impact "
-                 f"{m.impact[0]}-{m.impact[1]}")
+        scale = {"score": r.score, "likelihood": f"{m.likelihood[0]}-{m.likelihood[1]}",
+                 "impact": f"{m.impact[0]}-{m.impact[1]}"}
         if r.score > m.max_score() or r.score < m.min_score():
-            why = f"scores run from {m.min_score()} to {m.max_score()}"
+            text = message("impossible-score", "beyond", **scale, least=m.min_score(),
+                           most=m.max_score())
         else:
-            why = "possible scores are " + ", ".join(map(str, sorted(m.possible_scores())))
-        issues.append(("impossible-score",
-                       f"score {r.score} cannot come from {scale}: {why}"))
+            text = message("impossible-score", "gap", **scale,
+                           scores=", ".join(map(str, sorted(m.possible_scores()))))
+        issues.append(("impossible-score", text))
     return issues
 
 
