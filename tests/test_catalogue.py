@@ -182,7 +182,9 @@ TEMPLATED = ("unreadable-file", "too-large", "missing-column", "unknown-rag", "h
              "missing-submission", "text-truncated", "missing-rag", "unknown-marker",
              "duplicate-ref", "error-value", "own-rag-bands", "rag-band-mismatch",
              "movement-mismatch", "residual-above-inherent", "above-appetite", "review-overdue",
-             "bad-value", "trend-mismatch")
+             "bad-value", "trend-mismatch", "missing-value", "fragment-row", "rag-from-colour",
+             "rag-colour-mismatch", "formula-in-input", "formula-like-text", "text-not-rating",
+             "rating-from-words", "duplicate-period")
 
 
 def test_the_codes_worded_in_many_places_have_templates():
@@ -240,6 +242,16 @@ def _prose(node) -> str:
     return ""
 
 
+def _worded(node) -> bool:
+    """A message given as a ``message(...)`` call, a name holding one, or a choice of two."""
+    import ast
+
+    if isinstance(node, ast.IfExp):
+        return _worded(node.body) and _worded(node.orelse)
+    return isinstance(node, ast.Name) or (isinstance(node, ast.Call)
+                                          and getattr(node.func, "id", "") == "message")
+
+
 def _free_text(paths: list[Path], sentences: bool) -> tuple[list, int]:
     """The messages in ``paths`` that are not worded from the catalogue, and how many messages
     were looked at. A message handed to ``at``/``add``/``Issue``/``_MemberProblem`` with a
@@ -265,10 +277,7 @@ def _free_text(paths: list[Path], sentences: bool) -> tuple[list, int]:
                 if (name in raising and "message" in given
                         and isinstance(given.get("code"), ast.Constant)):
                     places += 1
-                    text = given["message"]
-                    worded = (isinstance(text, ast.Name) or isinstance(text, ast.Call)
-                              and getattr(text.func, "id", "") == "message")
-                    if not worded:
+                    if not _worded(given["message"]):
                         offenders.append((str(where), node.lineno, given["code"].value))
             elif (sentences and isinstance(node, (ast.Constant, ast.JoinedStr))
                   and id(node) not in docstrings):
@@ -325,15 +334,40 @@ def test_the_value_checks_word_every_issue_from_the_catalogue():
     import ast
 
     rules = ast.parse((ROOT / "xlplan" / "schema" / "risk.py").read_text(encoding="utf-8"))
-    check = next(node for node in ast.walk(rules)
-                 if isinstance(node, ast.FunctionDef) and node.name == "check_rating")
-    # the rules hand back (code, message) pairs: no words of their own but the templates'
-    worded = [node for node in ast.walk(check) if isinstance(node, ast.Call)
-              and getattr(node.func, "id", "") == "message"]
-    loose = [_prose(node) for node in ast.walk(check)
-             if isinstance(node, (ast.Constant, ast.JoinedStr)) and node is not check.body[0].value
-             and len(_prose(node).split()) >= 3]
-    assert len(worded) >= 4 and not loose, loose
+    # the rules hand back (code, message) pairs, and a rating they cannot read is an error
+    # whose text becomes a bad-rating message: no words of their own but the templates'
+    for name, least in (("check_rating", 4), ("parse_rating", 5)):
+        rule = next(node for node in ast.walk(rules)
+                    if isinstance(node, ast.FunctionDef) and node.name == name)
+        worded = [node for node in ast.walk(rule) if isinstance(node, ast.Call)
+                  and getattr(node.func, "id", "") == "message"]
+        loose = [_prose(node) for node in ast.walk(rule)
+                 if isinstance(node, (ast.Constant, ast.JoinedStr))
+                 and node is not rule.body[0].value and len(_prose(node).split()) >= 3]
+        assert len(worded) >= least and not loose, (name, loose)
+
+
+#: The readers of the rows under a header (the rows that are not rows of the table, and each
+#: kind of table's normaliser): every issue message they give is a catalogue template.
+READ_MODULES = [*sorted((ROOT / "xlplan" / "normalise").glob("*.py")), ROOT / "xlplan" / "rows.py"]
+
+
+def test_the_row_readers_word_every_issue_from_the_catalogue():
+    """A row that is not a row of the table (a total, a note, a legend, rows numbered in
+    advance, a dropdown's list), a fragment joined to the row above, a required cell left
+    empty, a RAG read from or disagreeing with its colour, a formula, ratings read from words
+    or ticks, a column of text where ratings were expected, a period written twice, a rating
+    part that is not a whole number: each message is a catalogue template."""
+    offenders, places = _free_text(READ_MODULES, sentences=False)
+    assert places >= 20 and not offenders, offenders
+    # the notes on skipped rows are chosen into a name first (rows.note_rows): each a template
+    import ast
+
+    tree = ast.parse((ROOT / "xlplan" / "rows.py").read_text(encoding="utf-8"))
+    chosen = [node.value for node in ast.walk(tree) if isinstance(node, ast.Assign)
+              and getattr(node.targets[0], "id", "") == "msg"]
+    assert len(chosen) >= 3 and all(_worded(value) for value in chosen), \
+        [ast.unparse(value)[:60] for value in chosen if not _worded(value)]
 
 
 def test_explain_shows_how_the_messages_read():
@@ -341,8 +375,14 @@ def test_explain_shows_how_the_messages_read():
     assert result.exit_code == 0
     assert "How its messages read:" in result.output
     assert "no-table: no sheet has a header row xlplan recognises" in result.output
-    plain = CliRunner().invoke(main, ["explain", "fragment-row"])
+    plain = CliRunner().invoke(main, ["explain", "output-error"])
     assert "How its messages read" not in plain.output
+    # the checks' and the row readers' wordings too
+    for code, shown in (("trend-mismatch", "coloured: the Trend cell is coloured {stated} but"),
+                        ("not-a-row", "numbered-run: rows {first}-{last} are numbered in advance"),
+                        ("bad-rating", "part: the {part} '{text}' is not a whole number")):
+        result = CliRunner().invoke(main, ["explain", code])
+        assert result.exit_code == 0 and shown in result.output, (code, result.output)
 
 
 def test_the_docs_page_lists_the_message_wordings():

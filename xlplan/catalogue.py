@@ -197,9 +197,24 @@ _ENTRIES = (
           "and says where it is, so nothing vanishes unexplained.",
           "Nothing, if the row is what the message says. If it is real data, fill in its "
           "cells like the rows above it (a row needs more than a number or a single note).",
-          (("guidance-sheet", "the sheet '{sheet}' is guidance beside the register (its name "
+          # {what} says what the row is ("a total row", "a note under the table", from
+          # xlplan.rows.CLASS_TEXT or the scorecard reader); {text} its first words
+          (("furniture", "not read as a row: {what} ('{text}')"),
+           ("furniture-blank", "not read as a row: {what}"),
+           ("numbered-run", "rows {first}-{last} are numbered in advance and hold nothing else: "
+                            "not read as rows"),
+           ("dropdown-list", "column {column} has no header and holds a list of choices "
+                             "({choices}), the source of a dropdown: not read as data"),
+           ("risk-total", "not read as a risk: a total row ('{text}')"),
+           ("risk-unheaded", "this row has nothing under the table's headers (only {cells}): "
+                             "not read as a risk"),
+           ("risk-numbered", "this row has only its number under the table's headers (only "
+                             "{cells}): not read as a risk"),
+           ("risk-furniture", "not read as a risk: {what}"),
+           ("indicator", "not an indicator: {what} ('{text}'); skipped"),
+           ("guidance-sheet", "the sheet '{sheet}' is guidance beside the register (its name "
                               "says so, and its table has no Ref or owner column): its {rows} "
-                              "under the header are not read as risks"),)),
+                              "under the header are not read as risks"))),
     Entry("external-link", "The workbook links to other workbooks",
           "Some cells take values from other files. xlplan uses the values saved in this "
           "workbook and never follows the links.",
@@ -245,7 +260,20 @@ _ENTRIES = (
     Entry("fragment-row", "A stray row was joined to the row above",
           "A row held only a fragment of text (for example a name split over a page break), so "
           "it was joined to the row above.",
-          "Check the joined text in the consolidated workbook; tidy the SRO's sheet."),
+          "Check the joined text in the consolidated workbook; tidy the SRO's sheet.",
+          # {column} is the column the text was joined to ("sub action"), {row} the row above
+          (("action", "a row holding only '{text}' was joined to the {column} of the row above "
+                      "(row {row})"),
+           ("risk", "a row holding only '{text}' was joined to the {column} of the risk above "
+                    "(row {row})"),
+           # {texts}: the row's texts quoted; {kept}: the cells not read, "E7 'High'"
+           ("continued", "this row continues the risk above: its text ({texts}) was added to "
+                         "the risk above (row {row}), whose description cell is merged down "
+                         "over it"),
+           ("continued-kept-out", "this row continues the risk above: its text ({texts}) was "
+                                  "added to the risk above (row {row}), whose description cell "
+                                  "is merged down over it; not read, as that risk has one value "
+                                  "there already: {kept}"))),
     # ---------------------------------------------------------------- values
     Entry("missing-value", "A required cell is empty",
           "A row has content but no action or sub-action text, or a risk has no description or "
@@ -274,10 +302,14 @@ _ENTRIES = (
     Entry("rag-from-colour", "RAG taken from the cell colour",
           "The RAG cell has no text, but its fill colour is a RAG colour: the colour was read as "
           "the value.",
-          "Nothing; typing the RAG as text as well makes it unambiguous."),
+          "Nothing; typing the RAG as text as well makes it unambiguous.",
+          # {fill} is the colour's hex code ("FF0000")
+          (("", "no RAG text: the cell's fill colour (#{fill}) was read as {rag}"),)),
     Entry("rag-colour-mismatch", "RAG text and colour disagree",
           "The RAG cell says one thing and is coloured another. The text was used.",
-          "Correct whichever is wrong."),
+          "Correct whichever is wrong.",
+          (("", "the RAG says {rag} but the cell is filled {fill_rag} (#{fill}); the text was "
+                "used"),)),
     Entry("unknown-marker", "A milestone cell xlplan cannot read",
           "A quarter cell holds something other than X, Complete, a date or a quarter such as "
           "'Q2 18/19'. It is kept as written.",
@@ -294,11 +326,15 @@ _ENTRIES = (
     Entry("formula-in-input", "A cell held a formula",
           "xlplan used the value Excel saved for the formula; it never calculates formulas in "
           "returns.",
-          "Nothing, if the workbook was saved after the values were last calculated."),
+          "Nothing, if the workbook was saved after the values were last calculated.",
+          (("value", "this cell holds a formula: its last calculated value ('{value}') was used"),
+           ("empty", "this cell holds a formula: its last calculated value was empty, so "
+                     "nothing was read"))),
     Entry("formula-like-text", "Text that looks like a formula",
           "A cell's text starts with = + - or @. It is kept as text and never becomes a formula "
           "in anything xlplan writes.",
-          "Nothing."),
+          "Nothing.",
+          (("", "text that starts like a formula: kept as text, never run as a formula"),)),
     Entry("error-value", "A cell holds an Excel error",
           "A cell that needs a value holds an Excel error such as #REF!, #N/A or #DIV/0! "
           "(usually a formula whose source was deleted). The error is kept as text, never read as "
@@ -378,7 +414,21 @@ _ENTRIES = (
     Entry("bad-rating", "A risk rating that cannot be read",
           "A likelihood, impact or score cell holds text xlplan cannot read as a rating "
           "(numbers, '4 4 16', '4x4=16', 'New' and the programme's word ratings are read).",
-          "Write the rating as numbers, or add the word to the programme's rating words."),
+          "Write the rating as numbers, or add the word to the programme's rating words.",
+          # {text} is the cell as written; the package's own parse of a rating says why it
+          # could not read it
+          (("unreadable", "cannot read the risk rating '{text}': write likelihood, impact and "
+                          "score as '4 4 16' (or '4x4=16'), a score alone ('16'), or 'New'"),
+           ("unreadable-value", "cannot read the risk rating {value}: write likelihood, impact "
+                                "and score as '4 4 16' (or '4x4=16'), a score alone ('16'), or "
+                                "'New'"),
+           ("date", "Excel has turned this risk rating into a date ({date}); format the cell as "
+                    "text and write likelihood, impact and score as '4 4 16' (or '4x4=16'), a "
+                    "score alone ('16'), or 'New'"),
+           ("fraction", "the risk score {score} is not a whole number: write likelihood, impact "
+                        "and score as '4 4 16' (or '4x4=16'), a score alone ('16'), or 'New'"),
+           ("part", "the {part} '{text}' is not a whole number: write a number from {low} to "
+                    "{high}"))),
     Entry("rating-from-words", "Ratings written in words were read onto the matrix",
           "The register rates risks in words (High, Medium, Low, Critical, 'M - H') or as "
           "probabilities (0.45, '45%', '50-80%'). They were read onto the programme's risk "
@@ -387,13 +437,24 @@ _ENTRIES = (
           "scale, a word for the whole rating is a band of the matrix. The words are kept on "
           "the Risks sheet (Rating as written).",
           "Nothing. To read a word differently, set it in [risk.words] of the programme "
-          "settings (a step from 1 to 5)."),
+          "settings (a step from 1 to 5).",
+          # {groups}: "impact from the ticks under H/M/L"; {words}: "'High' as 4 x 4, ..."
+          (("ticks", "ratings given by ticks: {groups}"),
+           ("words", "ratings written in words or as probabilities were read onto the "
+                     "programme's risk matrix ({words}); the words are kept as written"))),
     Entry("text-not-rating", "A rating column holds text, not ratings",
           "A column whose header names a rating (for example 'Impact (resulting in ...)') holds "
           "sentences, tick marks or amounts of money ('Impact £', an Exposure of 175000), not "
           "ratings. It is kept as a column of its own and no rating is read from it; where "
           "another column of the same name holds the ratings, they are read from that one.",
-          "Nothing, unless the column should hold ratings: then write numbers or rating words."),
+          "Nothing, unless the column should hold ratings: then write numbers or rating words.",
+          # {what}: "text", "tick marks" or "amounts of money or counts"; {rating} is the rating
+          # the header names ("current impact"); {other} the header of the column read instead
+          (("none", "the column '{header}' holds {what}, not ratings: it is kept as a column of "
+                    "its own, and no {rating} is read from it"),
+           ("namesake", "the column '{header}' holds {what}, not ratings: it is kept as a column "
+                        "of its own, and the {rating} is read from '{other}' ({column}) "
+                        "instead"))),
     Entry("own-rag-bands", "The register uses RAG bands of its own",
           "The register's RAG rises with the score consistently, but by bands of its own rather "
           "than the programme's matrix. Its RAG is kept as written (RAG as written on the Risks "
@@ -483,7 +544,10 @@ _ENTRIES = (
           "A scorecard gives the same indicator two values for the same period (two rows of a "
           "long extract, or one period written twice down a sideways sheet). The later one was "
           "used.",
-          "Delete the row that is out of date, or correct its period."),
+          "Delete the row that is out of date, or correct its period.",
+          (("long", "'{indicator}' has a second value for {period} (first at row {row}): the "
+                    "later row is used"),
+           ("sideways", "{period} is written twice (first at row {row}): the later row is used"))),
     # ---------------------------------------------------------------- the merge
     Entry("missing-submission", "An expected SRO sent nothing",
           "The programme settings list this SRO, but no return of theirs was found.",

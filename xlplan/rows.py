@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from itertools import compress, repeat
 from operator import ge, itemgetter, sub
 
+from .catalogue import message
 from .issues import col_letter
 from .reader import RawSheet
 from .text import clean_text
@@ -360,13 +361,13 @@ def note_rows(ctx, classes: RowClasses, *, banners_used: bool = True) -> None:
         cls, c, text = classes.skip[r]
         what = CLASS_TEXT[cls]
         if len(run) > 1:
-            msg = (f"rows {r + 1}-{run[-1] + 1} are numbered in advance and hold nothing else: "
-                   "not read as rows")
+            msg = message("not-a-row", "numbered-run", first=r + 1, last=run[-1] + 1)
+        elif text:
+            msg = message("not-a-row", "furniture", what=what, text=text[:60])
         else:
-            shown = f" ('{text[:60]}')" if text else ""
-            msg = f"not read as a row: {what}{shown}"
+            msg = message("not-a-row", "furniture-blank", what=what)
         ctx.issue("not-a-row", msg, row=r + 1, col=c if c >= 0 else None, value=text[:200])
     for c, what in sorted(classes.lists.items()):
-        ctx.issue("not-a-row", f"column {col_letter(c)} has no header and holds a list of "
-                  f"choices ({what}), the source of a dropdown: not read as data",
+        ctx.issue("not-a-row", message("not-a-row", "dropdown-list", column=col_letter(c),
+                                       choices=what),
                   row=ctx.loc.header_row + 2, col=c, value=what[:200])

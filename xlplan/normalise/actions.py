@@ -29,6 +29,7 @@ from operator import and_, itemgetter, ne, truth
 import numpy as np
 import pandas as pd
 
+from ..catalogue import message
 from ..issues import col_letter
 from ..reader import RawSheet
 from ..schema.markers import COMPLETE, DATE, QUARTER, parse_marker, parse_timeframe
@@ -328,9 +329,9 @@ def normalise_actions(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
                             sro = prev
                     else:
                         flat[last * stride + c] = prev
-                    ctx.issue("fragment-row", f"a row holding only '{one[:60]}' was joined to "
-                              f"the {name.replace('_', ' ')} of the row above (row "
-                              f"{source_row[last]})", row=r + 1, col=c, value=one)
+                    ctx.issue("fragment-row", message(
+                        "fragment-row", "action", text=one[:60], column=name.replace("_", " "),
+                        row=source_row[last]), row=r + 1, col=c, value=one)
                     continue
             if tx is None:
                 tx = [read(row[c] if c < len(row) else "", c) for c in range(width)]
@@ -384,8 +385,7 @@ def normalise_actions(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
             sro_record = len(source_row)
         if not own_action and not sub_action:
             where = "sub_action" if "sub_action" in cols else "action"
-            ctx.issue("missing-value", "this row has content but neither an action nor a "
-                      "sub-action: add the text, or delete the row", row=r + 1, column=where)
+            ctx.issue("missing-value", message("missing-value", "action"), row=r + 1, column=where)
         source_row.append(r + 1)
         themes.append(tx[i_theme] or theme)
         aims.append(tx[i_aim] or aim)
@@ -557,9 +557,10 @@ def _rag_from_fills(columns: dict[str, list], ctx: SheetContext) -> None:
         level, row, fill = row_levels[j], source_row[j], row_fills[j]
         if rag_source[j] == "" and not rag_text[j]:
             rag[j], rag_source[j] = level, "colour"
-            ctx.issue("rag-from-colour", f"no RAG text: the cell's fill colour (#{fill}) was read "
-                      f"as {scale.label(level)}", row=row, col=col, value=f"#{fill}")
+            ctx.issue("rag-from-colour", message("rag-from-colour", fill=fill,
+                                                 rag=scale.label(level)),
+                      row=row, col=col, value=f"#{fill}")
         elif rag[j] and rag[j] != level:
-            ctx.issue("rag-colour-mismatch", f"the RAG says {scale.label(rag[j])} but the "
-                      f"cell is filled {scale.label(level)} (#{fill}); the text was used",
+            ctx.issue("rag-colour-mismatch", message("rag-colour-mismatch", rag=scale.label(rag[j]),
+                                                     fill_rag=scale.label(level), fill=fill),
                       row=row, col=col, value=rag_text[j])

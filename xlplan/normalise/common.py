@@ -8,6 +8,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Callable
 
+from ..catalogue import message
 from ..config import Programme
 from ..issues import Issue, col_letter
 from ..locate import Located
@@ -167,8 +168,8 @@ def check_cell_text(ctx: SheetContext, row: int, col: int, raw: object) -> None:
         ctx.settle()
         if (row, col) in ctx.formula_cells:
             return
-        ctx.issue("formula-like-text", "text that starts like a formula: kept as text, never "
-                  "run as a formula", row=row, col=col, value=raw[:200])
+        ctx.issue("formula-like-text", message("formula-like-text"), row=row, col=col,
+                  value=raw[:200])
 
 
 def check_formula_cells(ctx: SheetContext, sheet: RawSheet, first_row: int) -> None:
@@ -180,9 +181,8 @@ def check_formula_cells(ctx: SheetContext, sheet: RawSheet, first_row: int) -> N
             continue
         cached = sheet.value(row - 1, col)
         shown = clean_text(cached) if cached not in ("", None) else ""
-        ctx.issue("formula-in-input", "this cell holds a formula: its last calculated value "
-                  + (f"('{shown[:60]}') was used" if shown else "was empty, so nothing was read"),
-                  row=row, col=col, value=shown)
+        ctx.issue("formula-in-input", message("formula-in-input", "value", value=shown[:60])
+                  if shown else message("formula-in-input", "empty"), row=row, col=col, value=shown)
 
 
 def assign_keys(records: list[dict], derive) -> None:

@@ -218,8 +218,9 @@ def _split(get: Callable[[str], object], src: RatingSource, present: set[str],
             if isinstance(value, Worded):
                 written.append(f"{part} {value.q.text}")
         except RatingError:
-            out.errors.append((col, f"the {part} '{clean_text(cell_text(raw))}' is not a whole "
-                               f"number: write a number from {lo} to {hi}", cell_text(raw)))
+            out.errors.append((col, message("bad-rating", "part", part=part,
+                                            text=clean_text(cell_text(raw)), low=lo, high=hi),
+                               cell_text(raw)))
             value = None
         is_new = is_new or value == "new"
         parts[part] = value if isinstance(value, int) else None
@@ -365,8 +366,8 @@ def _join_fragment(ctx: SheetContext, r: int, c: int, text: str, prev: dict,
     if name is None:
         return False
     prev[name] = f"{prev[name]} {text}".strip() if prev[name] else text
-    ctx.issue("fragment-row", f"a row holding only '{text[:60]}' was joined to the "
-              f"{name.replace('_', ' ')} of the risk above (row {prev['source_row']})",
+    ctx.issue("fragment-row", message("fragment-row", "risk", text=text[:60],
+                                      column=name.replace("_", " "), row=prev["source_row"]),
               row=r + 1, col=c, value=text)
     return True
 
@@ -405,12 +406,10 @@ def _join_continuation(ctx: SheetContext, r: int, own: list[tuple[int, object]],
         previous = prev.get(name) or ""
         prev[name] = f"{previous}\n{text}" if previous else text
         joined.append(f"'{text[:40]}'")
-    said = f"its text ({', '.join(joined)}) was added to the risk above (row " \
-           f"{prev['source_row']}), whose description cell is merged down over it"
-    if kept_out:
-        said += f"; not read, as that risk has one value there already: {', '.join(kept_out)}"
-    ctx.issue("fragment-row", f"this row continues the risk above: {said}", row=r + 1,
-              col=own[0][0], value="; ".join(joined + kept_out)[:200])
+    ctx.issue("fragment-row", message("fragment-row", "continued-kept-out" if kept_out
+                                      else "continued", texts=", ".join(joined),
+                                      row=prev["source_row"], kept=", ".join(kept_out)),
+              row=r + 1, col=own[0][0], value="; ".join(joined + kept_out)[:200])
     return True
 
 
@@ -540,15 +539,15 @@ def refine_columns(sheet: RawSheet, ctx: SheetContext, keep: set[str] | frozense
             what = "text" if prose else "tick marks"
         del cols[name]
         loc.extras[c] = header
-        said = f"no {name.replace('_', ' ')} is read from it"
         other = _namesake(sheet, ctx, name, c)
         if other is not None:
             cols[name] = other
-            said = (f"the {name.replace('_', ' ')} is read from "
-                    f"'{loc.extras.pop(other)}' ({col_letter(other)}) instead")
-        ctx.issue("text-not-rating", f"the column '{header}' holds {what}, not ratings: it is "
-                  f"kept as a column of its own, and {said}", row=loc.header_row + 1, col=c,
-                  value=header)
+        ctx.issue("text-not-rating", message(
+            "text-not-rating", "none", header=header, what=what, rating=name.replace("_", " "))
+            if other is None else message(
+            "text-not-rating", "namesake", header=header, what=what,
+            rating=name.replace("_", " "), other=loc.extras.pop(other), column=col_letter(other)),
+            row=loc.header_row + 1, col=c, value=header)
     _overall(ctx)
     _described(ctx)
     _rag_words(sheet, ctx)
@@ -844,7 +843,8 @@ def normalise_risks(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
     if ticks.groups:
         said = "; ".join(f"{name.replace('_', ' ')} from the ticks under "
                          + "/".join(steps.values()) for name, steps in ticks.groups.items())
-        ctx.issue("rating-from-words", f"ratings given by ticks: {said}", row=loc.header_row + 1,
+        ctx.issue("rating-from-words", message("rating-from-words", "ticks", groups=said),
+                  row=loc.header_row + 1,
                   col=min(ticks.columns), value=said)
 
     records: list[dict] = []
@@ -881,7 +881,7 @@ def normalise_risks(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
         described = c_desc is not None and c_desc < len(row) and not _blank(row[c_desc]) \
             and c_desc != own[0][0]
         if _TOTAL.match(first_text) and not described:
-            ctx.issue("not-a-row", f"not read as a risk: a total row ('{first_text[:60]}')",
+            ctx.issue("not-a-row", message("not-a-row", "risk-total", text=first_text[:60]),
                       row=excel_row, col=own[0][0], value=first_text[:200])
             continue
         under = [(c, v) for c, v in own if c in headed]
@@ -892,15 +892,15 @@ def normalise_risks(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
             # dropdown's source list beside the table. Not a risk; said, not dropped silently.
             # (A number in a "#" column and a dropdown's choice beside the table is such a
             # row too.)
-            what = "only its number" if numbered else "nothing"
-            ctx.issue("not-a-row", f"this row has {what} under the table's headers (only "
-                      + ", ".join(f"'{clean_text(cell_text(v))[:30]}'" for _, v in own[:3])
-                      + "): not read as a risk", row=excel_row, col=own[0][0],
-                      value=clean_text(cell_text(own[0][1]))[:60])
+            ctx.issue("not-a-row", message(
+                "not-a-row", "risk-numbered" if numbered else "risk-unheaded",
+                cells=", ".join(f"'{clean_text(cell_text(v))[:30]}'" for _, v in own[:3])),
+                row=excel_row, col=own[0][0], value=clean_text(cell_text(own[0][1]))[:60])
             continue
         furniture_said = _template_furniture(ctx, r, row, own, first_text, records, extras)
         if furniture_said:
-            ctx.issue("not-a-row", f"not read as a risk: {furniture_said}", row=excel_row,
+            ctx.issue("not-a-row", message("not-a-row", "risk-furniture", what=furniture_said),
+                      row=excel_row,
                       col=own[0][0], value=clean_text(cell_text(own[0][1]))[:200])
             continue
         if records and _join_continuation(ctx, r, own, merges, records[-1], extras):
@@ -1001,8 +1001,7 @@ def _note_words(ctx: SheetContext, records: list[dict]) -> None:
     if not seen:
         return
     how = ", ".join(f"'{t}' as {b}" if b else f"'{t}'" for t, b in seen.items())
-    ctx.issue("rating-from-words", "ratings written in words or as probabilities were read "
-              f"onto the programme's risk matrix ({how}); the words are kept as written",
+    ctx.issue("rating-from-words", message("rating-from-words", "words", words=how),
               row=first_row, value=next(iter(seen)))
 
 
@@ -1072,21 +1071,20 @@ def _record(ctx: SheetContext, excel_row: int, get: Callable[[str], object], pre
     rec["_bad_ratings"] = tuple(bad)
 
     if "description" in present and not rec["description"]:
-        ctx.issue("missing-value", f"this {_item(rec)} has no description: say what could "
-                  "happen, why, and what it would cost", row=excel_row, column="description")
+        ctx.issue("missing-value", message("missing-value", "description", item=_item(rec)),
+                  row=excel_row, column="description")
     if not rated:
         return rec
     current_bad = any(col in {cells[f"current.{p}"] for p in ("likelihood", "impact", "score")}
                       for col, _, _ in bad)
     if has_current and current is None and not current_bad and not rec["rating_band"]:
-        ctx.issue("missing-value", "this risk has no current rating: give its likelihood, "
-                  "impact and score (e.g. '4 4 16')", row=excel_row,
+        ctx.issue("missing-value", message("missing-value", "current-rating"), row=excel_row,
                   column=cells["current.likelihood"])
     elif current is not None and (current.likelihood is None) != (current.impact is None):
         part = "impact" if current.impact is None else "likelihood"
         if cells[f"current.{part}"] not in {col for col, _, _ in bad}:
-            ctx.issue("missing-value", f"this risk's current {part} is empty: the score needs "
-                      "both likelihood and impact", row=excel_row,
+            ctx.issue("missing-value", message("missing-value", "current-part", part=part),
+                      row=excel_row,
                       column=cells[f"current.{part}"])
     return rec
 

@@ -42,6 +42,7 @@ from typing import Iterable
 
 import pandas as pd
 
+from ..catalogue import message
 from ..issues import col_index, col_letter
 from ..locate import Located
 from ..locate.scorecards import Band, ScorecardLayout, find_bands, sideways_rows, \
@@ -441,7 +442,8 @@ def _is_repeated_header(row: list, header_keys: dict[int, str], loc: Located) ->
 def _not_a_row(ctx: SheetContext, excel_row: int, col: int, text: str, what: str) -> None:
     """An ``info`` issue for a row that is not an indicator, so nothing vanishes unexplained."""
     shown = text if len(text) <= 80 else text[:77] + "..."
-    ctx.issue("not-a-row", f"not an indicator: {what} ('{shown}'); skipped", row=excel_row,
+    ctx.issue("not-a-row", message("not-a-row", "indicator", what=what, text=shown),
+              row=excel_row,
               col=col, value=shown)
 
 
@@ -721,8 +723,9 @@ def _series_of(group: list[dict], ctx: SheetContext, fy: int) -> dict:
         cell = rec["value_cells"][-1] if rec["value_cells"] else ""
         if label in points and text:
             first = points[label][5]
-            ctx.issue("duplicate-period", f"'{rec['indicator']}' has a second value for "
-                      f"{label} (first at row {first['source_row']}): the later row is used",
+            ctx.issue("duplicate-period", message("duplicate-period", "long",
+                                                  indicator=rec["indicator"], period=label,
+                                                  row=first["source_row"]),
                       row=int(rec["source_row"]), column="period", value=label)
         if label not in points or text:
             target = rec["targets"][-1] if rec["targets"] else None
@@ -774,8 +777,10 @@ def _normalise_sideways(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
     for r in periods:
         period = parse_period_loose(sheet.rows[r][pc], fy)
         if period.label in dated:
-            ctx.issue("duplicate-period", f"{period.label} is written twice (first at row "
-                      f"{dated[period.label][0] + 1}): the later row is used", row=r + 1, col=pc,
+            ctx.issue("duplicate-period", message("duplicate-period", "sideways",
+                                                  period=period.label,
+                                                  row=dated[period.label][0] + 1),
+                      row=r + 1, col=pc,
                       value=period.label)
         dated[period.label] = (r, period)
     ordered = sorted(dated.values(), key=lambda rp: (rp[1].sort_key, rp[0]))

@@ -423,8 +423,6 @@ _TRIPLE = re.compile(
 )
 _SCORE = re.compile(r"(?:s(?:core)?\s*[:=]?\s*)?" + _INT, re.I)
 
-_HOW = "write likelihood, impact and score as '4 4 16' (or '4x4=16'), a score alone ('16'), or 'New'"
-
 
 def parse_rating(text: str | int | float | None) -> Rating | None:
     """Read one rating cell as SROs type it; ``None`` for a blank cell.
@@ -442,21 +440,19 @@ def parse_rating(text: str | int | float | None) -> Rating | None:
     if text is None:
         return None
     if isinstance(text, bool):
-        raise RatingError(f"cannot read the risk rating {text!r}: {_HOW}")
+        raise RatingError(message("bad-rating", "unreadable-value", value=repr(text)))
     if isinstance(text, (_dt.date, _dt.datetime)):
-        raise RatingError(
-            f"Excel has turned this risk rating into a date ({text:%d/%m/%Y}); format the cell as "
-            f"text and {_HOW}")
+        raise RatingError(message("bad-rating", "date", date=f"{text:%d/%m/%Y}"))
     if isinstance(text, int):
         return Rating(None, None, text, text=str(text))
     if isinstance(text, float):
         if math.isnan(text):
             return None
         if not text.is_integer():
-            raise RatingError(f"the risk score {text:g} is not a whole number: {_HOW}")
+            raise RatingError(message("bad-rating", "fraction", score=f"{text:g}"))
         return Rating(None, None, int(text), text=f"{text:g}")
     if not isinstance(text, str):
-        raise RatingError(f"cannot read the risk rating {text!r}: {_HOW}")
+        raise RatingError(message("bad-rating", "unreadable-value", value=repr(text)))
 
     cleaned = _SPACES.sub(" ", text).strip()
     if not cleaned:
@@ -471,7 +467,7 @@ def parse_rating(text: str | int | float | None) -> Rating | None:
         likelihood, impact = int(m.group(1)), int(m.group(2))
         score = int(m.group(3)) if m.group(3) is not None else likelihood * impact
         return Rating(likelihood, impact, score, text=cleaned)
-    raise RatingError(f"cannot read the risk rating '{cleaned}': {_HOW}")
+    raise RatingError(message("bad-rating", "unreadable", text=cleaned))
 
 
 def check_rating(r: Rating | None, m: RiskMatrix) -> list[tuple[str, str]]:
