@@ -87,5 +87,9 @@ def test_rows_left_out_of_the_table_are_said(read, written):
     said = {(i.code, i.sheet, i.row) for i in read["action_point_log"].issues}
     counts = [("Jan 25", r) for r in written["action_point_log"][1].furniture["Jan 25"][-2:]]
     assert [c for c in counts if ("not-a-row", *c) not in said] == []
+    key = [(i.row, i.cell) for i in read["legend_beside_table"].issues if i.code == "not-a-row"]
+    assert sorted(key) == [(1, "H1"), (5, "H5"), (6, "H6")]
+    columns = set(read["legend_beside_table"].actions.columns)
+    assert not columns & {"Key", "Column H", "Column I"}, "the key is not carried as data"
     hidden = [i for i in read["action_log_workbook"].issues if i.code == "hidden-sheet"]
     assert [i.sheet for i in hidden] == ["Lists"]

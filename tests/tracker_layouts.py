@@ -641,6 +641,34 @@ def numbered_sections_plan(path: Path) -> Expected:
     return exp
 
 
+def legend_beside_table(path: Path) -> Expected:
+    """A short action log with its BRAG key typed to the right of the table, one column
+    apart ("Key" over "B | Complete", "R | Off track" ...), running below the last action."""
+    exp = Expected(forbidden=("header-not-found", "unknown-rag"))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Actions"
+    w = Writer(ws, exp, ACTION_PLAN)
+    w.header(["Ref", "Action", "Owner", "Due", "BRAG", "Update"])
+    rows = [("1", "Draft the communications plan", "Comms Officer", "Feb-25", "G"),
+            ("2", "Confirm venue for the launch", "Events Lead", "Mar-25", "A"),
+            ("3", "Agree the evaluation framework", "Analyst", "Apr-25", "B")]
+    for ref, text, who, due, b in rows:
+        w.data([ref, text, who, due, b, None],
+               expect={"ref": ref, "text": text, "sro": who,
+                       "rag": {"G": "Green", "A": "Amber", "B": "Complete"}[b]})
+    key = [("Key", None), ("B", "Complete"), ("G", "On track"), ("A", "Some risk"),
+           ("R", "Off track"), ("Updated", "monthly")]
+    for r, (k, v) in enumerate(key, start=1):
+        ws.cell(row=r, column=8, value=k)
+        if v:
+            ws.cell(row=r, column=9, value=v)
+    # the key's rows below the last action hold nothing of the table
+    exp.furniture["Actions"] += [5, 6]
+    _save(wb, path)
+    return exp
+
+
 LAYOUTS = {
     "meeting_action_log": meeting_action_log,
     "action_log_workbook": action_log_workbook,
@@ -659,6 +687,7 @@ LAYOUTS = {
     "text_dates_log": text_dates_log,
     "dashboard_and_log": dashboard_and_log,
     "numbered_sections_plan": numbered_sections_plan,
+    "legend_beside_table": legend_beside_table,
 }
 
 

@@ -205,6 +205,8 @@ _ENTRIES = (
                             "not read as rows"),
            ("dropdown-list", "column {column} has no header and holds a list of choices "
                              "({choices}), the source of a dropdown: not read as data"),
+           ("key-beside", "column {column} and the columns right of it hold a key typed "
+                          "beside the table ('{title}'): not read as data"),
            ("risk-total", "not read as a risk: a total row ('{text}')"),
            ("risk-unheaded", "this row has nothing under the table's headers (only {cells}): "
                              "not read as a risk"),

@@ -52,6 +52,7 @@ CLASS_TEXT = {
     "footnote": "a note under the table",
     "reference": "a numbered list under the table",
     "numbered": "a row numbered in advance and left empty",
+    "key": "part of a key typed beside the table",
 }
 
 _TOTAL_LEADS = frozenset("TtGgSsNnCcOoIi \u00a0")
@@ -137,9 +138,10 @@ def list_columns(sheet: RawSheet, loc) -> dict[int, str]:
     lists: dict[int, str] = {}
     headed = set(loc.columns.values()) | set(loc.extras)
     rows = sheet.rows[loc.header_row + 1:]
+    beside = getattr(loc, "beside", None) or {}  # a key beside the table is said as one
     width = max(map(len, rows), default=0)
     for c in range(width):
-        if c in headed:
+        if c in headed or c in beside:
             continue
         values = [row[c] for row in rows if c < len(row) and _filled(row[c])]
         if not 2 <= len(values) <= 60:
@@ -161,7 +163,8 @@ def list_columns(sheet: RawSheet, loc) -> dict[int, str]:
 def classify_rows(sheet: RawSheet, loc) -> RowClasses:
     """The non-data rows under a located header (see the module docstring)."""
     out = RowClasses(lists=dict(list_columns(sheet, loc)))
-    ignore = out.lists
+    beside = getattr(loc, "beside", None) or {}
+    ignore = {**out.lists, **beside} if beside else out.lists
     first = loc.header_row + 1
     rows = sheet.rows
     if first >= len(rows):
@@ -179,6 +182,14 @@ def classify_rows(sheet: RawSheet, loc) -> RowClasses:
         else:  # a stray space is no cell
             counts[i] -= body[i].count(" ")
     skip = out.skip
+    # Rows holding nothing but a key typed beside the table (its cells on the table's rows
+    # are passed over, and said once by note_rows).
+    for i in short:
+        if beside and not counts[i]:
+            c = next((c for c in sorted(beside) if c < len(body[i]) and _filled(body[i][c])),
+                     None)
+            if c is not None:
+                skip[first + i] = ("key", c, clean_text(body[i][c]))
 
     # The header again: rows whose first header cell reads as the header's, then most cells.
     header_rows = [loc.header_row] + ([loc.group_row] if loc.group_row is not None else [])
@@ -371,3 +382,9 @@ def note_rows(ctx, classes: RowClasses, *, banners_used: bool = True) -> None:
         ctx.issue("not-a-row", message("not-a-row", "dropdown-list", column=col_letter(c),
                                        choices=what),
                   row=ctx.loc.header_row + 2, col=c, value=what[:200])
+    beside = getattr(ctx.loc, "beside", None)
+    if beside:
+        c = min(beside)
+        ctx.issue("not-a-row", message("not-a-row", "key-beside", column=col_letter(c),
+                                       title=beside[c][:60]),
+                  row=ctx.loc.header_row + 1, col=c, value=beside[c][:200])

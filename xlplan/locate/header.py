@@ -47,7 +47,8 @@ from typing import Callable, Iterator
 
 from ..config import Programme
 from ..reader import RawSheet
-from ..schema.columns import ACTION_PLAN, RISK_REGISTER, SCHEMAS, AliasTable, header_key
+from ..schema.columns import ACTION_PLAN, LEGEND_TITLES, RISK_REGISTER, SCHEMAS, AliasTable, \
+    header_key
 from ..text import clean_text
 
 #: How far down a sheet the header row is looked for.
@@ -78,6 +79,9 @@ class Located:
     #: unheaded columns holding a list of choices (a dropdown's source), column -> why;
     #: filled in by :func:`xlplan.rows.list_columns`, never read as data
     lists: dict[int, str] | None = None
+    #: columns of a key typed beside the table, past an empty column (column -> the key's
+    #: title): never read as data (see :func:`legend_beside`)
+    beside: dict[int, str] = field(default_factory=dict)
 
     @property
     def last_column(self) -> int:
@@ -375,11 +379,32 @@ def locate_by_header(sheet: RawSheet, programme: Programme) -> Located | None:
     status_or_rag(sheet, reading.row, kind, found, programme)
     if kind == ACTION_PLAN:
         values_decide(sheet, reading.row, found)
-    extras = {c: h for c, h in headers.items() if c not in found.values()}
+    # (a register's key beside its table is told row by row, in xlplan.normalise.risks)
+    beside = legend_beside(sheet, headers, found) if kind == ACTION_PLAN else {}
+    extras = {c: h for c, h in headers.items() if c not in found.values() and c not in beside}
     # a column values_decide took away is no longer a guess of that name
     guessed = {n: h for n, h in reading.guessed.items()
                if n in found or n not in ("theme", "updates")}
-    return Located(kind, reading.row, found, extras, headers, reading.group_row, guessed)
+    return Located(kind, reading.row, found, extras, headers, reading.group_row, guessed,
+                   beside=beside)
+
+
+def legend_beside(sheet: RawSheet, headers: dict[int, str], found: dict[str, int]
+                  ) -> dict[int, str]:
+    """The columns of a key typed beside the table: a header cell worded as a key's title
+    ("Key", "RAG key") right of every recognised column, with an empty header cell between
+    it and the table; it and every column right of it (column -> the title). A column of the
+    table would be headed next to its neighbours, and a key's rows ("R | Off track") are no
+    actions."""
+    if not found:
+        return {}
+    last = max(found.values())
+    for c in sorted(headers):
+        if c > last + 1 and c - 1 not in headers and header_key(headers[c]) in LEGEND_TITLES:
+            title = clean_text(headers[c])
+            width = max(map(len, sheet.rows), default=c + 1)
+            return {k: title for k in range(c, max(width, c + 1))}
+    return {}
 
 
 # --------------------------------------------------------------------------------------------

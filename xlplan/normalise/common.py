@@ -136,7 +136,8 @@ def extra_columns(sheet: RawSheet, loc: Located) -> dict[int, str]:
     reference = {header_key(h) for h in TEMPLATE_REFERENCE_HEADERS}
     extras = {c: h for c, h in loc.extras.items() if header_key(h) not in reference}
     # An unheaded dropdown source list is not data (xlplan.rows notes it once).
-    known = set(loc.columns.values()) | set(loc.extras) | set(list_columns(sheet, loc))
+    known = set(loc.columns.values()) | set(loc.extras) | set(list_columns(sheet, loc)) \
+        | set(loc.beside)
     rows = sheet.rows[loc.header_row + 1:]
     width = max(map(len, rows), default=0)
     for c in range(width):

@@ -388,6 +388,12 @@ SCORECARD_SCHEMA = SheetSchema(
     required=("indicator",),
 )
 
+#: Header cells that title a key (legend) typed beside a table rather than a column of it
+#: ("Key" over "B | Complete", "G | On track"), compared after :func:`header_key` folding.
+LEGEND_TITLES: frozenset[str] = frozenset({
+    "key", "legend", "rag key", "brag key", "key to rag", "rating key", "status key",
+    "rag rating key", "rag legend", "key to ratings", "rag definitions", "brag definitions"})
+
 SCHEMAS: dict[str, SheetSchema] = {
     s.kind: s for s in (ACTION_PLAN_SCHEMA, RISK_REGISTER_SCHEMA, SCORECARD_SCHEMA)}
 
