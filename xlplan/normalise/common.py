@@ -194,13 +194,24 @@ def assign_keys(records: list[dict], derive) -> None:
         rec["key"] = key
 
 
+def only_numbering(refs: list) -> bool:
+    """Whether a sheet's Refs are only its rows numbered 1, 2, 3 ... in order (blank on the
+    rows between): the file's own numbering, as a tracker's '#' or 'No.' column is. Every
+    SRO's tracker starts again at 1, so such a number names no action or risk across the
+    programme: two files' "3" are two things, and next month's "3" may be another row."""
+    filled = [str(r).strip() for r in refs if r is not None and str(r).strip()]
+    return bool(filled) and filled == [str(n) for n in range(1, len(filled) + 1)]
+
+
 def stable_keys(refs: list, derive: Callable[[int], str]) -> list:
     """:func:`assign_keys` for a column of Refs: the i-th key is ``refs[i]``, else ``derive(i)``
-    (numbered when two rows without a Ref derive the same key)."""
+    (numbered when two rows without a Ref derive the same key). Refs that only number the
+    rows (:func:`only_numbering`) are no keys: the rows' keys are derived, as for no Ref."""
     seen: dict[str, int] = {}
     keys = []
+    numbering = only_numbering(refs)
     for i, ref in enumerate(refs):
-        if ref:
+        if ref and not numbering:
             keys.append(ref)
             continue
         key = derive(i)

@@ -927,7 +927,7 @@ def normalise_risks(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
                 "e.g. '4 4 16'"), row=loc.header_row + 1, value="Current rating")
     _note_words(ctx, records)
     check_formula_cells(ctx, sheet, loc.header_row + 2)
-    assign_keys(records, lambda r: risk_key(r["ref"], r["description"]))
+    assign_keys(records, lambda r: risk_key("", r["description"]))
     df = pd.DataFrame.from_records(records, columns=[*RISK_COLUMNS, *extras.values()])
     for name in NUMBER_COLUMNS:  # whole numbers and None, not floats and NaN
         df[name] = pd.Series([rec.get(name) for rec in records], dtype=object)

@@ -53,7 +53,8 @@ from ..schema.periods import Period, parse_period_loose
 from ..schema.scorecard import FOOTNOTE, SECTION_NAMES, SECTION_WORDS, benchmark_rag, parse_measure_value, \
     parse_polarity, parse_target, status_rag, trend_rag
 from ..text import cell_text, clean_text, match_key
-from .common import PROVENANCE, SheetContext, check_cell_text, extra_columns, wide_merge_rows
+from .common import PROVENANCE, SheetContext, check_cell_text, extra_columns, only_numbering, \
+    wide_merge_rows
 
 #: The issue codes this module can raise (each in :mod:`xlplan.catalogue`).
 CODES: tuple[str, ...] = ("duplicate-period", "not-a-row")
@@ -866,8 +867,9 @@ def indicator_key(indicator: str) -> str:
 
 def _assign_keys(records: list[dict]) -> None:
     seen: dict[str, int] = {}
+    numbering = only_numbering([rec["ref"] for rec in records])  # the sheet's own row numbers
     for rec in records:
-        if rec["ref"]:
+        if rec["ref"] and not numbering:
             rec["key"] = rec["ref"]
             continue
         key = indicator_key(rec["indicator"]) if rec["indicator"] else \
