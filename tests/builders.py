@@ -83,3 +83,19 @@ def rewrite_zip(src: Path, dst: Path, edits: dict) -> Path:
             if name not in zin.namelist() and new is not None and not callable(new):
                 zout.writestr(name, new if isinstance(new, bytes) else new.encode())
     return dst
+
+
+def book(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None
+         ) -> Path:
+    """A workbook of one or more sheets, rows as given (None: a blank cell)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+        for rng in (merges or {}).get(name, []):
+            ws.merge_cells(rng)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path

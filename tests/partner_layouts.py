@@ -1065,10 +1065,17 @@ LAYOUTS: dict[str, Callable[[Path], Expected]] = {
 }
 
 
+def write_layouts(folder: Path, layouts: dict, names: Iterable[str] | None = None
+                  ) -> dict[str, tuple[Path, Expected]]:
+    """Write each named layout of ``layouts`` (all by default) to ``folder/<name>.xlsx``;
+    return its path and its reading."""
+    out = {}
+    for name in (layouts if names is None else names):
+        path = folder / f"{name}.xlsx"
+        out[name] = (path, layouts[name](path))
+    return out
+
+
 def write_all(folder: Path, names: Iterable[str] = LAYOUTS) -> dict[str, tuple[Path, Expected]]:
     """Write each named layout to ``folder/<name>.xlsx``; return its path and its reading."""
-    out = {}
-    for name in names:
-        path = folder / f"{name}.xlsx"
-        out[name] = (path, LAYOUTS[name](path))
-    return out
+    return write_layouts(folder, LAYOUTS, names)

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
+from builders import book
 from xlplan.api import merge, read_submission
 from xlplan.cli import main
 from xlplan.config import ConfigError, load_config
@@ -25,22 +26,6 @@ from xlplan.write import write_consolidated
 @pytest.fixture(scope="module")
 def prog():
     return load_config(overrides={"today": "2025-04-30"})
-
-
-def book(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None
-         ) -> Path:
-    """A workbook of one or more sheets, rows as given (None: a blank cell)."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-        for rng in (merges or {}).get(name, []):
-            ws.merge_cells(rng)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
 
 
 def codes(sub, *severities) -> list[str]:

@@ -5,11 +5,9 @@ Each workbook is generated here and reproduces one pattern of registers organisa
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from openpyxl import Workbook
 
+from builders import book
 from xlplan.api import read_submission
 from xlplan.config import load_config
 
@@ -17,21 +15,6 @@ from xlplan.config import load_config
 @pytest.fixture(scope="module")
 def prog():
     return load_config(overrides={"today": "2025-04-30"})
-
-
-def book(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None
-         ) -> Path:
-    """A workbook of one or more sheets, rows as given (None: a blank cell)."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-        for rng in (merges or {}).get(name, []):
-            ws.merge_cells(rng)
-    wb.save(path)
-    return path
 
 
 def codes(sub) -> list[str]:

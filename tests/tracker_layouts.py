@@ -19,7 +19,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from tests.partner_layouts import ACTION_PLAN, OTHER, Expected, Has, Writer, _fill, _save
+from tests.partner_layouts import ACTION_PLAN, OTHER, Expected, Has, Writer, _fill, _save, \
+    write_layouts
 
 FILLS = {"Green": "00B050", "Amber": "FFC000", "Red": "FF0000", "Complete": "0070C0"}
 
@@ -693,8 +694,4 @@ LAYOUTS = {
 
 def write_all(folder: Path, names: Iterable[str] = LAYOUTS) -> dict[str, tuple[Path, Expected]]:
     """Write each named layout to ``folder/<name>.xlsx``; return its path and its reading."""
-    out = {}
-    for name in names:
-        path = folder / f"{name}.xlsx"
-        out[name] = (path, LAYOUTS[name](path))
-    return out
+    return write_layouts(folder, LAYOUTS, names)
