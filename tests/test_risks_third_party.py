@@ -342,3 +342,29 @@ def test_the_overall_impact_is_the_rating_beside_impacts_by_kind(tmp_path, prog)
     assert list(risks["Impact (Financial)"]) == [4, 2]  # kept, under its own header
     assert risks.attrs["extra_columns"] == ["Impact (Financial)", "Impact (Reputation)",
                                             "Impact (Service)"]
+
+
+def test_a_register_coloured_instead_of_written_keeps_its_rag(tmp_path):
+    """A RAG given only as a fill colour: in a blank 'Risk level' (a one-cell rating column,
+    likelihood and impact beside it) or in a RAG column, read as the RAG with a note each;
+    written RAG text wins over its colour. (It was dropped without a word.)"""
+    from openpyxl.styles import PatternFill
+
+    path = book(tmp_path / "school.xlsx", {"Risks": [
+        ["No.", "Hazard / Risk", "Who is responsible", "Likelihood", "Severity", "Risk level"],
+        [1, "Slips and trips in corridors", "Site Manager", 3, 2, None],
+        [2, "Fire evacuation fails", "Headteacher", 2, 5, None],
+        [3, "Minibus breakdown on a trip", "Trips Coordinator", 2, 2, "Green"],
+        [4, "Safeguarding referral missed", "DSL", 2, 4, None]]})
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    for row, hex6 in ((2, "FFC000"), (3, "FF0000"), (4, "FF0000")):
+        wb["Risks"].cell(row=row, column=6).fill = PatternFill("solid", fgColor=hex6)
+    wb.save(path)
+    sub = read_submission(path)
+    df = sub.risks
+    assert list(df["rag"]) == ["Amber", "Red", "Green", ""]
+    assert list(df["rag_source"]) == ["colour", "colour", "text", ""]
+    assert [(i.cell, i.value) for i in sub.issues if i.code == "rag-from-colour"] == \
+        [("F2", "#FFC000"), ("F3", "#FF0000")]

@@ -41,6 +41,7 @@ from ..issues import col_letter
 from ..reader import RawSheet
 from ..rows import classify_rows, list_columns, note_rows
 from ..schema.columns import RISK_REGISTER, header_key
+from ..schema.rag import colour_to_rag
 from ..schema.risk import RATED_KINDS, Band, Qualitative, Rating, RatingError, RiskMatrix, \
     WordRatings, movement, parse_movement, parse_rating, raid_kind, sheet_raid_kind
 from ..text import cell_text, clean_text, match_key
@@ -50,7 +51,7 @@ from .common import PROVENANCE, assign_keys, SheetContext, check_cell_text, chec
 #: The issue codes this module can raise (each in :mod:`xlplan.catalogue`).
 CODES: tuple[str, ...] = (
     "missing-column", "missing-value", "fragment-row", "rating-from-words", "text-not-rating",
-    "not-a-row")
+    "not-a-row", "rag-from-colour")
 
 __all__ = ["RISK_COLUMNS", "RATING_KINDS", "RATING_SOURCES", "RatingSource", "normalise_risks",
            "risk_key", "read_rating", "parse_review_date"]
@@ -926,6 +927,7 @@ def normalise_risks(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
             add="Likelihood, Impact and Score columns, or one headed 'Current rating' holding "
                 "e.g. '4 4 16'"), row=loc.header_row + 1, value="Current rating")
     _note_words(ctx, records)
+    _rag_from_fills(sheet, ctx, records)
     check_formula_cells(ctx, sheet, loc.header_row + 2)
     assign_keys(records, lambda r: risk_key("", r["description"]))
     df = pd.DataFrame.from_records(records, columns=[*RISK_COLUMNS, *extras.values()])
@@ -933,6 +935,36 @@ def normalise_risks(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
         df[name] = pd.Series([rec.get(name) for rec in records], dtype=object)
     df.attrs["extra_columns"] = list(extras.values())
     return df
+
+
+def _rag_from_fills(sheet: RawSheet, ctx: SheetContext, records: list[dict]) -> None:
+    """A RAG given only as a fill colour: in the RAG column, or (a register with none) in a
+    one-cell rating column left blank ("Risk level" coloured amber, likelihood and impact
+    beside it). Read as the RAG, each with a ``rag-from-colour`` note, as for an action plan;
+    the checks then hold it against the score's band like a RAG written in words."""
+    cols = ctx.loc.columns
+    col = cols.get("rag", cols.get("current_rating"))
+    if col is None or ctx.path is None:
+        return
+    blank = [rec for rec in records if not rec.get("rag") and not rec.get("rag_text")
+             and _blank(sheet.value(rec["source_row"] - 1, col))]
+    if not blank:
+        return
+    from ..styles import read_sheet_styles
+
+    try:
+        styles = read_sheet_styles(ctx.path, ctx.sheet, columns={col}, want_formulas=False)
+    except Exception:  # noqa: BLE001 - a style part we cannot read only costs the colours
+        return
+    scale = ctx.programme.rag
+    for rec in blank:
+        fill = styles.fills.get((rec["source_row"], col))
+        level = colour_to_rag(fill, scale) if fill else None
+        if level:
+            rec["rag"], rec["rag_source"] = level, "colour"
+            ctx.issue("rag-from-colour", message("rag-from-colour", fill=fill,
+                                                 rag=scale.label(level)),
+                      row=rec["source_row"], col=col, value=f"#{fill}")
 
 
 #: How a template marks its example row: "Example" in the Ref, "e.g." before the text.
