@@ -172,7 +172,10 @@ import procs_helpers
 from xlplan import procs
 
 if __name__ == "__main__":
-    items = [(Path(str(i)), str(i)) for i in range(8)]
+    # Enough files for more chunks than the pool queues ahead of its one worker: the parent
+    # then always finds a chunk to take back and mark (with two chunks, the second may already
+    # be queued for the hanging worker, and the parent would only wait).
+    items = [(Path(str(i)), str(i)) for i in range(40)]
     for _ in procs.map_chunks(partial(procs_helpers.mark_and_hang, sys.argv[1]), items, 2,
                               on_broken=lambda c: c):
         pass
@@ -193,6 +196,9 @@ def test_spawned_workers_end_with_their_parent(tmp_path):
     while len(list(marks.iterdir())) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
     workers = [int(p.name) for p in marks.iterdir()]
+    if len(workers) != 2:
+        parent.kill()  # no process of the test left behind, whatever failed
+        parent.wait()
     assert len(workers) == 2
     parent.send_signal(signal.SIGKILL)
     parent.wait()
