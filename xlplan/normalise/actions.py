@@ -38,7 +38,7 @@ from ..rows import classify_rows, note_rows
 from ..schema.status import normalise_status
 from ..text import cell_text, clean_text, match_key
 from .common import FORMULA_FIRST, MEMO_LIMIT, PROVENANCE, Memo, NotText, SheetContext, \
-    check_cell_text, check_formula_cells, column_values, extra_columns, stable_keys, \
+    check_cell_text, check_formula_cells, column_fills, column_values, extra_columns, stable_keys, \
     vertical_merges, wide_merge_rows
 
 #: The issue codes this module can raise (each in :mod:`xlplan.catalogue`).
@@ -529,22 +529,11 @@ def _rag_levels(rag_text: list[str], scale) -> dict[str, list]:
 
 def _rag_from_fills(columns: dict[str, list], ctx: SheetContext) -> None:
     """RAG given only as a fill colour, and text that disagrees with its fill."""
-    if ctx.path is None:
-        return
-    from ..styles import read_sheet_styles
-
     col = ctx.loc.columns["rag"]
-    ctx.settle()
-    styles = ctx.styles  # the RAG column's fills, read with the formula cells (xlplan.api)
-    if styles is None:
-        try:
-            styles = read_sheet_styles(ctx.path, ctx.sheet, columns={col}, want_formulas=False)
-        except Exception:  # a style part we cannot read only costs the colour check
-            return
-    if not styles.fills:
+    fills = column_fills(ctx, col)  # read with the formula cells where it could be (xlplan.api)
+    if not fills:
         return
     scale = ctx.programme.rag
-    fills = {r: fill for (r, c), fill in styles.fills.items() if c == col}
     rag, rag_text, rag_source = columns["rag"], columns["rag_text"], columns["rag_source"]
     # Each kept row's fill and the level it reads as, in C (a sheet has a few fill colours,
     # on many cells); only rows whose RAG is not that level are looked at one by one.

@@ -194,6 +194,24 @@ def assign_keys(records: list[dict], derive) -> None:
         rec["key"] = key
 
 
+def column_fills(ctx: SheetContext, col: int) -> dict[int, str]:
+    """The fill colours of one column of the sheet (1-based row -> 'RRGGBB'): from the styles
+    read beside the normaliser when they were (:mod:`xlplan.api`), else read now. Empty when
+    the file has no path or its style part cannot be read (which costs the colours only)."""
+    if ctx.path is None:
+        return {}
+    ctx.settle()
+    styles = ctx.styles
+    if styles is None:
+        from ..styles import read_sheet_styles
+
+        try:
+            styles = read_sheet_styles(ctx.path, ctx.sheet, columns={col}, want_formulas=False)
+        except Exception:  # noqa: BLE001 - a style part we cannot read costs the colours only
+            return {}
+    return {r: fill for (r, c), fill in styles.fills.items() if c == col}
+
+
 def only_numbering(refs: list) -> bool:
     """Whether a sheet's Refs are only its rows numbered 1, 2, 3 ... in order (blank on the
     rows between): the file's own numbering, as a tracker's '#' or 'No.' column is. Every

@@ -46,7 +46,7 @@ from ..schema.risk import RATED_KINDS, Band, Qualitative, Rating, RatingError, R
     WordRatings, movement, parse_movement, parse_rating, raid_kind, sheet_raid_kind
 from ..text import cell_text, clean_text, match_key
 from .common import PROVENANCE, assign_keys, SheetContext, check_cell_text, check_formula_cells, \
-    column_values, extra_columns, vertical_merges, wide_merge_rows
+    column_fills, column_values, extra_columns, vertical_merges, wide_merge_rows
 
 #: The issue codes this module can raise (each in :mod:`xlplan.catalogue`).
 CODES: tuple[str, ...] = (
@@ -54,7 +54,7 @@ CODES: tuple[str, ...] = (
     "not-a-row", "rag-from-colour")
 
 __all__ = ["RISK_COLUMNS", "RATING_KINDS", "RATING_SOURCES", "RatingSource", "normalise_risks",
-           "risk_key", "read_rating", "parse_review_date"]
+           "risk_key", "description_key", "read_rating", "parse_review_date"]
 
 TEXT_FIELDS = ("ref", "owner", "category", "description", "link", "controls", "assurances",
                "action_plan")
@@ -148,11 +148,14 @@ def _blank(v: object) -> bool:
         (isinstance(v, float) and v != v)
 
 
-def risk_key(ref: str, description: str) -> str:
-    """The Ref when there is one, else a key stable as long as the description's words are."""
-    if ref:
-        return ref
+def description_key(description: str) -> str:
+    """A risk's key where its Ref gives none: stable as long as the description's words are."""
     return "R-" + hashlib.sha1(match_key(description).encode("utf-8")).hexdigest()[:10].upper()
+
+
+def risk_key(ref: str, description: str) -> str:
+    """The Ref when there is one, else :func:`description_key`."""
+    return ref or description_key(description)
 
 
 # ------------------------------------------------------------------------------ ratings
@@ -929,7 +932,7 @@ def normalise_risks(sheet: RawSheet, ctx: SheetContext) -> pd.DataFrame:
     _note_words(ctx, records)
     _rag_from_fills(sheet, ctx, records)
     check_formula_cells(ctx, sheet, loc.header_row + 2)
-    assign_keys(records, lambda r: risk_key("", r["description"]))
+    assign_keys(records, lambda r: description_key(r["description"]))
     df = pd.DataFrame.from_records(records, columns=[*RISK_COLUMNS, *extras.values()])
     for name in NUMBER_COLUMNS:  # whole numbers and None, not floats and NaN
         df[name] = pd.Series([rec.get(name) for rec in records], dtype=object)
@@ -944,21 +947,14 @@ def _rag_from_fills(sheet: RawSheet, ctx: SheetContext, records: list[dict]) -> 
     the checks then hold it against the score's band like a RAG written in words."""
     cols = ctx.loc.columns
     col = cols.get("rag", cols.get("current_rating"))
-    if col is None or ctx.path is None:
+    if col is None:
         return
     blank = [rec for rec in records if not rec.get("rag") and not rec.get("rag_text")
              and _blank(sheet.value(rec["source_row"] - 1, col))]
-    if not blank:
-        return
-    from ..styles import read_sheet_styles
-
-    try:
-        styles = read_sheet_styles(ctx.path, ctx.sheet, columns={col}, want_formulas=False)
-    except Exception:  # noqa: BLE001 - a style part we cannot read only costs the colours
-        return
+    fills = column_fills(ctx, col) if blank else {}
     scale = ctx.programme.rag
     for rec in blank:
-        fill = styles.fills.get((rec["source_row"], col))
+        fill = fills.get(rec["source_row"])
         level = colour_to_rag(fill, scale) if fill else None
         if level:
             rec["rag"], rec["rag_source"] = level, "colour"
